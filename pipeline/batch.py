@@ -1,0 +1,201 @@
+"""The pipeline end to end: read photos in parallel, file each contact as it comes.
+
+Reading (load -> straighten -> orient/OCR -> extract -> normalise) runs in
+worker processes, one Tesseract thread each; writing stays in this process so
+that the contacts folder has a single writer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import signal
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from functools import cache
+from multiprocessing import get_context
+from pathlib import Path
+
+from .errors import CardscanError, InputError, NoTextError
+from .extract import extract_contact, guess_region, lines_from_ocr
+from .load import is_image_name, load_photo
+from .models import CardReading, Meeting
+from .normalise import normalise_contact
+from .ocr import DEFAULT_LANG, TesseractEngine
+from .orient import upright_and_read
+from .store import ContactsFolder
+from .straighten import straighten
+
+REVIEW_THRESHOLD = 0.6  # a field read with less confidence than this is counted "to review"
+
+
+@dataclass(frozen=True)
+class ScanOptions:
+    """What the user asked for, shared by every photo of a run."""
+
+    event: str
+    date: dt.date | None = None  # None: each photo's own capture date
+    region: str = "FR"
+    lang: str = DEFAULT_LANG
+    note_lang: str = "fr"
+
+
+@dataclass(frozen=True)
+class PhotoOutcome:
+    """What happened to one photo: a contact written, or an error."""
+
+    source: str
+    reading: CardReading | None = None
+    vcard: Path | None = None
+    error: CardscanError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    @property
+    def to_review(self) -> int:
+        if self.reading is None:
+            return 0
+        return sum(1 for _, f in self.reading.contact.all_found() if f.confidence < REVIEW_THRESHOLD)
+
+
+@dataclass
+class BatchSummary:
+    written: int = 0
+    failed: int = 0
+    to_review: int = 0
+    meetings: set[Meeting] = field(default_factory=set)
+    failures: list[PhotoOutcome] = field(default_factory=list)
+
+
+def expand_inputs(inputs: Iterable[str]) -> Iterator[tuple[str, CardscanError | None]]:
+    """Yield each photo path to read; a folder gives its images, a bad path gives its error."""
+    for given in inputs:
+        path = Path(given)
+        if path.is_dir():
+            try:
+                images = sorted(p for p in path.iterdir() if p.is_file() and is_image_name(p))
+            except OSError as exc:
+                yield given, InputError(f"cannot list the folder ({exc.strerror or exc})")
+                continue
+            if not images:
+                yield given, InputError("no photos in this folder (JPEG, PNG, WebP, TIFF, HEIC)")
+            for image in images:
+                yield str(image), None
+        elif not path.exists():
+            yield given, InputError("no such file")
+        else:
+            yield given, None
+
+
+@cache
+def _engine(lang: str) -> TesseractEngine:
+    return TesseractEngine(lang=lang)
+
+
+def read_photo(source: str, options: ScanOptions) -> CardReading:
+    """Run stages 1 to 5 on one photo and return what was read (nothing is written)."""
+    photo = load_photo(source)
+    card = straighten(photo.pixels)
+    card, ocr = upright_and_read(card, _engine(options.lang))
+    lines = lines_from_ocr(ocr)
+    if not any(sum(c.isalpha() for c in ln.text) >= 3 for ln in lines):
+        raise NoTextError("no text found on the photo")
+    region = guess_region(lines, options.region)
+    contact = normalise_contact(extract_contact(lines, region), region)
+    if contact.is_empty:
+        raise NoTextError(f"no contact details found in the text read ({len(lines)} lines)")
+    date = options.date or photo.taken or photo.modified
+    return CardReading(
+        source=source, sha256=photo.sha256, contact=contact, meeting=Meeting(options.event, date),
+        ocr_confidence=round(ocr.confidence, 3), found_card=card.found_card,
+    )
+
+
+def _read_safely(source: str, options: ScanOptions) -> PhotoOutcome:
+    try:
+        return PhotoOutcome(source=source, reading=read_photo(source, options))
+    except CardscanError as exc:
+        return PhotoOutcome(source=source, error=exc)
+
+
+def _ignore_sigint() -> None:
+    # Ctrl-C is handled once, by the parent, which stops the pool
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def read_photos(sources: list[str], options: ScanOptions, jobs: int) -> Iterator[PhotoOutcome]:
+    """Read photos on ``jobs`` processes; outcomes come back in the order of ``sources``."""
+    if jobs <= 1 or len(sources) <= 1:
+        for source in sources:
+            yield _read_safely(source, options)
+        return
+    # spawn, not fork: the parent may already run a progress-bar thread
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(sources)), mp_context=get_context("spawn"),
+                               initializer=_ignore_sigint)
+    try:
+        # at most a few photos in flight per worker, so memory stays flat on long batches
+        window = 2 * jobs
+        pending = [pool.submit(_read_safely, s, options) for s in sources[:window]]
+        next_index = len(pending)
+        while pending:
+            outcome = pending.pop(0).result()
+            if next_index < len(sources):
+                pending.append(pool.submit(_read_safely, sources[next_index], options))
+                next_index += 1
+            yield outcome
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def default_jobs() -> int:
+    """All the cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def scan(
+    inputs: Iterable[str],
+    options: ScanOptions,
+    folder: ContactsFolder,
+    jobs: int,
+    on_outcome: Callable[[PhotoOutcome], None] = lambda outcome: None,
+    on_total: Callable[[int], None] = lambda total: None,
+) -> BatchSummary:
+    """Read every photo and file its contact; bad photos are reported and the batch goes on."""
+    summary = BatchSummary()
+    sources: list[str] = []
+    for source, error in expand_inputs(inputs):
+        if error is not None:
+            outcome = PhotoOutcome(source=source, error=error)
+            summary.failed += 1
+            summary.failures.append(outcome)
+            on_outcome(outcome)
+        else:
+            sources.append(source)
+    on_total(len(sources))
+    try:
+        for outcome in read_photos(sources, options, jobs):
+            if outcome.reading is not None:
+                try:
+                    path, meetings = folder.write_contact(outcome.reading, options.note_lang)
+                except CardscanError as exc:
+                    outcome = PhotoOutcome(source=outcome.source, reading=outcome.reading, error=exc)
+                else:
+                    outcome = PhotoOutcome(source=outcome.source, reading=outcome.reading, vcard=path)
+                    summary.meetings.update(meetings)
+            if outcome.ok:
+                summary.written += 1
+                summary.to_review += outcome.to_review
+            else:
+                summary.failed += 1
+                summary.failures.append(outcome)
+            on_outcome(outcome)
+    finally:
+        # even after Ctrl-C, the event files list every contact that was written
+        folder.rebuild_event_files(summary.meetings)
+    return summary

@@ -1,0 +1,183 @@
+"""The ``cardscan`` command: a thin layer of click over the pipeline.
+
+stdout carries only results (``--json`` lines); logs, errors, the progress bar
+and the summary go to stderr. Exit codes are decided in ``exit_code_for``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+import click
+import phonenumbers
+
+from . import __version__
+from .batch import BatchSummary, PhotoOutcome, ScanOptions, default_jobs, scan
+from .errors import CardscanError, ExitCode
+from .ocr import DEFAULT_LANG, check_tesseract
+from .report import describe, outcome_to_json, summary_line
+from .store import ContactsFolder, check_event_name
+
+log = logging.getLogger("cardscan")
+
+CONTACTS_ENV = "CARDSCAN_CONTACTS"
+
+
+def exit_code_for(summary: BatchSummary) -> ExitCode:
+    """0 when every photo was filed; otherwise the highest code among the failures."""
+    codes = [o.error.exit_code for o in summary.failures if o.error is not None]
+    return max(codes) if codes else ExitCode.OK
+
+
+class DefaultToScan(click.Group):
+    """``cardscan PHOTO...`` means ``cardscan scan PHOTO...``; sub-commands stand beside it."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
+            args = ["scan", *args]
+        return super().parse_args(ctx, args)
+
+
+def contacts_option(func: Any) -> Any:
+    """The contacts folder option every sub-command that reads or writes contacts takes."""
+    return click.option(
+        "--contacts", "--out", "contacts", type=click.Path(file_okay=False), envvar=CONTACTS_ENV,
+        default="contacts", show_default=True, show_envvar=True,
+        help="Folder of the address book (people/ and events/ are made inside).",
+    )(func)
+
+
+@click.group(cls=DefaultToScan, context_settings={"help_option_names": ["-h", "--help"]},
+             invoke_without_command=False, no_args_is_help=True)
+@click.version_option(__version__, prog_name="cardscan")
+def main() -> None:
+    """Turn photos of business cards into contacts filed under the event where you met.
+
+    \b
+      cardscan photos/*.jpg --event "vernissage"
+      cardscan scan photos/ --event "salon" --json
+    """
+
+
+def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD") from None
+
+
+def _parse_region(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    region = value.upper()
+    if region not in phonenumbers.SUPPORTED_REGIONS:
+        raise click.BadParameter(f"{value!r} is not a country code phonenumbers knows (e.g. FR, BE, GB, US)")
+    return region
+
+
+@main.command("scan")
+@click.argument("photos", nargs=-1, required=True, metavar="PHOTO...")
+@click.option("--event", "-e", default="unfiled", show_default=True,
+              help="Where you met: tags every card of this run.")
+@contacts_option
+@click.option("--date", "date", callback=_parse_date, metavar="YYYY-MM-DD",
+              help="Day of the event. Default: each photo's capture date (EXIF), else its file date.")
+@click.option("--region", default="FR", show_default=True, callback=_parse_region,
+              help="Country of numbers printed without +prefix, when the card does not show one.")
+@click.option("--lang", default=DEFAULT_LANG, show_default=True, help="Tesseract languages, e.g. fra+eng+deu.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Photos read in parallel.  [default: all cores]")
+@click.option("--note-lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
+              help="Language of the 'met at' note.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per photo on stdout.")
+@click.option("-v", "--verbose", count=True, help="One line per card; -vv for debugging details.")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors.")
+def scan_command(photos: Sequence[str], event: str, contacts: str, date: dt.date | None, region: str,
+                 lang: str, jobs: int | None, note_lang: str, as_json: bool, verbose: int, quiet: bool) -> None:
+    """Read business-card photos (files or folders) and file each one as a contact."""
+    _configure_logging(verbose, quiet)
+    try:
+        event = check_event_name(event)
+        check_tesseract(lang)
+        folder = ContactsFolder(contacts)
+        folder.prepare()
+    except CardscanError as exc:
+        _fail(exc, verbose)
+    options = ScanOptions(event=event, date=date, region=region, lang=lang, note_lang=note_lang)
+    progress = _Progress(enabled=not quiet and not as_json and sys.stderr.isatty())
+
+    def on_outcome(outcome: PhotoOutcome) -> None:
+        if as_json:
+            click.echo(outcome_to_json(outcome))
+        if outcome.ok:
+            log.info("%s", describe(outcome))
+        else:
+            progress.print(f"error: {describe(outcome)}")
+        progress.advance()
+
+    try:
+        with progress:
+            summary = scan(photos, options, folder, jobs or default_jobs(),
+                           on_outcome=on_outcome, on_total=progress.set_total)
+    except KeyboardInterrupt:
+        click.echo("cardscan: interrupted; the contacts written so far are complete", err=True)
+        sys.exit(ExitCode.INTERRUPTED)
+    except CardscanError as exc:
+        _fail(exc, verbose)
+    if not quiet:
+        click.echo(summary_line(summary, contacts), err=True)
+    sys.exit(exit_code_for(summary))
+
+
+def _fail(exc: CardscanError, verbose: int) -> None:
+    if verbose > 1:
+        log.exception("details")
+    click.echo(f"cardscan: error: {exc}", err=True)
+    sys.exit(exc.exit_code)
+
+
+def _configure_logging(verbose: int, quiet: bool) -> None:
+    level = logging.WARNING if quiet or not verbose else logging.INFO if verbose == 1 else logging.DEBUG
+    logging.basicConfig(level=level, format="%(message)s", stream=sys.stderr, force=True)
+
+
+class _Progress:
+    """A rich progress bar on stderr when it is a terminal; silent otherwise."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self._bar: Any = None
+        self._task: Any = None
+
+    def __enter__(self) -> _Progress:
+        if self.enabled:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+            self._bar = Progress(TextColumn("reading cards"), BarColumn(), MofNCompleteColumn(),
+                                 TimeRemainingColumn(), console=Console(stderr=True), transient=True)
+            self._bar.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(*exc)
+
+    def set_total(self, total: int) -> None:
+        if self._bar is not None:
+            self._task = self._bar.add_task("cards", total=total)
+
+    def advance(self) -> None:
+        if self._bar is not None and self._task is not None:
+            self._bar.advance(self._task)
+
+    def print(self, message: str) -> None:
+        if self._bar is not None:
+            self._bar.console.print(message, markup=False, highlight=False)
+        else:
+            click.echo(message, err=True)
+

@@ -1,0 +1,65 @@
+"""Exit codes and the exceptions that carry them.
+
+Every failure cardscan reports is one of these exceptions; the CLI maps them to
+exit codes in one place (``cli.exit_code_for``), so a code never drifts from its
+meaning.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """Process exit codes, documented in the README."""
+
+    OK = 0
+    BAD_ARGS = 2
+    INPUT_UNREADABLE = 3
+    NO_TEXT = 4
+    TESSERACT_MISSING = 5
+    OUTPUT_NOT_WRITABLE = 6
+    INTERNAL = 10
+    INTERRUPTED = 130
+
+
+class CardscanError(Exception):
+    """Base of every error cardscan reports as one line."""
+
+    exit_code: ExitCode = ExitCode.INTERNAL
+
+
+class BadArgumentsError(CardscanError):
+    """The command line asks for something impossible (bad event name, date...)."""
+
+    exit_code = ExitCode.BAD_ARGS
+
+
+class InputError(CardscanError):
+    """A photo cannot be read: missing, empty, not an image, truncated, too large."""
+
+    exit_code = ExitCode.INPUT_UNREADABLE
+
+
+class NoTextError(CardscanError):
+    """The photo decodes but nothing that looks like a card's text was read on it."""
+
+    exit_code = ExitCode.NO_TEXT
+
+
+class TesseractMissingError(CardscanError):
+    """Tesseract or one of the requested languages is not installed."""
+
+    exit_code = ExitCode.TESSERACT_MISSING
+
+
+class OcrFailedError(CardscanError):
+    """Tesseract ran but failed or timed out on one image."""
+
+    exit_code = ExitCode.INPUT_UNREADABLE
+
+
+class OutputError(CardscanError):
+    """The contacts folder cannot be written."""
+
+    exit_code = ExitCode.OUTPUT_NOT_WRITABLE

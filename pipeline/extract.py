@@ -1,0 +1,625 @@
+"""Stage 4: tell which OCR line is a name, a title, a phone, an address...
+
+Pure functions: OCR lines in, a ``Contact`` with values as printed out. Numbers
+are recognised with phonenumbers (so a postcode or a SIRET is not taken for a
+phone) but formatting to E.164, e-mail validation and natural case are the job
+of ``normalise``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import phonenumbers
+
+from .lexicons import (
+    COUNTRY_NAMES,
+    DEPARTMENT_WORDS,
+    GENERIC_TLDS,
+    LEGAL_FORMS,
+    NAME_PREFIXES,
+    NOT_NAME_WORDS,
+    PHONE_LABELS,
+    POSTBOX_WORDS,
+    STREET_WORDS,
+    TITLE_PHRASES,
+    TITLE_WORDS,
+    TLD_REGIONS,
+    US_STATES,
+    fold,
+    is_first_name,
+)
+from .models import Address, Contact, Found, OcrLine, OcrResult, PersonName, Phone, PhoneKind, SocialProfile
+
+SOCIAL_HOSTS = {
+    "linkedin.com": "linkedin", "twitter.com": "twitter", "x.com": "twitter", "instagram.com": "instagram",
+    "facebook.com": "facebook", "fb.com": "facebook", "wa.me": "whatsapp", "youtube.com": "youtube",
+    "tiktok.com": "tiktok", "github.com": "github", "pinterest.com": "pinterest",
+}
+
+
+@dataclass(frozen=True)
+class TextLine:
+    """A card line as extraction sees it: cleaned text plus what OCR said about it."""
+
+    text: str
+    height: float = 20.0
+    confidence: float = 0.9
+    top: float = 0.0
+    left: float = 0.0
+
+
+@dataclass
+class _Card:
+    """Working state while the lines of one card are claimed field by field."""
+
+    lines: list[TextLine]
+    region: str
+    used: set[int] = field(default_factory=set)
+
+    def free(self) -> list[tuple[int, TextLine]]:
+        return [(i, ln) for i, ln in enumerate(self.lines) if i not in self.used]
+
+
+def lines_from_ocr(ocr: OcrResult) -> list[TextLine]:
+    """Turn OCR lines into extraction lines, dropping what is only noise."""
+    out = []
+    for line in ocr.lines:
+        text = clean_line(line.text)
+        if _is_noise(text, line):
+            continue
+        out.append(TextLine(text=text, height=line.height, confidence=line.confidence,
+                            top=line.box.top, left=line.box.left))
+    return out
+
+
+def lines_from_text(text: str) -> list[TextLine]:
+    """Extraction lines from plain text (one card line per text line), for tests and QR payloads."""
+    return [TextLine(text=clean_line(t), top=i * 30.0) for i, t in enumerate(text.splitlines()) if clean_line(t)]
+
+
+def extract_contact(lines: list[TextLine], region: str = "FR") -> Contact:
+    """Find every field of a card in its lines.
+
+    ``region`` is the country to read numbers without a +prefix in; pass the
+    result of ``guess_region`` so the card's own address or website decides it.
+    """
+    card = _Card(lines=lines, region=region)
+    emails = _take_emails(card)
+    websites, social = _take_urls(card)
+    phones = _take_phones(card)
+    addresses = _take_addresses(card)
+    domains = [e.value.split("@")[-1] for e in emails] + [_host(w.value) for w in websites]
+    locals_ = [e.value.split("@")[0] for e in emails]
+    organisation = _take_organisation_by_form_or_domain(card, domains)
+    name = _take_name(card, locals_)
+    title = _take_title(card, name)
+    department = _take_department(card)
+    if organisation is None:
+        organisation = _take_organisation_by_size(card)
+    return Contact(
+        name=name, title=title, organisation=organisation, department=department,
+        phones=tuple(phones), emails=tuple(emails), websites=tuple(websites),
+        addresses=tuple(addresses), social=tuple(social),
+    )
+
+
+# ---------------------------------------------------------------- cleaning
+
+_JUNK_EDGES = re.compile(r"^[\s|¦_=~*•·>»«<\[\]{}]+|[\s|¦_=~*•·<»«>\[\]{}]+$")
+
+
+def clean_line(text: str) -> str:
+    """Normalise spaces and typographic variants, and strip OCR junk at the ends of a line."""
+    text = text.replace("\u00a0", " ").replace("’", "'").replace("–", "-").replace("—", "-")
+    text = re.sub(r"\s+", " ", text)
+    return _JUNK_EDGES.sub("", text).strip()
+
+
+def _is_noise(text: str, line: OcrLine) -> bool:
+    letters = sum(c.isalnum() for c in text)
+    if letters == 0:
+        return True
+    # single characters read from logos, lines and photos of the table
+    return len(text) <= 2 and line.confidence < 0.6
+
+
+# ---------------------------------------------------------------- region
+
+def guess_region(lines: list[TextLine], default: str) -> str:
+    """The country a card's numbers belong to: its address, country name or website, else ``default``."""
+    votes: dict[str, float] = {}
+    for ln in lines:
+        folded = fold(ln.text)
+        for name, code in COUNTRY_NAMES.items():
+            if len(name) > 3 and re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", folded):
+                votes[code] = votes.get(code, 0) + 2
+        for tld in re.findall(r"[a-z0-9-]\.([a-z]{2})(?![a-z0-9.-])", folded):
+            if tld in TLD_REGIONS:
+                votes[TLD_REGIONS[tld]] = votes.get(TLD_REGIONS[tld], 0) + 1.5
+        if re.search(r"\bcep\b|\bltda\b|\bs/?c\b.*ltda", folded):
+            votes["BR"] = votes.get("BR", 0) + 1
+        if re.search(r"\bcedex\b|\bsiret\b|\bsarl\b|\beurl\b|\bsasu?\b", folded):
+            votes["FR"] = votes.get("FR", 0) + 1
+    if not votes:
+        return default
+    best = max(votes, key=lambda c: votes[c])
+    return best
+
+
+# ---------------------------------------------------------------- e-mails
+
+_AT_VARIANTS = re.compile(r"\s*(?:\(at\)|\[at\]|\{at\}|©|®)\s*|\s+@\s*|\s*@\s+", re.IGNORECASE)
+_EMAIL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._%+'-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+_EMAIL_LABEL = re.compile(r"^(?:e-?mail|mail|courriel|email|e)\s*[:.]?\s*", re.IGNORECASE)
+
+
+def repair_email_text(text: str) -> str:
+    """Undo the usual OCR damage around an e-mail: '(at)', '©', spaces around '@' and dots, ',com'."""
+    text = _AT_VARIANTS.sub("@", text)
+    text = re.sub(r"\s*\.\s*(?=[a-z]{2,}\b)", ".", text) if "@" in text else text
+    text = re.sub(r",(com|fr|net|org|br|be|ch|de)\b", r".\1", text)
+    return text
+
+
+def _take_emails(card: _Card) -> list[Found[str]]:
+    found: list[Found[str]] = []
+    for i, ln in card.free():
+        repaired = repair_email_text(ln.text)
+        if "@" not in repaired:
+            continue
+        for match in _EMAIL.finditer(_EMAIL_LABEL.sub("", repaired)):
+            value = match.group(0).strip(".-'")
+            found.append(Found(value, _conf(ln, 0.95), (ln.text,)))
+            card.used.add(i)
+    return _unique(found)
+
+
+# ---------------------------------------------------------------- websites and social profiles
+
+_URL = re.compile(
+    r"(?<![@\w.-])((?:https?://)?(?:www\d?\.)?[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.([a-z]{2,12})(?:/[^\s,;]*)?)(?![\w@-])",
+    re.IGNORECASE,
+)
+
+
+def _take_urls(card: _Card) -> tuple[list[Found[str]], list[Found[SocialProfile]]]:
+    websites: list[Found[str]] = []
+    social: list[Found[SocialProfile]] = []
+    for i, ln in card.free():
+        text = re.sub(r"(?i)\bwww\s*[.,]\s*", "www.", ln.text)
+        text = re.sub(r"(?i)\s*\.\s*(com|net|org|fr|br)\b", r".\1", text)
+        text = re.sub(r"(?i)^(?:site|web|website|internet|url|w)\s*[:.]\s*", "", text)
+        for match in _URL.finditer(text):
+            url, tld = match.group(1), match.group(2).lower()
+            host = _host(url)
+            explicit = url.lower().startswith(("www", "http"))
+            if not (explicit or tld in GENERIC_TLDS or tld in TLD_REGIONS):
+                continue
+            labels = host.split(".")
+            if len(labels) < 2 or len(labels[-2]) < 2 or re.fullmatch(r"[\d.]+", host):
+                continue
+            if not explicit and len(host) < 6:
+                continue  # "S.A.", "Av.br" and such are abbreviations, not sites
+            service = next((s for h, s in SOCIAL_HOSTS.items() if host == h or host.endswith("." + h)), None)
+            if service:
+                social.append(Found(SocialProfile(service, url), _conf(ln, 0.9), (ln.text,)))
+            else:
+                websites.append(Found(url, _conf(ln, 0.9 if explicit else 0.75), (ln.text,)))
+            card.used.add(i)
+    return _unique(websites), social
+
+
+def _host(url: str) -> str:
+    host = re.sub(r"(?i)^https?://", "", url).split("/")[0].lower()
+    return re.sub(r"^www\d?\.", "", host)
+
+
+# ---------------------------------------------------------------- phones
+
+_CONFUSABLE_DIGITS = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "I": "1", "|": "1",
+                                    "i": "1", "S": "5", "s": "5", "B": "8", "Z": "2", "z": "2", "g": "9"})
+_DIGITISH_RUN = re.compile(r"[+(]?[0-9OoDQlIi|SsBZzg][0-9OoDQlIi|SsBZzg().\-/ ]{6,}[0-9OoDQlIi|SsBZzg)]")
+_NUMBER_SPAN = re.compile(r"(?:\+\s?\d{1,3}[\s.]?)?(?:\(\s?0?\d{0,4}\s?\)[\s.-]?)?\d[\d.\- ]{4,}\d")
+_EXTENSION = re.compile(r"(?i)\b(?:poste|ext|extension|ramal|x|p)\.?\s*(\d{1,5})\b")
+_NOT_PHONE_CONTEXT = re.compile(
+    r"(?i)\b(siret|siren|rcs|tva|vat|ape|naf|cnpj|cpf|insc|iban|bic|swift|capital|isbn|n[°º]\s*tva|cep|bp|cs)\b"
+)
+_LABEL_TOKEN = re.compile(r"(?i)([a-zéèêáíóúãç]+(?:\s+directe)?)\.?\s*[:.]?\s*$")
+
+
+def repair_digits(text: str) -> str:
+    """Read O as 0, l as 1, S as 5... inside runs that are mostly digits (and only there)."""
+
+    def fix(match: re.Match[str]) -> str:
+        run = match.group(0)
+        digits = sum(c.isdigit() for c in run)
+        letters = sum(c.isalpha() for c in run)
+        if digits < 6 or letters > max(2, digits // 4):
+            return run
+        return run.translate(_CONFUSABLE_DIGITS)
+
+    return _DIGITISH_RUN.sub(fix, text)
+
+
+def _label_kind(prefix: str) -> PhoneKind | None:
+    """The phone kind announced by the label just before a number ('Tél. :', 'Mob', 'F')."""
+    prefix = fold(prefix).strip()
+    prefix = re.sub(r"[\s:.()/|-]+$", "", prefix)
+    if not prefix:
+        return None
+    words = re.findall(r"[a-z]+(?:\s+directe)?", prefix)
+    if not words:
+        return None
+    last = words[-1]
+    # "Tél./Fax" announces the first: look at the first word of a trailing label group
+    group = re.search(r"([a-z]+)\s*[./]\s*[a-z]+$", prefix)
+    for candidate in ([group.group(1)] if group else []) + [last, words[0]]:
+        kind = PHONE_LABELS.get(candidate)
+        if kind and (len(candidate) > 1 or prefix.endswith(candidate) or len(prefix) <= 3):
+            return kind  # type: ignore[return-value]
+    return None
+
+
+def _parse_phone(candidate: str, region: str) -> phonenumbers.PhoneNumber | None:
+    try:
+        number = phonenumbers.parse(candidate, region)
+    except phonenumbers.NumberParseException:
+        return None
+    if phonenumbers.is_valid_number(number):
+        return number
+    reason = phonenumbers.is_possible_number_with_reason(number)
+    if reason in (phonenumbers.ValidationResult.IS_POSSIBLE, phonenumbers.ValidationResult.IS_POSSIBLE_LOCAL_ONLY):
+        return number
+    return None
+
+
+def _split_numbers(span: str, region: str) -> list[tuple[str, phonenumbers.PhoneNumber, bool]]:
+    """Cut a run of digit groups into phone numbers, longest valid number first."""
+    tokens = span.split()
+    out = []
+    start = 0
+    while start < len(tokens):
+        for end in range(len(tokens), start, -1):
+            candidate = " ".join(tokens[start:end])
+            digits = re.sub(r"\D", "", candidate)
+            if len(digits) < 7 or len(digits) > 15:
+                continue
+            number = _parse_phone(candidate, region)
+            if number is not None:
+                out.append((candidate, number, phonenumbers.is_valid_number(number)))
+                start = end
+                break
+        else:
+            start += 1
+    return out
+
+
+def _looks_like_other_number(candidate: str, before: str) -> bool:
+    digits = re.sub(r"\D", "", candidate)
+    if _NOT_PHONE_CONTEXT.search(before[-25:]):
+        return True
+    if re.fullmatch(r"\d{5}-?\d{3}", candidate.strip()):  # Brazilian CEP
+        return True
+    if re.fullmatch(r"\d{1,2}[./-]\d{1,2}[./-](?:19|20)\d{2}", candidate.strip()):
+        return True
+    return len(digits) in (9, 14) and re.fullmatch(r"\d{3} ?\d{3} ?\d{3}(?: ?\d{5})?", candidate.strip()) is not None and not candidate.startswith("0")
+
+
+def _take_phones(card: _Card) -> list[Found[Phone]]:
+    found: list[Found[Phone]] = []
+    pending_label: PhoneKind | None = None
+    for i, ln in card.free():
+        text = repair_digits(ln.text)
+        spans = list(_NUMBER_SPAN.finditer(text))
+        line_label = _label_kind(text) if not spans else None
+        if not spans:
+            # a label alone on its line ("Portable") announces the number on the next line
+            pending_label = line_label if line_label and len(text) <= 16 else None
+            continue
+        took_any = False
+        cursor = 0
+        for span in spans:
+            before = text[cursor:span.start()]
+            cursor = span.end()
+            kind = _label_kind(before) or pending_label
+            ext_match = _EXTENSION.match(text[span.end():].lstrip(" ,;"))
+            for candidate, number, valid in _split_numbers(span.group(0), card.region):
+                if _looks_like_other_number(candidate, text[: span.start()]):
+                    continue
+                labelled = kind is not None
+                if not valid and not labelled and len(re.sub(r"\D", "", candidate)) < 8:
+                    continue
+                extension = ext_match.group(1) if ext_match else ""
+                value = candidate if not candidate.startswith("00") else "+" + candidate[2:]
+                confidence = _conf(ln, 0.95 if valid else 0.7)
+                found.append(Found(Phone(value, kind, extension), confidence, (ln.text,)))
+                took_any = True
+                kind = None  # a label announces the number right after it only
+        pending_label = None
+        if took_any:
+            card.used.add(i)
+    return _unique(found, key=lambda f: re.sub(r"\D", "", f.value.number))
+
+
+# ---------------------------------------------------------------- addresses
+
+_FR_POSTCODE_CITY = re.compile(r"(?:\b(?:F|FR)\s?-\s?)?\b(\d{5})\s+([A-Za-zÀ-ÿ][A-Za-zÀ-ÿ'\- ]*[A-Za-zÀ-ÿ])(?:\s+(CEDEX(?:\s*\d{1,2})?))?")
+_BR_CEP = re.compile(r"(?i)(?:\bcep\b\s*[:.]?\s*)?\b(\d{5}-\d{3}|\d{2}\.\d{3}-\d{3})\b")
+_UK_POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2})\b")
+_US_STATE_ZIP = re.compile(r"(?:^|,\s*|\s)([A-Z][A-Za-z .'-]+?)?,?\s*\b([A-Z]{2})\s+(\d{5}(?:-\d{4})?)\b")
+_STREET_NUMBER = re.compile(r"^\d{1,5}\s*(?:bis|ter|[a-c])?\s*,?\s")
+
+
+def _is_street(text: str) -> bool:
+    words = re.findall(r"[a-z][a-z-]*\.?", fold(text))
+    bare = [w.rstrip(".") for w in words]
+    if any(w in STREET_WORDS and (len(w) > 2 or raw.endswith(".")) for w, raw in zip(bare, words, strict=True)):
+        return bool(re.search(r"\d", text)) or any(w in ("rue", "avenue", "boulevard", "rua", "avenida", "street", "road") for w in bare)
+    return bool(_STREET_NUMBER.match(text)) and any(w in STREET_WORDS for w in bare)
+
+
+def _is_postbox(text: str) -> bool:
+    return any(w in POSTBOX_WORDS for w in re.findall(r"[a-z]+", fold(text))) and bool(re.search(r"\d", text))
+
+
+def parse_postcode_city(text: str, region: str) -> Address | None:
+    """Recognise a postcode-and-city line in the forms of France, Brazil, the UK and the US."""
+    m = _BR_CEP.search(text)
+    if m and (region == "BR" or "cep" in fold(text)):
+        rest = [p.strip(" -|,") for p in re.split(r"[|,]| - ", text[m.end():]) if p.strip(" -|,")]
+        state = next((p for p in rest if re.fullmatch(r"[A-Z]{2}", p)), "")
+        cities = [p for p in rest if p != state and not re.search(r"\d", p)]
+        return Address(postcode=m.group(1), city=cities[-1] if cities else "", region=state, country="BR")
+    m = _UK_POSTCODE.search(text)
+    if m and (region == "GB" or "london" in fold(text)):
+        before = [p.strip() for p in text[: m.start()].split(",") if p.strip()]
+        city = before[-1] if before else ""
+        return Address(postcode=m.group(1), city=city, country="GB")
+    m = _US_STATE_ZIP.search(text)
+    if m and m.group(2) in US_STATES and region in ("US", "CA", "FR") and not _FR_POSTCODE_CITY.search(text[m.start(2):]):
+        city = (m.group(1) or "").strip(" ,")
+        return Address(postcode=m.group(3), city=city, region=m.group(2), country="US")
+    m = _FR_POSTCODE_CITY.search(text)
+    if m:
+        city = m.group(2).strip()
+        city_words = city.split()
+        if city_words and fold(city_words[-1]) in COUNTRY_NAMES:
+            city = " ".join(city_words[:-1])
+        if fold(city) in ("cedex", "bp", "cs") or not city:
+            return None
+        if m.group(3):
+            city = f"{city} {m.group(3)}"
+        return Address(postcode=m.group(1), city=city, country="FR" if region == "FR" else "")
+    return None
+
+
+def _take_addresses(card: _Card) -> list[Found[Address]]:
+    found: list[Found[Address]] = []
+    free = card.free()
+    index = {i: ln for i, ln in free}
+    for i, ln in free:
+        if i in card.used:
+            continue
+        place = parse_postcode_city(ln.text, card.region)
+        if place is None:
+            continue
+        street_parts: list[str] = []
+        evidence = [ln.text]
+        # the street is on this line before the postcode, or on the one or two lines above
+        inline = re.split(r"\s*[,|-]?\s*(?:cep\s*[:.]?\s*)?" + re.escape(place.postcode), ln.text, maxsplit=1, flags=re.I)[0]
+        inline = inline.strip(" ,|-")
+        if inline and place.city and fold(inline).endswith(fold(place.city)):
+            inline = inline[: -len(place.city)].strip(" ,|-")
+        if inline and (_is_street(inline) or _is_postbox(inline)):
+            street_parts.append(inline)
+        for j in (i - 1, i - 2):
+            above = index.get(j)
+            if above is None or j in card.used:
+                break
+            if _is_street(above.text) or _is_postbox(above.text):
+                street_parts.insert(0, above.text)
+                evidence.insert(0, above.text)
+                card.used.add(j)
+            else:
+                break
+        country = place.country
+        below = index.get(i + 1)
+        if below is not None and fold(below.text).strip(" .") in COUNTRY_NAMES:
+            country = COUNTRY_NAMES[fold(below.text).strip(" .")]
+            card.used.add(i + 1)
+            evidence.append(below.text)
+        address = Address(street=", ".join(street_parts), postcode=place.postcode, city=place.city,
+                          region=place.region, country=country)
+        found.append(Found(address, _conf(ln, 0.85 if street_parts else 0.7), tuple(evidence)))
+        card.used.add(i)
+    if not found:
+        for i, ln in card.free():
+            if _is_street(ln.text):
+                found.append(Found(Address(street=ln.text), _conf(ln, 0.5), (ln.text,)))
+                card.used.add(i)
+                break
+    return found
+
+
+# ---------------------------------------------------------------- organisation
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+(?:[/&'-][a-z0-9]+)*", fold(text).replace(".", ""))
+
+
+def _has_legal_form(text: str) -> bool:
+    words = _words(text)
+    raw = fold(text)
+    return any(w in LEGAL_FORMS and len(w) > 1 for w in words[1:]) or bool(re.search(r"\bs/[ac]\b|\bs\.a\.", raw))
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", fold(text))
+
+
+def _matches_domain(text: str, domains: list[str]) -> bool:
+    squashed = _squash(text)
+    if len(squashed) < 3:
+        return False
+    for domain in domains:
+        label = _squash(domain.split(".")[0])
+        if len(label) < 3:
+            continue
+        if squashed in label or (len(label) >= 4 and label in squashed):
+            return True
+    return False
+
+
+def _take_organisation_by_form_or_domain(card: _Card, domains: list[str]) -> Found[str] | None:
+    free = card.free()
+    for i, ln in free:
+        if _has_legal_form(ln.text) and not re.search(r"\d{4,}", ln.text) and len(ln.text) <= 60:
+            card.used.add(i)
+            return Found(ln.text, _conf(ln, 0.9), (ln.text,))
+    webmail = {"gmail", "hotmail", "yahoo", "outlook", "live", "orange", "free", "wanadoo", "icloud", "bol",
+               "terra", "uol", "r7", "laposte", "sfr", "gmx", "aol", "protonmail", "proton", "msn"}
+    company_domains = [d for d in domains if d.split(".")[0] not in webmail]
+    candidates = [(i, ln) for i, ln in free if _matches_domain(ln.text, company_domains) and len(ln.text) <= 60]
+    if candidates:
+        i, ln = max(candidates, key=lambda c: c[1].height)
+        card.used.add(i)
+        return Found(ln.text, _conf(ln, 0.85), (ln.text,))
+    return None
+
+
+def _take_organisation_by_size(card: _Card) -> Found[str] | None:
+    """Fallback: the biggest line left that reads like a name of something, i.e. the logo line."""
+    candidates = []
+    for i, ln in card.free():
+        letters = sum(c.isalpha() for c in ln.text)
+        if letters < 3 or letters / max(len(ln.text), 1) < 0.6 or ln.confidence < 0.5 or len(ln.text) > 50:
+            continue
+        if len(ln.text.split()) > 6:
+            continue  # a slogan or a list of services
+        candidates.append((ln.height * (0.5 + ln.confidence), i, ln))
+    if not candidates:
+        return None
+    _, i, ln = max(candidates, key=lambda c: c[0])
+    card.used.add(i)
+    return Found(ln.text, _conf(ln, 0.45), (ln.text,))
+
+
+# ---------------------------------------------------------------- name, title, department
+
+_NAME_WORD = re.compile(r"^[A-ZÀ-Ý][A-Za-zÀ-ÿ'\-]*\.?$|^(?:de|du|des|la|le|van|von|der|da|das|dos|do|di|del|e|y)$")
+
+
+def _is_title(text: str) -> bool:
+    folded = fold(text)
+    if any(phrase in folded for phrase in TITLE_PHRASES):
+        return True
+    words = re.findall(r"[a-z]+(?:-[a-z]+)?", folded)
+    return any(w in TITLE_WORDS or w.rstrip("s") in TITLE_WORDS or w.rstrip("e") in TITLE_WORDS for w in words)
+
+
+def _name_score(ln: TextLine, locals_: list[str], max_height: float, next_line: TextLine | None) -> float:
+    text = ln.text
+    words = text.split()
+    if not 2 <= len(words) <= 5 or len(text) > 45:
+        return -1
+    if re.search(r"[\d@/:&+]", text):
+        return -1
+    core = [w for w in words if fold(w).strip(".") not in NAME_PREFIXES]
+    if len(core) < 2 or not all(_NAME_WORD.match(w) for w in core):
+        return -1
+    folded_words = [fold(w).strip(".,") for w in core]
+    if any(w in LEGAL_FORMS or w in NOT_NAME_WORDS or w in STREET_WORDS and len(w) > 3 for w in folded_words):
+        return -1
+    if _is_title(text) and not any(is_first_name(w) for w in core[:1]):
+        return -1
+    score = 0.0
+    if is_first_name(core[0]) or is_first_name(core[-1]):
+        score += 2.0
+    for local in locals_:
+        squashed_local = _squash(local)
+        parts = [_squash(w) for w in core if len(_squash(w)) >= 3]
+        if any(p in squashed_local for p in parts):
+            score += 2.5
+            break
+    if next_line is not None and _is_title(next_line.text):
+        score += 1.5
+    score += 1.0 * ln.height / max_height
+    score += ln.confidence - 0.5
+    return score
+
+
+def _take_name(card: _Card, locals_: list[str]) -> Found[PersonName] | None:
+    free = card.free()
+    if not free:
+        return None
+    max_height = max(ln.height for _, ln in free)
+    best: tuple[float, int, TextLine] | None = None
+    for position, (i, ln) in enumerate(free):
+        next_line = free[position + 1][1] if position + 1 < len(free) else None
+        score = _name_score(ln, locals_, max_height, next_line)
+        if score >= 2.0 and (best is None or score > best[0]):
+            best = (score, i, ln)
+    if best is None:
+        return None
+    score, i, ln = best
+    card.used.add(i)
+    confidence = _conf(ln, min(0.95, 0.4 + score / 8))
+    return Found(PersonName(full=ln.text), confidence, (ln.text,))
+
+
+def _take_title(card: _Card, name: Found[PersonName] | None) -> Found[str] | None:
+    free = card.free()
+    candidates = []
+    name_top = None
+    if name is not None:
+        name_top = next((ln.top for ln in card.lines if ln.text == name.evidence[0]), None)
+    for position, (i, ln) in enumerate(free):
+        if not _is_title(ln.text) or re.search(r"[@\d]{2,}", ln.text) or len(ln.text) > 70:
+            continue
+        if _has_legal_form(ln.text):
+            continue
+        distance = abs(ln.top - name_top) if name_top is not None else 0.0
+        candidates.append((distance, position, i, ln))
+    if not candidates:
+        return None
+    _, position, i, ln = min(candidates, key=lambda c: c[0])
+    text = ln.text
+    card.used.add(i)
+    evidence = [ln.text]
+    # a title continued on the next line ("Directeur du développement" / "et des partenariats")
+    if position + 1 < len(free):
+        j, nxt = free[position + 1]
+        if re.match(r"^(?:et|and|&|e|y|de|du|des|of|en)\b|^[a-zà-ÿ]", nxt.text) and not re.search(r"[@\d]", nxt.text):
+            text = f"{text} {nxt.text}"
+            card.used.add(j)
+            evidence.append(nxt.text)
+    return Found(text, _conf(ln, 0.8), tuple(evidence))
+
+
+def _take_department(card: _Card) -> Found[str] | None:
+    for i, ln in card.free():
+        words = re.findall(r"[a-z]+", fold(ln.text))
+        if words and words[0] in DEPARTMENT_WORDS and len(ln.text) <= 60 and not re.search(r"\d", ln.text):
+            card.used.add(i)
+            return Found(ln.text, _conf(ln, 0.6), (ln.text,))
+    return None
+
+
+# ---------------------------------------------------------------- helpers
+
+def _conf(ln: TextLine, rule_certainty: float) -> float:
+    return round(max(0.0, min(1.0, rule_certainty * (0.4 + 0.6 * ln.confidence))), 3)
+
+
+def _unique(found: list, key=lambda f: f.value) -> list:  # type: ignore[no-untyped-def,type-arg]
+    seen = set()
+    out = []
+    for f in found:
+        k = key(f)
+        if k in seen:
+            continue
+        seen.add(k)
+        out.append(f)
+    return out

@@ -1,0 +1,198 @@
+"""Words that tell what a line of a business card is, in the languages cardscan meets.
+
+Kept apart from the rules in ``extract`` so the lists can grow without touching
+the logic. Every entry is lowercase and accent-free (see ``fold``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+
+
+def fold(text: str) -> str:
+    """Lowercase and strip accents, for comparing words whatever their case and accents."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+# Labels printed before a phone number, by the kind of number they announce.
+PHONE_LABELS: dict[str, str] = {
+    # work / landline
+    "tel": "work", "tél": "work", "tele": "work", "telephone": "work", "téléphone": "work", "t": "work",
+    "phone": "work", "ph": "work", "p": "work", "office": "work", "off": "work", "standard": "work",
+    "direct": "work", "ligne directe": "work", "ld": "work", "fixe": "work", "bureau": "work", "bur": "work",
+    "fone": "work", "fones": "work", "telefone": "work", "telefones": "work", "tels": "work", "tf": "work",
+    "tfno": "work", "telefono": "work", "telefon": "work", "tlf": "work", "land": "work", "landline": "work",
+    "main": "work", "work": "work", "business": "work", "comercial": "work", "switchboard": "work", "d": "work",
+    "dir": "work", "vaste": "work", "tel.": "work",
+    # mobile
+    "portable": "cell", "port": "cell", "mobile": "cell", "mob": "cell", "m": "cell", "cell": "cell",
+    "cellular": "cell", "cellulaire": "cell", "gsm": "cell", "celular": "cell", "cel": "cell", "cels": "cell",
+    "movil": "cell", "handy": "cell", "natel": "cell", "mobil": "cell", "mobiel": "cell", "cellulare": "cell",
+    "c": "cell", "mo": "cell", "mb": "cell", "tm": "cell",
+    # fax
+    "fax": "fax", "f": "fax", "telecopie": "fax", "telefax": "fax", "fx": "fax", "telecopieur": "fax",
+    "pabx": "work",
+    # other
+    "whatsapp": "other", "whats": "other", "wa": "other", "skype": "other", "nextel": "other", "id": "other",
+    "radio": "other", "home": "other", "domicile": "other", "residencial": "other", "res": "other",
+    "zap": "other", "wpp": "other", "wats": "other",
+}
+
+# Company legal forms, matched as whole words (dots removed).
+LEGAL_FORMS = frozenset("""
+sarl sas sasu sa eurl sci snc scp scop selarl selas sca gie eirl ei
+gmbh ag kg ohg ug mbh ev
+ltd limited llc llp lp inc incorporated corp corporation co plc pllc pc
+bv nv bvba vzw sprl srl spa snc sl slu sau
+ltda eireli me epp mei s/a s/c sc
+kk pty pte oy ab as asa aps
+""".split())
+
+# Words that make a line a job title (first word forms, accent-free, lowercase).
+TITLE_WORDS = frozenset("""
+directeur directrice director directora diretor diretora direttore direktor dir
+responsable responsavel responsible
+charge chargee
+gerant gerante gerente gestor gestora geschaftsfuhrer
+associe associee associate partner socio socia
+expert experte expert-comptable comptable accountant contador contadora
+president presidente presidentin vice-president vp
+ceo cto cfo coo cmo cio cso cpo
+fondateur fondatrice founder co-founder cofondateur cofondatrice cofounder fundador fundadora
+head chief lead leader
+manager managing management
+sales vente ventes commercial commerciale comercial vendedor vendedora vendeur vendeuse
+engineer ingenieur ingenieure engenheiro engenheira ingeniero ingeniera
+consultant consultante consultor consultora berater beraterin
+conseiller conseillere advisor adviser
+developer developpeur developpeuse desenvolvedor
+designer graphiste
+architecte architect arquiteto arquiteta
+avocat avocate lawyer attorney advogado advogada abogado notaire notary
+assistant assistante assistente asistente
+secretaire secretary secretaria
+coordinator coordinateur coordinatrice coordenador coordenadora coordinador
+analyst analyste analista
+officer
+administrateur administratrice administrator administrador administradora administrativo administrativa
+technicien technicienne technician tecnico tecnica
+specialist specialiste especialista
+representative representant representante
+agent agente broker courtier corretor corretora
+owner proprietaire proprietario proprietaria
+researcher chercheur chercheuse pesquisador pesquisadora scientist
+professor professeur professeure docteur doctor medecin physician dentist dentiste
+photographer photographe fotografo fotografa
+chef cuisinier
+supervisor superviseur supervisora superintendent
+escrevente tabeliao tabeliã
+executive executif executive
+marketing communication communications
+attache attachee
+delegue deleguee
+inspecteur inspectrice inspector
+""".split())
+
+TITLE_PHRASES = (
+    "head of", "vice president", "account manager", "business developer", "chef de projet",
+    "chef de produit", "chef d'entreprise", "chef de service", "key account",
+)
+
+DEPARTMENT_WORDS = frozenset("""
+departement department dept division service direction pole equipe team
+departamento setor servicio abteilung
+""".split())
+
+# Street types that start or end the street part of an address.
+STREET_WORDS = frozenset("""
+rue r av ave avenue bd boulevard blvd bvd place pl chemin ch che allee impasse imp quai route rte
+cours square sq passage voie sentier chaussee faubourg fg parvis esplanade lieu-dit hameau residence
+zi za zac zone parc rond-point
+street st road rd lane ln drive dr way court ct crescent cres close terrace highway hwy suite ste floor
+parkway pkwy plaza circle cir building house mews row
+rua r. avenida alameda al travessa tv estrada rodovia praca largo viela conjunto jardim jd
+calle carrera paseo plaza avda
+strasse str weg platz gasse allee ring damm
+straat laan plein weg
+via viale piazza corso
+""".split())
+
+POSTBOX_WORDS = frozenset({"bp", "cs", "cedex", "po", "box", "caixa", "postal", "postfach", "apartado"})
+
+# Country names (several languages) and ISO codes they stand for.
+COUNTRY_NAMES: dict[str, str] = {
+    "france": "FR", "belgique": "BE", "belgium": "BE", "belgie": "BE", "suisse": "CH", "switzerland": "CH",
+    "schweiz": "CH", "svizzera": "CH", "luxembourg": "LU", "monaco": "MC", "canada": "CA",
+    "united kingdom": "GB", "uk": "GB", "england": "GB", "scotland": "GB", "wales": "GB",
+    "royaume-uni": "GB", "great britain": "GB", "ireland": "IE", "irlande": "IE",
+    "usa": "US", "u.s.a.": "US", "united states": "US", "etats-unis": "US", "united states of america": "US",
+    "brasil": "BR", "brazil": "BR", "bresil": "BR", "portugal": "PT", "espana": "ES", "spain": "ES",
+    "espagne": "ES", "italia": "IT", "italy": "IT", "italie": "IT", "deutschland": "DE", "germany": "DE",
+    "allemagne": "DE", "nederland": "NL", "netherlands": "NL", "pays-bas": "NL", "the netherlands": "NL",
+    "japan": "JP", "japon": "JP", "mexico": "MX", "argentina": "AR", "chile": "CL", "colombia": "CO",
+    "austria": "AT", "osterreich": "AT", "autriche": "AT", "maroc": "MA", "morocco": "MA", "tunisie": "TN",
+    "algerie": "DZ", "senegal": "SN", "cote d'ivoire": "CI", "china": "CN", "chine": "CN", "india": "IN",
+    "inde": "IN", "singapore": "SG", "singapour": "SG", "australia": "AU", "australie": "AU",
+    "hong kong": "HK", "denmark": "DK", "danemark": "DK", "sweden": "SE", "suede": "SE", "norway": "NO",
+    "norvege": "NO", "finland": "FI", "poland": "PL", "pologne": "PL", "polska": "PL",
+}
+
+# Country-code top-level domains that name a country cardscan can use as a phone region.
+TLD_REGIONS: dict[str, str] = {
+    "fr": "FR", "be": "BE", "ch": "CH", "lu": "LU", "mc": "MC", "ca": "CA", "uk": "GB", "ie": "IE",
+    "br": "BR", "pt": "PT", "es": "ES", "it": "IT", "de": "DE", "nl": "NL", "jp": "JP", "mx": "MX",
+    "ar": "AR", "cl": "CL", "at": "AT", "ma": "MA", "tn": "TN", "sn": "SN", "au": "AU", "in": "IN",
+    "sg": "SG", "hk": "HK", "dk": "DK", "se": "SE", "no": "NO", "fi": "FI", "pl": "PL", "us": "US",
+}
+
+# Generic top-level domains accepted in a website without "www." or a scheme.
+GENERIC_TLDS = frozenset("""
+com net org info biz io co eu app dev ai me tv pro shop store online site tech studio agency design
+cloud digital email group solutions services consulting media art paris bzh asso gouv edu gov
+""".split())
+
+US_STATES = frozenset("""
+AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC
+ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY
+""".split())
+
+BR_STATES = frozenset("AC AL AP AM BA CE DF ES GO MA MT MS MG PA PB PR PE PI RJ RN RS RO RR SC SP SE TO".split())
+
+NAME_PREFIXES = frozenset({
+    "m", "mr", "mme", "mlle", "mrs", "ms", "miss", "dr", "me", "pr", "prof", "sr", "sra", "srta", "dra",
+    "herr", "frau", "sig", "sig.ra", "monsieur", "madame", "mademoiselle", "docteur", "maitre",
+})
+NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "phd", "mba", "md", "esq", "msc", "bsc", "dds", "cpa"})
+NAME_PARTICLES = frozenset({
+    "de", "du", "des", "la", "le", "van", "von", "der", "den", "da", "das", "do", "dos", "di", "del",
+    "della", "ten", "ter", "zu", "y", "e", "st",
+})
+
+# Words seen on cards that are never part of a person's name.
+NOT_NAME_WORDS = frozenset("""
+tel tél fax mobile portable email e-mail mail web site www http https adresse address rue avenue
+cedex france paris london services solutions group groupe consulting conseil agence agency studio
+restaurant hotel bar cafe boutique shop store pharmacie cabinet clinique centre center
+assistance technique especializada bureau office siege siret siren rcs tva capital
+""".split())
+
+
+@cache
+def first_name_detector():  # type: ignore[no-untyped-def]
+    """The first-name dictionary of gender-guesser (~40,000 names of Europe and the Americas)."""
+    import gender_guesser.detector as detector
+
+    return detector.Detector(case_sensitive=False)
+
+
+def is_first_name(word: str) -> bool:
+    """True when ``word`` is a known first name in any of the dictionary's countries."""
+    word = word.strip(".,;:'’").lower()
+    if len(word) < 2 or not re.fullmatch(r"[^\W\d_]+(?:-[^\W\d_]+)*", word):
+        return False
+    detector = first_name_detector()
+    parts = word.split("-")
+    return any(detector.get_gender(part) != "unknown" for part in parts)

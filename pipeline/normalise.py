@@ -1,0 +1,181 @@
+"""Stage 5: put every extracted value in the form a phone's address book expects.
+
+Phones to E.164 (typed from the number itself when no label was printed),
+e-mails checked by email-validator (syntax only, never the network), websites
+as URLs, names in natural case split into given and family names.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+
+from .lexicons import NAME_PARTICLES, NAME_PREFIXES, NAME_SUFFIXES, fold
+from .models import Address, Contact, Found, PersonName, Phone, PhoneKind, SocialProfile
+
+
+def normalise_contact(contact: Contact, region: str) -> Contact:
+    """Return ``contact`` with phones, e-mails, URLs and the name in their final form.
+
+    Values that cannot be normalised (an e-mail that fails validation, a number
+    phonenumbers cannot parse) are dropped rather than written wrong.
+    """
+    return replace(
+        contact,
+        name=_map(contact.name, normalise_name),
+        title=_map(contact.title, _tidy),
+        organisation=_map(contact.organisation, _tidy),
+        department=_map(contact.department, _tidy),
+        phones=_unique(f for f in (_phone(p, region) for p in contact.phones) if f),
+        emails=_unique(f for f in (_email(e) for e in contact.emails) if f),
+        websites=_unique(replace(w, value=normalise_url(w.value)) for w in contact.websites),
+        addresses=tuple(replace(a, value=_address(a.value)) for a in contact.addresses),
+        social=tuple(replace(s, value=SocialProfile(s.value.service, normalise_url(s.value.url))) for s in contact.social),
+    )
+
+
+# ---------------------------------------------------------------- phones
+
+_MOBILE_TYPES = {phonenumbers.PhoneNumberType.MOBILE}
+_FIXED_TYPES = {phonenumbers.PhoneNumberType.FIXED_LINE, phonenumbers.PhoneNumberType.VOIP,
+                phonenumbers.PhoneNumberType.TOLL_FREE, phonenumbers.PhoneNumberType.SHARED_COST,
+                phonenumbers.PhoneNumberType.UAN}
+
+
+def normalise_phone(printed: str, region: str) -> tuple[str, PhoneKind | None] | None:
+    """E.164 form of a printed number and the kind its number range implies, or None."""
+    text = re.sub(r"\(\s*0\s*\)", "", printed)  # "+44 (0) 20..." prints the trunk prefix for locals
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not number.national_number:
+        return None
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    number_type = phonenumbers.number_type(number)
+    kind: PhoneKind | None = None
+    if number_type in _MOBILE_TYPES:
+        kind = "cell"
+    elif number_type in _FIXED_TYPES:
+        kind = "work"
+    return e164, kind
+
+
+def _phone(found: Found[Phone], region: str) -> Found[Phone] | None:
+    result = normalise_phone(found.value.number, region)
+    if result is None:
+        return None
+    e164, implied = result
+    kind: PhoneKind = found.value.kind or implied or "work"
+    return replace(found, value=Phone(e164, kind, found.value.extension))
+
+
+# ---------------------------------------------------------------- e-mails and URLs
+
+def normalise_email(address: str) -> str | None:
+    """The address in lowercase if its syntax is valid, else None (no DNS lookup)."""
+    try:
+        result = validate_email(address, check_deliverability=False)
+    except EmailNotValidError:
+        return None
+    return result.normalized.lower()
+
+
+def _email(found: Found[str]) -> Found[str] | None:
+    value = normalise_email(found.value)
+    return replace(found, value=value) if value else None
+
+
+def normalise_url(url: str) -> str:
+    """An absolute https URL with a lowercase host; the path is kept as printed."""
+    url = url.strip().rstrip(".,;")
+    match = re.match(r"(?i)^(https?)://(.*)$", url)
+    scheme, rest = (match.group(1).lower(), match.group(2)) if match else ("https", url)
+    host, _, path = rest.partition("/")
+    return f"{scheme}://{host.lower()}" + (f"/{path}" if path else "")
+
+
+# ---------------------------------------------------------------- names
+
+def natural_case(word: str) -> str:
+    """'DUPONT' -> 'Dupont', 'jean-françois' -> 'Jean-François', "D'AURIA" -> "D'Auria"."""
+    if word.lower() in NAME_PARTICLES:
+        return word.lower() if not word[:1].isupper() or word.isupper() and len(word) > 2 else word
+    pieces = re.split(r"([-'])", word)
+    out = []
+    for piece in pieces:
+        if piece in ("-", "'"):
+            out.append(piece)
+        elif piece:
+            out.append(piece[0].upper() + piece[1:].lower() if piece.isupper() or piece.islower() else piece)
+    return "".join(out)
+
+
+def normalise_name(found: Found[PersonName]) -> Found[PersonName]:
+    """Natural case and a given/family split following French and English conventions."""
+    return replace(found, value=split_name(found.value.full))
+
+
+def split_name(full: str) -> PersonName:
+    """Split a printed name: prefixes and suffixes out, surname in capitals, particles kept with it."""
+    words = [w for w in re.split(r"\s+", full.strip().strip(",")) if w]
+    prefix = []
+    while words and fold(words[0]).strip(".") in NAME_PREFIXES and len(words) > 2:
+        prefix.append(words.pop(0))
+    suffix = []
+    while words and fold(words[-1]).strip(".,") in NAME_SUFFIXES and len(words) > 2:
+        suffix.insert(0, words.pop())
+    words = [w.strip(",") for w in words]
+    if not words:
+        return PersonName(full=full)
+    capitals = [len(w) > 1 and w.isupper() and w.lower() not in NAME_PARTICLES for w in words]
+    if any(capitals) and not all(capitals):
+        # "Jean-François DUPONT" or "DUPONT Jean-François": the capitals are the surname
+        family_words = [w for w, c in zip(words, capitals, strict=True) if c]
+        given_words = [w for w, c in zip(words, capitals, strict=True) if not c]
+        # particles just before the surname belong to it ("Jean de LA FONTAINE")
+        while len(given_words) > 1 and given_words[-1].lower() in NAME_PARTICLES:
+            family_words.insert(0, given_words.pop())
+    elif len(words) == 1:
+        given_words, family_words = words, []
+    else:
+        # the family name starts at the first particle after the given name, else is the last word
+        split_at = next((k for k in range(1, len(words) - 1) if words[k].lower() in NAME_PARTICLES), len(words) - 1)
+        given_words, family_words = words[:split_at], words[split_at:]
+    given = " ".join(natural_case(w) for w in given_words)
+    family = " ".join(natural_case(w) for w in family_words)
+    full_natural = " ".join(p for p in (given, family) if p)
+    return PersonName(
+        full=full_natural, given=given, family=family,
+        prefix=" ".join(prefix), suffix=" ".join(suffix),
+    )
+
+
+# ---------------------------------------------------------------- helpers
+
+def _tidy(found: Found[str]) -> Found[str]:
+    return replace(found, value=re.sub(r"\s+", " ", found.value).strip(" ,;:|-"))
+
+
+def _address(address: Address) -> Address:
+    return replace(address, street=address.street.strip(" ,;|-"), city=address.city.strip(" ,;|-"),
+                   country=address.country.upper())
+
+
+def _map(found, fn):  # type: ignore[no-untyped-def]
+    return fn(found) if found is not None else None
+
+
+def _unique(found) -> tuple:  # type: ignore[no-untyped-def,type-arg]
+    seen = set()
+    out = []
+    for f in found:
+        key = f.value.number if isinstance(f.value, Phone) else f.value
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(f)
+    return tuple(out)

@@ -1,0 +1,45 @@
+"""Stage 3a: turn the card upright (0/90/180/270 degrees) and read it.
+
+Tesseract's orientation detection (OSD) is trusted when it is sure; when it
+is unsure and proposes a turn, both readings are made and the one with more
+confidently read text wins, because a wrong turn loses the whole card.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from .light import prepare_for_ocr
+from .models import CardImage, OcrResult
+from .ocr import OcrEngine
+from .straighten import rotate
+
+SURE_OSD_CONFIDENCE = 5.0
+UNSURE_OSD_CONFIDENCE = 0.8
+
+
+def reading_score(result: OcrResult) -> float:
+    """How much text was read with confidence: characters of words read at 60% or more."""
+    return float(sum(len(w.text) for line in result.lines for w in line.words if w.confidence >= 0.6))
+
+
+def upright_and_read(card: CardImage, engine: OcrEngine) -> tuple[CardImage, OcrResult]:
+    """Return the upright card and its OCR reading."""
+    prepared = prepare_for_ocr(card.pixels)
+    turn, confidence = engine.detect_rotation(prepared)
+    if turn and confidence >= SURE_OSD_CONFIDENCE:
+        return _turned(card, turn), engine.read(rotate(prepared, turn))
+    as_is = engine.read(prepared)
+    if not turn or confidence < UNSURE_OSD_CONFIDENCE:
+        return card, as_is
+    turned = engine.read(rotate(prepared, turn))
+    if reading_score(turned) > reading_score(as_is) * 1.15:
+        return _turned(card, turn), turned
+    return card, as_is
+
+
+def _turned(card: CardImage, turn: int) -> CardImage:
+    pixels: np.ndarray = rotate(card.pixels, turn)
+    return replace(card, pixels=pixels, rotation=(card.rotation + turn) % 360)

@@ -1,0 +1,67 @@
+"""What cardscan tells the user: the JSON line per photo and the closing summary."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from typing import Any
+
+from .batch import BatchSummary, PhotoOutcome
+from .models import Contact, Found
+
+
+def found_to_json(found: Found[Any]) -> dict[str, Any]:
+    value = found.value
+    body = dataclasses.asdict(value) if dataclasses.is_dataclass(value) else {"value": value}
+    return {**body, "confidence": found.confidence, "evidence": list(found.evidence)}
+
+
+def contact_to_json(contact: Contact) -> dict[str, Any]:
+    """Every field with its confidence and the OCR text it was read from."""
+    single = {
+        key: (found_to_json(getattr(contact, key)) if getattr(contact, key) is not None else None)
+        for key in ("name", "title", "organisation", "department")
+    }
+    many = {
+        key: [found_to_json(f) for f in getattr(contact, key)]
+        for key in ("phones", "emails", "websites", "addresses", "social")
+    }
+    return single | many
+
+
+def outcome_to_json(outcome: PhotoOutcome) -> str:
+    """One line of ``--json`` output for one photo."""
+    reading = outcome.reading
+    record: dict[str, Any] = {
+        "source": outcome.source,
+        "status": "ok" if outcome.ok else "error",
+        "vcard": str(outcome.vcard) if outcome.vcard else None,
+        "error": str(outcome.error) if outcome.error else None,
+        "contact": contact_to_json(reading.contact) if reading and outcome.ok else None,
+    }
+    if reading is not None and outcome.ok:
+        record["event"] = reading.meeting.event
+        record["date"] = reading.meeting.date.isoformat()
+        record["ocr_confidence"] = reading.ocr_confidence
+        record["found_card"] = reading.found_card
+    return json.dumps(record, ensure_ascii=False)
+
+
+def summary_line(summary: BatchSummary, contacts_root: str) -> str:
+    """'12 cards written to contacts/, 1 failed, 3 fields to review'."""
+    cards = "card" if summary.written == 1 else "cards"
+    parts = [f"{summary.written} {cards} written to {contacts_root}"]
+    parts.append(f"{summary.failed} failed")
+    fields = "field" if summary.to_review == 1 else "fields"
+    parts.append(f"{summary.to_review} low-confidence {fields} to review")
+    return ", ".join(parts)
+
+
+def describe(outcome: PhotoOutcome) -> str:
+    """One human line per photo: 'photo.jpg -> Jean Dupont (ACME)'."""
+    if outcome.error is not None or outcome.reading is None:
+        return f"{outcome.source}: {outcome.error}"
+    contact = outcome.reading.contact
+    who = contact.name.value.full if contact.name else (contact.organisation.value if contact.organisation else "?")
+    org = f" ({contact.organisation.value})" if contact.name and contact.organisation else ""
+    return f"{outcome.source} -> {who}{org}, {outcome.reading.meeting.event} {outcome.reading.meeting.date}"
