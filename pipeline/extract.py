@@ -127,9 +127,34 @@ def _is_noise(text: str, line: OcrLine) -> bool:
 
 # ---------------------------------------------------------------- region
 
+# Words (accent-free) that point to the countries where a card was printed; the
+# numbers on the card then decide between them (see guess_region).
+_COUNTRY_CUES: dict[str, tuple[str, ...]] = {
+    "ltda": ("BR",), "cep": ("BR",), "fone": ("BR",), "fones": ("BR",), "celular": ("BR", "MX", "ES"),
+    "cnpj": ("BR",), "eireli": ("BR",), "bairro": ("BR",), "rua": ("BR", "PT"), "avenida": ("BR", "PT", "ES"),
+    "pecas": ("BR", "PT"), "servicos": ("BR", "PT"), "sao": ("BR", "PT"), "nao": ("BR", "PT"),
+    "rodovia": ("BR",), "jardim": ("BR",), "vila": ("BR", "PT"), "telefone": ("BR", "PT"),
+    "cedex": ("FR",), "siret": ("FR",), "siren": ("FR",), "sarl": ("FR",), "eurl": ("FR",), "sasu": ("FR",),
+    "portable": ("FR",), "natel": ("CH",), "gsm": ("BE",), "gmbh": ("DE", "AT", "CH"), "strasse": ("DE",),
+    "the": ("US", "GB"), "and": ("US", "GB"), "street": ("US", "GB"), "road": ("US", "GB"),
+    "suite": ("US",), "phone": ("US", "GB"), "cell": ("US",), "website": ("US", "GB"), "llc": ("US",),
+    "inc": ("US",), "ltd": ("GB",), "calle": ("ES", "MX"), "telefono": ("ES", "MX"), "movil": ("ES",),
+}
+
+
+# Where cardscan's users collect most cards, tried in this order when a card's
+# numbers are valid in none of the countries the card itself suggests.
+_FALLBACK_REGIONS = ("FR", "BE", "CH", "LU", "GB", "US", "DE", "ES", "IT", "PT", "NL", "BR", "CA", "JP")
+
+
 def guess_region(lines: list[TextLine], default: str) -> str:
-    """The country a card's numbers belong to: its address, country name or website, else ``default``."""
-    votes: dict[str, float] = {}
+    """The country a card's numbers belong to.
+
+    Evidence from the card (country names, website and e-mail country domains,
+    words only one country uses) proposes countries; among the proposals and
+    ``default``, the one under which most of the card's numbers are valid wins.
+    """
+    votes: dict[str, float] = {default: 0.1}
     for ln in lines:
         folded = fold(ln.text)
         for name, code in COUNTRY_NAMES.items():
@@ -138,13 +163,31 @@ def guess_region(lines: list[TextLine], default: str) -> str:
         for tld in re.findall(r"[a-z0-9-]\.([a-z]{2})(?![a-z0-9.-])", folded):
             if tld in TLD_REGIONS:
                 votes[TLD_REGIONS[tld]] = votes.get(TLD_REGIONS[tld], 0) + 1.5
-        if re.search(r"\bcep\b|\bltda\b|\bs/?c\b.*ltda", folded):
-            votes["BR"] = votes.get("BR", 0) + 1
-        if re.search(r"\bcedex\b|\bsiret\b|\bsarl\b|\beurl\b|\bsasu?\b", folded):
-            votes["FR"] = votes.get("FR", 0) + 1
-    if not votes:
-        return default
-    best = max(votes, key=lambda c: votes[c])
+        for word in re.findall(r"[a-z]+", folded):
+            for code in _COUNTRY_CUES.get(word, ()):
+                votes[code] = votes.get(code, 0) + 0.5
+        if re.search(r"[ãõ]", ln.text.lower()):  # written in Portuguese
+            votes["BR"] = votes.get("BR", 0) + 0.5
+            votes["PT"] = votes.get("PT", 0) + 0.3
+    spans = [m.group(0) for ln in lines for m in _NUMBER_SPAN.finditer(repair_digits(ln.text))]
+
+    def fit(region: str) -> tuple[int, int]:
+        """(digits read as numbers of ``region`` minus digits left over, digits of valid numbers)."""
+        covered = valid_digits = total = 0
+        for span in spans:
+            total += len(re.sub(r"\D", "", span))
+            for candidate, _, valid in _split_numbers(span, region):
+                digits = len(re.sub(r"\D", "", candidate))
+                covered += digits
+                valid_digits += digits if valid else 0
+        return covered - (total - covered), valid_digits
+
+    best = max(votes, key=lambda region: (fit(region), votes[region]))
+    if spans and fit(best)[0] <= 0:
+        # nothing on the card reads as a number of the countries it suggests: ask where its numbers fit
+        fallback = max(_FALLBACK_REGIONS, key=fit)
+        if fit(fallback)[1] > 0:
+            return fallback
     return best
 
 
@@ -576,8 +619,10 @@ def _take_title(card: _Card, name: Found[PersonName] | None) -> Found[str] | Non
     if name is not None:
         name_top = next((ln.top for ln in card.lines if ln.text == name.evidence[0]), None)
     for position, (i, ln) in enumerate(free):
-        if not _is_title(ln.text) or re.search(r"[@\d]{2,}", ln.text) or len(ln.text) > 70:
+        if not _is_title(ln.text) or re.search(r"[@\d]{2,}", ln.text) or len(ln.text) > 60:
             continue
+        if len(ln.text.split()) > (6 if name is not None else 4):
+            continue  # a slogan or a list of services, not somebody's job
         if _has_legal_form(ln.text):
             continue
         distance = abs(ln.top - name_top) if name_top is not None else 0.0

@@ -90,12 +90,13 @@ def _email(found: Found[str]) -> Found[str] | None:
 
 
 def normalise_url(url: str) -> str:
-    """An absolute https URL with a lowercase host; the path is kept as printed."""
+    """The address as printed, host in lowercase; a scheme is kept when printed, never invented."""
     url = url.strip().rstrip(".,;")
-    match = re.match(r"(?i)^(https?)://(.*)$", url)
-    scheme, rest = (match.group(1).lower(), match.group(2)) if match else ("https", url)
-    host, _, path = rest.partition("/")
-    return f"{scheme}://{host.lower()}" + (f"/{path}" if path else "")
+    match = re.match(r"(?i)^(https?://)?([^/]*)(/.*)?$", url)
+    if not match:
+        return url
+    scheme, host, path = match.group(1) or "", match.group(2), match.group(3) or ""
+    return f"{scheme.lower()}{host.lower()}{path}"
 
 
 # ---------------------------------------------------------------- names

@@ -110,7 +110,12 @@ def lines_from_tesseract_data(data: dict[str, list], width: int, height: int) ->
 
 
 def _reading_order(lines: list[OcrLine]) -> list[OcrLine]:
-    """Sort lines top to bottom; lines whose vertical centres nearly coincide go left to right."""
+    """Sort lines top to bottom and left to right, joining pieces of one printed line.
+
+    Sparse-text segmentation cuts a line wherever words are spaced out
+    ("Eletrônica" / "ADACHI Ltda."); pieces on the same baseline, of the same
+    size and close together are one line again.
+    """
     rows: list[list[OcrLine]] = []
     for line in lines:
         centre = line.box.top + line.box.height / 2
@@ -121,7 +126,20 @@ def _reading_order(lines: list[OcrLine]) -> list[OcrLine]:
                 rows[-1].append(line)
                 continue
         rows.append([line])
-    return [line for row in rows for line in sorted(row, key=lambda ln: ln.box.left)]
+    ordered: list[OcrLine] = []
+    for row in rows:
+        pieces = sorted(row, key=lambda ln: ln.box.left)
+        merged = [pieces[0]]
+        for piece in pieces[1:]:
+            previous = merged[-1]
+            gap = piece.box.left - previous.box.right
+            sizes = max(piece.height, previous.height) / max(min(piece.height, previous.height), 1)
+            if gap < 1.5 * max(piece.height, previous.height) and sizes < 1.4:
+                merged[-1] = OcrLine(words=previous.words + piece.words)
+            else:
+                merged.append(piece)
+        ordered.extend(merged)
+    return ordered
 
 
 @cache
