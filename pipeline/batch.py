@@ -12,7 +12,7 @@ import os
 import signal
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from multiprocessing import get_context
 from pathlib import Path
@@ -24,6 +24,7 @@ from .models import CardReading, Meeting
 from .normalise import normalise_contact
 from .ocr import DEFAULT_LANG, TesseractEngine
 from .orient import upright_and_read
+from .qr import blank_out, contact_from_payload, find_qr_codes, merge_qr
 from .store import ContactsFolder
 from .straighten import straighten
 
@@ -99,12 +100,18 @@ def read_photo(source: str, options: ScanOptions) -> CardReading:
     """Run stages 1 to 5 on one photo and return what was read (nothing is written)."""
     photo = load_photo(source)
     card = straighten(photo.pixels)
+    codes = find_qr_codes(card.pixels)
+    card = replace(card, pixels=blank_out(card.pixels, codes))
     card, ocr = upright_and_read(card, _engine(options.lang))
     lines = lines_from_ocr(ocr)
-    if not any(sum(c.isalpha() for c in ln.text) >= 3 for ln in lines):
+    from_qr = [c for c in (contact_from_payload(code.payload) for code in codes) if c is not None]
+    if not from_qr and not any(sum(c.isalpha() for c in ln.text) >= 3 for ln in lines):
         raise NoTextError("no text found on the photo")
     region = guess_region(lines, options.region)
-    contact = normalise_contact(extract_contact(lines, region), region)
+    contact = extract_contact(lines, region)
+    for qr_contact in from_qr:
+        contact = merge_qr(contact, qr_contact)
+    contact = normalise_contact(contact, region)
     if contact.is_empty:
         raise NoTextError(f"no contact details found in the text read ({len(lines)} lines)")
     date = options.date or photo.taken or photo.modified

@@ -263,7 +263,10 @@ def _host(url: str) -> str:
 
 _CONFUSABLE_DIGITS = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "I": "1", "|": "1",
                                     "i": "1", "S": "5", "s": "5", "B": "8", "Z": "2", "z": "2", "g": "9"})
-_DIGITISH_RUN = re.compile(r"[+(]?[0-9OoDQlIi|SsBZzg][0-9OoDQlIi|SsBZzg().\-/ ]{6,}[0-9OoDQlIi|SsBZzg)]")
+# a run of digits and look-alikes that no letter touches: "O6 l2 34 S6 78", not the "l" of "Tél."
+_DIGITISH_RUN = re.compile(
+    r"(?<![^\W\d_])[+(]?[0-9OoDQlIi|SsBZzg][0-9OoDQlIi|SsBZzg().\-/ ]{6,}[0-9OoDQlIi|SsBZzg)](?![^\W\d_])"
+)
 _NUMBER_SPAN = re.compile(r"(?:\+\s?\d{1,3}[\s.]?)?(?:\(\s?0?\d{0,4}\s?\)[\s.-]?)?\d[\d.\- ]{4,}\d")
 _EXTENSION = re.compile(r"(?i)\b(?:poste|ext|extension|ramal|x|p)\.?\s*(\d{1,5})\b")
 _NOT_PHONE_CONTEXT = re.compile(
@@ -388,7 +391,11 @@ def _take_phones(card: _Card) -> list[Found[Phone]]:
 
 # ---------------------------------------------------------------- addresses
 
-_FR_POSTCODE_CITY = re.compile(r"(?:\b(?:F|FR)\s?-\s?)?\b(\d{5})\s+([A-Za-zÀ-ÿ][A-Za-zÀ-ÿ'\- ]*[A-Za-zÀ-ÿ])(?:\s+(CEDEX(?:\s*\d{1,2})?))?")
+_NUMERIC_POSTCODE_CITY = re.compile(
+    r"(?:\b(?:[A-Z]{1,2})\s?-\s?)?\b(\d{4,5})\s+([A-Za-zÀ-ÿ][A-Za-zÀ-ÿ'\- ]*[A-Za-zÀ-ÿ])(?:\s+(CEDEX(?:\s*\d{1,2})?))?"
+)
+# Countries whose postcodes are four digits before the city; the others cardscan reads use five.
+_FOUR_DIGIT_POSTCODES = frozenset({"BE", "CH", "LU", "AT", "DK", "NO", "HU", "AU", "NZ", "ZA"})
 _BR_CEP = re.compile(r"(?i)(?:\bcep\b\s*[:.]?\s*)?\b(\d{5}-\d{3}|\d{2}\.\d{3}-\d{3})\b")
 _UK_POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2})\b")
 _US_STATE_ZIP = re.compile(r"(?:^|,\s*|\s)([A-Z][A-Za-z .'-]+?)?,?\s*\b([A-Z]{2})\s+(\d{5}(?:-\d{4})?)\b")
@@ -421,11 +428,11 @@ def parse_postcode_city(text: str, region: str) -> Address | None:
         city = before[-1] if before else ""
         return Address(postcode=m.group(1), city=city, country="GB")
     m = _US_STATE_ZIP.search(text)
-    if m and m.group(2) in US_STATES and region in ("US", "CA", "FR") and not _FR_POSTCODE_CITY.search(text[m.start(2):]):
+    if m and m.group(2) in US_STATES and region in ("US", "CA", "FR"):
         city = (m.group(1) or "").strip(" ,")
         return Address(postcode=m.group(3), city=city, region=m.group(2), country="US")
-    m = _FR_POSTCODE_CITY.search(text)
-    if m:
+    m = _NUMERIC_POSTCODE_CITY.search(text)
+    if m and len(m.group(1)) == (4 if region in _FOUR_DIGIT_POSTCODES else 5):
         city = m.group(2).strip()
         city_words = city.split()
         if city_words and fold(city_words[-1]) in COUNTRY_NAMES:
@@ -434,7 +441,7 @@ def parse_postcode_city(text: str, region: str) -> Address | None:
             return None
         if m.group(3):
             city = f"{city} {m.group(3)}"
-        return Address(postcode=m.group(1), city=city, country="FR" if region == "FR" else "")
+        return Address(postcode=m.group(1), city=city, country=region)
     return None
 
 

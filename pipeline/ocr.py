@@ -134,7 +134,9 @@ def _reading_order(lines: list[OcrLine]) -> list[OcrLine]:
             previous = merged[-1]
             gap = piece.box.left - previous.box.right
             sizes = max(piece.height, previous.height) / max(min(piece.height, previous.height), 1)
-            if gap < 1.5 * max(piece.height, previous.height) and sizes < 1.4:
+            # low-confidence pieces are logo or QR-code specks, not the rest of the line
+            confident = min(piece.confidence, previous.confidence) >= 0.5
+            if gap < 1.5 * max(piece.height, previous.height) and sizes < 1.4 and confident:
                 merged[-1] = OcrLine(words=previous.words + piece.words)
             else:
                 merged.append(piece)
