@@ -282,7 +282,7 @@ def repair_digits(text: str) -> str:
         run = match.group(0)
         digits = sum(c.isdigit() for c in run)
         letters = sum(c.isalpha() for c in run)
-        if digits < 6 or letters > max(2, digits // 4):
+        if digits < 6 or letters > digits // 2:
             return run
         return run.translate(_CONFUSABLE_DIGITS)
 
@@ -391,9 +391,7 @@ def _take_phones(card: _Card) -> list[Found[Phone]]:
 
 # ---------------------------------------------------------------- addresses
 
-_NUMERIC_POSTCODE_CITY = re.compile(
-    r"(?:\b(?:[A-Z]{1,2})\s?-\s?)?\b(\d{4,5})\s+([A-Za-zÀ-ÿ][A-Za-zÀ-ÿ'\- ]*[A-Za-zÀ-ÿ])(?:\s+(CEDEX(?:\s*\d{1,2})?))?"
-)
+_NUMERIC_POSTCODE_CITY = re.compile(r"(?:\b(?:[A-Z]{1,2})\s?-\s?)?\b(\d{4,5})\s+([A-Za-zÀ-ÿ][A-Za-zÀ-ÿ'\- ]*[A-Za-zÀ-ÿ])")
 # Countries whose postcodes are four digits before the city; the others cardscan reads use five.
 _FOUR_DIGIT_POSTCODES = frozenset({"BE", "CH", "LU", "AT", "DK", "NO", "HU", "AU", "NZ", "ZA"})
 _BR_CEP = re.compile(r"(?i)(?:\bcep\b\s*[:.]?\s*)?\b(\d{5}-\d{3}|\d{2}\.\d{3}-\d{3})\b")
@@ -434,13 +432,16 @@ def parse_postcode_city(text: str, region: str) -> Address | None:
     m = _NUMERIC_POSTCODE_CITY.search(text)
     if m and len(m.group(1)) == (4 if region in _FOUR_DIGIT_POSTCODES else 5):
         city = m.group(2).strip()
+        cedex = re.search(r"(?i)\s*\bcedex\b(?:\s*(\d{1,2}))?", text[m.end(1):])
+        if cedex:
+            city = text[m.end(1):m.end(1) + cedex.start()].strip()
         city_words = city.split()
         if city_words and fold(city_words[-1]) in COUNTRY_NAMES:
             city = " ".join(city_words[:-1])
         if fold(city) in ("cedex", "bp", "cs") or not city:
             return None
-        if m.group(3):
-            city = f"{city} {m.group(3)}"
+        if cedex:
+            city = f"{city} CEDEX {cedex.group(1) or ''}".strip()
         return Address(postcode=m.group(1), city=city, country=region)
     return None
 

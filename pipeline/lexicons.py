@@ -191,7 +191,7 @@ def first_name_detector():  # type: ignore[no-untyped-def]
 def is_first_name(word: str) -> bool:
     """True when ``word`` is a known first name in any of the dictionary's countries."""
     word = word.strip(".,;:'’").lower()
-    if len(word) < 2 or not re.fullmatch(r"[^\W\d_]+(?:-[^\W\d_]+)*", word):
+    if len(word) < 3 or word in NAME_PARTICLES or word in {"les", "del", "des", "los"} or not re.fullmatch(r"[^\W\d_]+(?:-[^\W\d_]+)*", word):
         return False
     detector = first_name_detector()
     parts = word.split("-")

@@ -101,10 +101,16 @@ def normalise_url(url: str) -> str:
 
 # ---------------------------------------------------------------- names
 
+_CAPITALISED_PARTICLES = frozenset({"la", "le", "las", "los", "der", "den", "ten", "ter"})
+
+
 def natural_case(word: str) -> str:
     """'DUPONT' -> 'Dupont', 'jean-françois' -> 'Jean-François', "D'AURIA" -> "D'Auria"."""
     if word.lower() in NAME_PARTICLES:
-        return word.lower() if not word[:1].isupper() or word.isupper() and len(word) > 2 else word
+        if not word.isupper():
+            return word  # printed "de" or "Le": the bearer's own spelling
+        # "DE LA FONTAINE" -> "de La Fontaine": articles keep a capital, prepositions do not
+        return word.capitalize() if word.lower() in _CAPITALISED_PARTICLES else word.lower()
     pieces = re.split(r"([-'])", word)
     out = []
     for piece in pieces:
@@ -132,7 +138,8 @@ def split_name(full: str) -> PersonName:
     words = [w.strip(",") for w in words]
     if not words:
         return PersonName(full=full)
-    capitals = [len(w) > 1 and w.isupper() and w.lower() not in NAME_PARTICLES for w in words]
+    # an initial ("M.") is neither the surname in capitals nor a particle
+    capitals = [len(w.rstrip(".")) > 1 and w.isupper() and w.lower() not in NAME_PARTICLES for w in words]
     if any(capitals) and not all(capitals):
         # "Jean-François DUPONT" or "DUPONT Jean-François": the capitals are the surname
         family_words = [w for w, c in zip(words, capitals, strict=True) if c]

@@ -1,0 +1,47 @@
+# cardscan: `make install demo` on a fresh machine, `make test` for the tests.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+SHARED ?= ../shared
+EVENT ?= vernissage
+
+.PHONY: install tesseract venv demo test lint bench eval samples clean
+
+install: tesseract venv
+
+tesseract:
+	@bash tools/install_tesseract.sh
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "cardscan needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@
+	@echo "cardscan installed in $(VENV): run $(BIN)/cardscan --help"
+
+demo: install
+	$(BIN)/cardscan samples --event "$(EVENT)" --contacts contacts
+	@echo "Contacts: contacts/people/ (one .vcf each); everyone met: contacts/events/"
+	@ls contacts/events
+
+test: venv
+	$(BIN)/python -m pytest
+
+lint: venv
+	$(BIN)/ruff check pipeline tests tools
+	$(BIN)/mypy
+
+bench: venv
+	$(BIN)/python tools/bench.py --shared $(SHARED)
+
+eval: venv
+	$(BIN)/python tools/evaluate.py --shared $(SHARED)
+
+samples: venv
+	$(BIN)/python tools/make_samples.py
+
+clean:
+	rm -rf $(VENV) contacts .pytest_cache .mypy_cache .ruff_cache *.egg-info

@@ -1,0 +1,215 @@
+"""Field extraction on text alone: which line is what."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.extract import (
+    TextLine,
+    extract_contact,
+    guess_region,
+    lines_from_text,
+    parse_postcode_city,
+    repair_digits,
+    repair_email_text,
+)
+from pipeline.normalise import normalise_contact
+
+
+def read(text: str, region: str = "FR"):
+    lines = lines_from_text(text)
+    region = guess_region(lines, region)
+    return normalise_contact(extract_contact(lines, region), region)
+
+
+FRENCH_CARD = """\
+Camille MARTIN
+Directrice commerciale
+Atelier Lumière SARL
+12 rue des Lilas
+69003 Lyon
+Tél. 04 72 00 12 34
+Portable 06 12 34 56 78
+camille.martin@atelier-lumiere.fr
+www.atelier-lumiere.fr
+"""
+
+
+def test_french_card_every_field():
+    contact = read(FRENCH_CARD)
+    assert contact.name is not None
+    assert contact.name.value.full == "Camille Martin"
+    assert (contact.name.value.given, contact.name.value.family) == ("Camille", "Martin")
+    assert contact.title is not None and contact.title.value == "Directrice commerciale"
+    assert contact.organisation is not None and contact.organisation.value == "Atelier Lumière SARL"
+    assert [(p.value.number, p.value.kind) for p in contact.phones] == [
+        ("+33472001234", "work"),
+        ("+33612345678", "cell"),
+    ]
+    assert [e.value for e in contact.emails] == ["camille.martin@atelier-lumiere.fr"]
+    assert [w.value for w in contact.websites] == ["www.atelier-lumiere.fr"]
+    address = contact.addresses[0].value
+    assert (address.street, address.postcode, address.city, address.country) == (
+        "12 rue des Lilas", "69003", "Lyon", "FR")
+
+
+def test_every_field_carries_confidence_and_evidence():
+    contact = read(FRENCH_CARD)
+    for _, found in contact.all_found():
+        assert 0 < found.confidence <= 1
+        assert found.evidence
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        ("Tél. : 01 42 68 53 00", "work"),
+        ("Portable 06 12 34 56 78", "cell"),
+        ("Mob. 06 12 34 56 78", "cell"),
+        ("M. +33 6 12 34 56 78", "cell"),
+        ("Fax 01 42 68 53 01", "fax"),
+        ("F. 01 42 68 53 01", "fax"),
+        ("Ligne directe 01 42 68 53 02", "work"),
+        ("WhatsApp +33 6 12 34 56 79", "other"),
+    ],
+)
+def test_phone_kind_comes_from_its_label(line, kind):
+    contact = read(f"Jean Dupont\n{line}")
+    assert [p.value.kind for p in contact.phones] == [kind]
+
+
+def test_unlabelled_mobile_is_typed_from_the_number():
+    contact = read("Jean Dupont\n06 12 34 56 78\n01 42 68 53 00")
+    assert [(p.value.number, p.value.kind) for p in contact.phones] == [
+        ("+33612345678", "cell"),
+        ("+33142685300", "work"),
+    ]
+
+
+def test_a_label_alone_on_its_line_types_the_next_number():
+    contact = read("Jean Dupont\nPortable\n06 12 34 56 78")
+    assert [p.value.kind for p in contact.phones] == ["cell"]
+
+
+def test_two_numbers_on_one_line():
+    contact = read("Jean Dupont\nTél. 01 42 68 53 00 / Fax 01 42 68 53 01")
+    assert [(p.value.number, p.value.kind) for p in contact.phones] == [
+        ("+33142685300", "work"),
+        ("+33142685301", "fax"),
+    ]
+
+
+def test_trunk_prefix_in_brackets_and_extension():
+    contact = read("Avery Smith\nTel +44 (0) 20 7946 0321 ext. 240", region="GB")
+    assert [(p.value.number, p.value.extension) for p in contact.phones] == [("+442079460321", "240")]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "SIRET 123 456 789 00012",
+        "RCS Paris 123 456 789",
+        "75008 Paris",
+        "Le 12/05/2024",
+        "12 rue de la Paix",
+        "TVA FR 12 345678901",
+    ],
+)
+def test_numbers_that_are_not_phones(line):
+    assert read(f"Jean Dupont\n{line}").phones == ()
+
+
+def test_ocr_letters_in_a_number_are_repaired_but_not_in_words():
+    assert repair_digits("Tél. O6 l2 34 S6 78") == "Tél. 06 12 34 56 78"
+    assert repair_digits("Solutions Logiciels") == "Solutions Logiciels"
+
+
+def test_the_card_decides_the_region_of_its_numbers():
+    contact = read("Pieter Janssens\nRue de la Loi 16\n1000 Bruxelles\nBelgique\nTel 02 555 12 34")
+    assert [p.value.number for p in contact.phones] == ["+3225551234"]
+    address = contact.addresses[0].value
+    assert (address.postcode, address.city, address.country) == ("1000", "Bruxelles", "BE")
+
+
+def test_plus_prefix_wins_over_the_default_region():
+    contact = read("Olivia Bennett\nMobile +44 7418 352961", region="FR")
+    assert [(p.value.number, p.value.kind) for p in contact.phones] == [("+447418352961", "cell")]
+
+
+@pytest.mark.parametrize(
+    ("printed", "expected"),
+    [
+        ("jean.dupont@exemple-societe.fr", "jean.dupont@exemple-societe.fr"),
+        ("jean.dupont(at)exemple-societe.fr", "jean.dupont@exemple-societe.fr"),
+        ("jean.dupont © exemple-societe.fr", "jean.dupont@exemple-societe.fr"),
+        ("E-mail : Jean.Dupont @ Exemple-Societe.FR", "jean.dupont@exemple-societe.fr"),
+        ("jean.dupont@exemple-societe,com", "jean.dupont@exemple-societe.com"),
+    ],
+)
+def test_email_repairs(printed, expected):
+    contact = read(f"Jean Dupont\n{printed}")
+    assert [e.value for e in contact.emails] == [expected]
+
+
+def test_repair_email_text_leaves_plain_text_alone():
+    assert repair_email_text("Atelier des Arts") == "Atelier des Arts"
+
+
+def test_an_invalid_email_is_dropped_not_written():
+    assert read("Jean Dupont\njean..dupont@@exemple").emails == ()
+
+
+def test_social_profiles_are_not_websites():
+    contact = read("Jean Dupont\nwww.dupont-conseil.fr\nlinkedin.com/in/jeandupont")
+    assert [w.value for w in contact.websites] == ["www.dupont-conseil.fr"]
+    assert [(s.value.service, s.value.url) for s in contact.social] == [("linkedin", "linkedin.com/in/jeandupont")]
+
+
+def test_abbreviations_are_not_websites():
+    assert read("Jean Dupont\nAv. Foch\nS.A. au capital").websites == ()
+
+
+def test_company_only_card_has_no_person():
+    contact = read("Le Petit Bistrot\nRestaurant traditionnel\n5 rue Mouffetard\n75005 Paris\nTél. 01 43 31 20 87")
+    assert contact.name is None
+    assert contact.organisation is not None and contact.organisation.value == "Le Petit Bistrot"
+
+
+def test_name_agrees_with_email_over_a_bigger_line():
+    lines = [
+        TextLine("NORDIC SOLUTIONS", height=80),
+        TextLine("Ingrid Solberg", height=30),
+        TextLine("Senior Consultant", height=24),
+        TextLine("ingrid.solberg@nordic-solutions.no", height=20),
+    ]
+    contact = normalise_contact(extract_contact(lines, "FR"), "FR")
+    assert contact.name is not None and contact.name.value.full == "Ingrid Solberg"
+    assert contact.organisation is not None and contact.organisation.value == "NORDIC SOLUTIONS"
+    assert contact.title is not None and contact.title.value == "Senior Consultant"
+
+
+def test_a_slogan_is_not_a_title():
+    contact = read("Assistência Técnica especializada em televisores e aparelhos de som\nTel 2294-9484")
+    assert contact.title is None
+
+
+@pytest.mark.parametrize(
+    ("text", "region", "parts"),
+    [
+        ("75008 Paris", "FR", ("75008", "Paris", "FR")),
+        ("92130 Issy-les-Moulineaux CEDEX 9", "FR", ("92130", "Issy-les-Moulineaux CEDEX 9", "FR")),
+        ("1202 Genève", "CH", ("1202", "Genève", "CH")),
+        ("Paddington, London, W2 6BD", "GB", ("W2 6BD", "London", "GB")),
+        ("Justin, TX 76247", "US", ("76247", "Justin", "US")),
+        ("CEP 01014-000 | Centro | São Paulo | SP", "BR", ("01014-000", "São Paulo", "BR")),
+    ],
+)
+def test_postcode_and_city(text, region, parts):
+    address = parse_postcode_city(text, region)
+    assert address is not None
+    assert (address.postcode, address.city, address.country) == parts
+
+
+def test_nothing_invented_from_noise():
+    contact = read("—\n= ~ |\n.%\nee")
+    assert contact.is_empty

@@ -1,0 +1,113 @@
+"""The contacts folder: layout, safe names, atomic writes, event files."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from pipeline.errors import BadArgumentsError, OutputError
+from pipeline.models import CardReading, Contact, Found, Meeting, PersonName
+from pipeline.store import ContactsFolder, atomic_write, check_event_name, contact_uid, event_slug
+
+
+def reading(sha: str, event: str = "vernissage", name: str = "Camille Martin") -> CardReading:
+    contact = Contact(name=Found(PersonName(name, *name.split(" ", 1)), 0.9))
+    return CardReading(source=f"/photos/{sha}.jpg", sha256=sha, contact=contact,
+                       meeting=Meeting(event, dt.date(2026, 11, 20)), ocr_confidence=0.9, found_card=True)
+
+
+@pytest.mark.parametrize(
+    ("event", "slug"),
+    [
+        ("Vernissage", "vernissage"),
+        ("Salon du Livre — Paris 2026", "salon-du-livre-paris-2026"),
+        ("../../etc", "etc"),
+        ("/etc/passwd", "etc-passwd"),
+        ("..", "event"),
+        ("Été à Montréal", "ete-a-montreal"),
+    ],
+)
+def test_event_slug_is_a_plain_file_name(event, slug):
+    assert event_slug(event) == slug
+
+
+def test_long_slug_is_cut():
+    assert len(event_slug("x" * 90)) <= 60
+
+
+def test_event_name_checks():
+    assert check_event_name("  vernissage   galerie  ") == "vernissage galerie"
+    with pytest.raises(BadArgumentsError, match="too long"):
+        check_event_name("x" * 300)
+    with pytest.raises(BadArgumentsError, match="empty"):
+        check_event_name("   ")
+    with pytest.raises(BadArgumentsError, match="control"):
+        check_event_name("vernissage\nEND:VCARD")
+
+
+def test_uid_depends_on_the_photo_only():
+    assert contact_uid("a" * 64) == contact_uid("a" * 64)
+    assert contact_uid("a" * 64) != contact_uid("b" * 64)
+
+
+def test_layout_and_event_file(tmp_path: Path):
+    folder = ContactsFolder(tmp_path / "contacts")
+    folder.prepare()
+    first, _ = folder.write_contact(reading("a" * 64))
+    second, _ = folder.write_contact(reading("b" * 64, name="Jean Dupont"))
+    written = folder.rebuild_event_files({Meeting("vernissage", dt.date(2026, 11, 20))})
+    assert first.parent == tmp_path / "contacts" / "people"
+    assert first.name == f"{contact_uid('a' * 64)}.vcf"
+    assert written == [tmp_path / "contacts" / "events" / "2026-11-20_vernissage.vcf"]
+    events_text = written[0].read_text(encoding="utf-8")
+    assert events_text.count("BEGIN:VCARD") == 2
+    assert "Camille Martin" in events_text and "Jean Dupont" in events_text
+
+
+def test_hostile_event_name_stays_inside_the_folder(tmp_path: Path):
+    folder = ContactsFolder(tmp_path / "contacts")
+    folder.prepare()
+    folder.write_contact(reading("a" * 64, event="../../../etc"))
+    written = folder.rebuild_event_files({Meeting("../../../etc", dt.date(2026, 11, 20))})
+    assert written == [tmp_path / "contacts" / "events" / "2026-11-20_etc.vcf"]
+    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*.vcf"))[0].parts[0] == "contacts"
+
+
+def test_same_photo_again_rewrites_the_same_contact_and_keeps_its_meetings(tmp_path: Path):
+    folder = ContactsFolder(tmp_path / "contacts")
+    folder.prepare()
+    path1, _ = folder.write_contact(reading("a" * 64, event="vernissage"))
+    path2, meetings = folder.write_contact(reading("a" * 64, event="salon"))
+    assert path1 == path2
+    assert [m.event for m in meetings] == ["vernissage", "salon"]
+    assert len(list((tmp_path / "contacts" / "people").iterdir())) == 1
+
+
+def test_atomic_write_leaves_no_temporary_file(tmp_path: Path):
+    target = tmp_path / "x.vcf"
+    atomic_write(target, "BEGIN:VCARD\r\nEND:VCARD\r\n")
+    assert target.read_bytes() == b"BEGIN:VCARD\r\nEND:VCARD\r\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["x.vcf"]
+
+
+def test_atomic_write_failure_keeps_the_old_file(tmp_path: Path, monkeypatch):
+    target = tmp_path / "x.vcf"
+    target.write_text("old", encoding="utf-8")
+
+    def broken_replace(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("pipeline.store.os.replace", broken_replace)
+    with pytest.raises(OSError):
+        atomic_write(target, "new")
+    assert target.read_text(encoding="utf-8") == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["x.vcf"]
+
+
+def test_unwritable_folder_is_reported(tmp_path: Path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    with pytest.raises(OutputError, match="cannot write the contacts folder"):
+        ContactsFolder(blocker / "contacts").prepare()

@@ -1,0 +1,78 @@
+"""Finding and straightening the card on synthetic photos with known corners."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from pipeline.light import is_dark, prepare_for_ocr
+from pipeline.straighten import find_card, rotate, straighten
+
+
+def synthetic_photo(corners: np.ndarray, card_colour=(245, 245, 240), table=(60, 90, 120), size=(1600, 1200)):
+    width, height = size
+    photo = np.zeros((height, width, 3), np.uint8)
+    photo[:] = table
+    rng = np.random.default_rng(1)
+    photo = np.clip(photo + rng.normal(0, 8, photo.shape), 0, 255).astype(np.uint8)
+    cv2.fillConvexPoly(photo, corners.astype(np.int32), card_colour)
+    # some "text" on the card so it is not a flat blob
+    centre = corners.mean(axis=0).astype(int)
+    cv2.putText(photo, "Jean Dupont", (int(centre[0]) - 200, int(centre[1])), cv2.FONT_HERSHEY_SIMPLEX, 1.5,
+                (20, 20, 20), 3)
+    return photo
+
+
+@pytest.mark.parametrize(
+    "corners",
+    [
+        [[400, 350], [1200, 330], [1230, 850], [380, 870]],  # nearly square-on
+        [[500, 250], [1150, 420], [1000, 950], [330, 760]],  # turned by ~15 degrees
+        [[500, 420], [1100, 400], [1120, 790], [490, 800]],  # small in the frame (~12 %)
+    ],
+)
+def test_corners_are_found_within_a_few_percent(corners):
+    corners = np.array(corners, dtype=np.float32)
+    quad = find_card(synthetic_photo(corners))
+    assert quad is not None
+    error = np.linalg.norm(quad.corners - corners, axis=1).max()
+    assert error < 0.03 * 1600
+
+
+def test_dark_card_on_a_light_table():
+    corners = np.array([[400, 350], [1200, 330], [1230, 850], [380, 870]], dtype=np.float32)
+    quad = find_card(synthetic_photo(corners, card_colour=(40, 30, 25), table=(200, 205, 210)))
+    assert quad is not None
+    assert np.linalg.norm(quad.corners - corners, axis=1).max() < 0.03 * 1600
+
+
+def test_no_card_keeps_the_whole_photo():
+    photo = np.full((900, 1200, 3), 128, np.uint8)
+    card = straighten(photo)
+    assert not card.found_card
+    assert card.pixels.shape[1] / card.pixels.shape[0] == pytest.approx(1200 / 900, rel=0.01)
+
+
+def test_straightened_card_has_the_card_aspect_and_ocr_size():
+    corners = np.array([[500, 250], [1150, 420], [1000, 950], [330, 760]], dtype=np.float32)
+    card = straighten(synthetic_photo(corners))
+    height, width = card.pixels.shape[:2]
+    assert card.found_card
+    assert 1.2 < width / height < 1.6
+    assert 900 <= width <= 1600
+
+
+def test_rotate_quarter_turns():
+    image = np.zeros((10, 20, 3), np.uint8)
+    assert rotate(image, 90).shape == (20, 10, 3)
+    assert rotate(image, 180).shape == (10, 20, 3)
+    assert rotate(image, 0) is image
+
+
+def test_dark_cards_are_inverted_for_ocr():
+    dark = np.full((100, 200, 3), 30, np.uint8)
+    assert is_dark(dark)
+    assert prepare_for_ocr(dark).mean() > 200
+    light = np.full((100, 200, 3), 230, np.uint8)
+    assert prepare_for_ocr(light) is light
