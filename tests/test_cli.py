@@ -1,0 +1,182 @@
+"""The command line: exit codes, messages, --json lines, the summary (stages faked where noted)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import pipeline.batch as batch
+from pipeline.cli import main
+from pipeline.errors import ExitCode, NoTextError
+from pipeline.models import CardReading, Contact, Found, Meeting, PersonName
+
+from .conftest import SAMPLES
+
+
+def fake_reading(source: str, options: batch.ScanOptions) -> CardReading:
+    """Stands in for stages 1-5 so these tests check the CLI alone."""
+    if "notext" in source:
+        raise NoTextError("no text found on the photo")
+    from pipeline.load import load_photo
+
+    photo = load_photo(source)  # the real loader, so bad files fail as they really do
+    contact = Contact(name=Found(PersonName("Camille Martin", "Camille", "Martin"), 0.9),
+                      emails=(Found("camille@exemple-atelier.fr", 0.4),))
+    return CardReading(source=source, sha256=photo.sha256, contact=contact,
+                       meeting=Meeting(options.event, options.date or photo.taken or photo.modified),
+                       ocr_confidence=0.9, found_card=True)
+
+
+@pytest.fixture
+def fake_pipeline(monkeypatch):
+    monkeypatch.setattr(batch, "read_photo", fake_reading)
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def good_photo(tmp_path: Path, name: str = "card.jpg") -> Path:
+    target = tmp_path / name
+    target.write_bytes((SAMPLES / "fr-atelier-lumiere.jpg").read_bytes())
+    return target
+
+
+def test_scan_is_the_default_command(fake_pipeline, tmp_path: Path, contacts: Path):
+    photo = good_photo(tmp_path)
+    code, out, err = run(str(photo), "--event", "vernissage", "--contacts", str(contacts), "-j", "1")
+    assert code == ExitCode.OK
+    assert out == ""
+    assert "1 card written to" in err and "0 failed" in err and "1 low-confidence field to review" in err
+    assert len(list((contacts / "people").glob("*.vcf"))) == 1
+    assert (contacts / "events" / "2026-11-20_vernissage.vcf").exists()
+
+
+def test_json_lines_for_good_and_bad_photos(fake_pipeline, tmp_path: Path, contacts: Path):
+    photo = good_photo(tmp_path)
+    bad = tmp_path / "text.jpg"
+    bad.write_text("not a photo", encoding="utf-8")
+    code, out, err = run(str(photo), str(bad), str(tmp_path / "missing.jpg"), "--event", "salon",
+                         "--contacts", str(contacts), "--json", "-j", "1")
+    records = [json.loads(line) for line in out.splitlines()]
+    assert code == ExitCode.INPUT_UNREADABLE
+    by_source = {Path(r["source"]).name: r for r in records}
+    assert set(by_source) == {"card.jpg", "text.jpg", "missing.jpg"}
+    ok = by_source["card.jpg"]
+    assert ok["status"] == "ok" and ok["error"] is None and Path(ok["vcard"]).exists()
+    assert ok["contact"]["name"]["full"] == "Camille Martin"
+    assert ok["contact"]["emails"][0]["confidence"] == 0.4
+    bad_record = by_source["text.jpg"]
+    assert bad_record["status"] == "error" and bad_record["vcard"] is None
+    assert "not an image" in bad_record["error"]
+    assert by_source["missing.jpg"]["error"] == "no such file"
+    assert f"error: {bad}: not an image" in err
+
+
+def test_each_bad_input_gets_one_line_and_the_batch_goes_on(fake_pipeline, tmp_path: Path, contacts: Path):
+    empty = tmp_path / "empty.jpg"
+    empty.write_bytes(b"")
+    tiny = tmp_path / "tiny.png"
+    from PIL import Image
+
+    Image.new("RGB", (1, 1)).save(tiny)
+    folder_without_images = tmp_path / "nothing"
+    folder_without_images.mkdir()
+    photo = good_photo(tmp_path)
+    code, _, err = run(str(empty), str(tiny), str(folder_without_images), str(photo),
+                       "--event", "x", "--contacts", str(contacts), "-j", "1")
+    error_lines = [line for line in err.splitlines() if line.startswith("error:")]
+    assert len(error_lines) == 3
+    assert any("empty.jpg: empty file" in line for line in error_lines)
+    assert any("tiny.png: image too small" in line for line in error_lines)
+    assert any("nothing: no photos in this folder" in line for line in error_lines)
+    assert "Traceback" not in err
+    assert "1 card written" in err and "3 failed" in err
+    assert code == ExitCode.INPUT_UNREADABLE
+
+
+def test_photo_with_no_text(fake_pipeline, tmp_path: Path, contacts: Path):
+    blank = good_photo(tmp_path, "notext.jpg")
+    code, _, err = run(str(blank), "--contacts", str(contacts), "-j", "1")
+    assert code == ExitCode.NO_TEXT
+    assert "notext.jpg: no text found on the photo" in err
+
+
+def test_folder_of_photos(fake_pipeline, tmp_path: Path, contacts: Path):
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    good_photo(photos, "a.jpg")
+    good_photo(photos, "b.JPG")
+    (photos / "notes.txt").write_text("ignored", encoding="utf-8")
+    code, out, _ = run(str(photos), "--event", "salon", "--contacts", str(contacts), "--json", "-j", "1")
+    assert code == ExitCode.OK
+    assert [Path(json.loads(line)["source"]).name for line in out.splitlines()] == ["a.jpg", "b.JPG"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--event", "x" * 300], "too long"),
+        (["--event", "  "], "empty"),
+        (["--date", "20-11-2026"], "YYYY-MM-DD"),
+        (["--region", "XX"], "country code"),
+        (["-j", "0"], "0"),
+    ],
+)
+def test_bad_arguments(fake_pipeline, tmp_path: Path, contacts: Path, args, message):
+    code, _, err = run(str(good_photo(tmp_path)), "--contacts", str(contacts), *args)
+    assert code == ExitCode.BAD_ARGS
+    assert message in err
+    assert not (contacts / "people").exists() or not any((contacts / "people").iterdir())
+
+
+def test_hostile_event_name_is_filed_safely(fake_pipeline, tmp_path: Path, contacts: Path):
+    code, _, _ = run(str(good_photo(tmp_path)), "--event", "../../etc", "--contacts", str(contacts), "-j", "1")
+    assert code == ExitCode.OK
+    assert [p.name for p in (contacts / "events").iterdir()] == ["2026-11-20_etc.vcf"]
+    assert not (tmp_path / "etc").exists()
+
+
+def test_date_option_overrides_exif(fake_pipeline, tmp_path: Path, contacts: Path):
+    run(str(good_photo(tmp_path)), "--event", "gala", "--date", "2027-01-31", "--contacts", str(contacts), "-j", "1")
+    assert (contacts / "events" / "2027-01-31_gala.vcf").exists()
+
+
+def test_unwritable_output(fake_pipeline, tmp_path: Path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    code, _, err = run(str(good_photo(tmp_path)), "--contacts", str(blocker / "contacts"))
+    assert code == ExitCode.OUTPUT_NOT_WRITABLE
+    assert "cannot write the contacts folder" in err
+
+
+def test_contacts_folder_from_the_environment(fake_pipeline, tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("CARDSCAN_CONTACTS", str(tmp_path / "from-env"))
+    code, _, _ = run(str(good_photo(tmp_path)), "--event", "x", "-j", "1")
+    assert code == ExitCode.OK
+    assert (tmp_path / "from-env" / "people").is_dir()
+
+
+def test_tesseract_missing(tmp_path: Path, contacts: Path, monkeypatch):
+    import pytesseract
+
+    from pipeline.ocr import check_tesseract
+
+    check_tesseract.cache_clear()
+    monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd", str(tmp_path / "no-tesseract"))
+    try:
+        code, _, err = run(str(good_photo(tmp_path)), "--contacts", str(contacts))
+    finally:
+        check_tesseract.cache_clear()
+    assert code == ExitCode.TESSERACT_MISSING
+    assert "Tesseract is not installed" in err and "apt-get install tesseract-ocr" in err
+
+
+def test_version_and_help():
+    assert run("--version")[1].startswith("cardscan, version")
+    code, out, _ = run("--help")
+    assert code == 0 and "scan" in out

@@ -1,0 +1,99 @@
+"""End to end: the real command, the real Tesseract, the sample photos in samples/."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import vobject
+
+from .conftest import SAMPLES, expected_for, requires_tesseract, sample_photos
+
+pytestmark = [pytest.mark.e2e, requires_tesseract]
+
+
+def cardscan(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "pipeline", *args], capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory) -> dict:
+    contacts = tmp_path_factory.mktemp("e2e") / "contacts"
+    result = cardscan(str(SAMPLES), "--event", "Vernissage galerie Nord", "--contacts", str(contacts), "--json")
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    return {"result": result, "records": {Path(r["source"]).name: r for r in records}, "contacts": contacts}
+
+
+def vcard_of(run: dict, photo: Path):
+    record = run["records"][photo.name]
+    assert record["status"] == "ok", record["error"]
+    return vobject.readOne(Path(record["vcard"]).read_text(encoding="utf-8"))
+
+
+def test_every_sample_is_filed(run):
+    assert run["result"].returncode == 0, run["result"].stderr
+    assert set(run["records"]) == {p.name for p in sample_photos()}
+    assert f"{len(sample_photos())} cards written" in run["result"].stderr
+
+
+@pytest.mark.parametrize("photo", sample_photos(), ids=lambda p: p.stem)
+def test_sample_vcard_contents(run, photo: Path):
+    want = expected_for(photo)
+    card = vcard_of(run, photo)
+    if want["name"]:
+        assert card.fn.value == want["name"]["full"]
+        assert (card.n.value.given, card.n.value.family) == (want["name"]["given"], want["name"]["family"])
+    else:
+        assert card.x_abshowas.value == "COMPANY"
+    tels = sorted(t.value for t in card.contents.get("tel", []))
+    assert tels == sorted(p["number"] for p in want["phones"])
+    emails = sorted(e.value for e in card.contents.get("email", []))
+    assert emails == sorted(want["emails"])
+    assert card.note.value.startswith("Rencontré à Vernissage galerie Nord le 20 novembre 2026")
+    assert card.categories.value == ["Vernissage galerie Nord"]
+    assert card.x_cardscan_source.value == photo.name
+
+
+@pytest.mark.parametrize("photo", sample_photos(), ids=lambda p: p.stem)
+def test_sample_phone_types(run, photo: Path):
+    want = {p["number"]: p["type"] for p in expected_for(photo)["phones"]}
+    card = vcard_of(run, photo)
+    kinds = {"CELL": "cell", "FAX": "fax"}
+    for tel in card.contents.get("tel", []):
+        types = tel.params["TYPE"]
+        got = next((kinds[t] for t in types if t in kinds), "work")
+        assert got == want[tel.value]
+
+
+def test_event_file_lists_everyone(run):
+    events = run["contacts"] / "events" / "2026-11-20_vernissage-galerie-nord.vcf"
+    cards = list(vobject.readComponents(events.read_text(encoding="utf-8")))
+    assert len(cards) == len(sample_photos())
+
+
+def test_running_again_changes_nothing_but_rev(run):
+    people = run["contacts"] / "people"
+    before = {p.name: p.read_text(encoding="utf-8") for p in people.iterdir()}
+    again = cardscan(str(SAMPLES), "--event", "Vernissage galerie Nord", "--contacts", str(run["contacts"]), "-q")
+    assert again.returncode == 0
+    after = {p.name: p.read_text(encoding="utf-8") for p in people.iterdir()}
+    assert set(after) == set(before)
+
+    def without_rev(text: str) -> str:
+        return "\n".join(line for line in text.splitlines() if not line.startswith("REV:"))
+
+    assert {k: without_rev(v) for k, v in after.items()} == {k: without_rev(v) for k, v in before.items()}
+
+
+def test_no_temporary_files_are_left(run):
+    leftovers = [p for p in run["contacts"].rglob("*") if p.name.startswith(".") or p.suffix == ".tmp"]
+    assert leftovers == []
+
+
+def test_json_stdout_has_only_json(run):
+    for line in run["result"].stdout.splitlines():
+        record = json.loads(line)
+        assert set(record) >= {"source", "status", "vcard", "error", "contact"}
