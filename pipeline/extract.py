@@ -9,7 +9,9 @@ of ``normalise``.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 import phonenumbers
 
@@ -31,6 +33,8 @@ from .lexicons import (
     is_first_name,
 )
 from .models import Address, Contact, Found, OcrLine, OcrResult, PersonName, Phone, PhoneKind, SocialProfile
+
+T = TypeVar("T")
 
 SOCIAL_HOSTS = {
     "linkedin.com": "linkedin", "twitter.com": "twitter", "x.com": "twitter", "instagram.com": "instagram",
@@ -350,7 +354,9 @@ def _looks_like_other_number(candidate: str, before: str) -> bool:
         return True
     if re.fullmatch(r"\d{1,2}[./-]\d{1,2}[./-](?:19|20)\d{2}", candidate.strip()):
         return True
-    return len(digits) in (9, 14) and re.fullmatch(r"\d{3} ?\d{3} ?\d{3}(?: ?\d{5})?", candidate.strip()) is not None and not candidate.startswith("0")
+    # a SIREN (9 digits) or SIRET (14) printed in groups of three, which no phone number starts without a 0
+    siren_like = re.fullmatch(r"\d{3} ?\d{3} ?\d{3}(?: ?\d{5})?", candidate.strip()) is not None
+    return len(digits) in (9, 14) and siren_like and not candidate.startswith("0")
 
 
 def _take_phones(card: _Card) -> list[Found[Phone]]:
@@ -371,7 +377,7 @@ def _take_phones(card: _Card) -> list[Found[Phone]]:
             cursor = span.end()
             kind = _label_kind(before) or pending_label
             ext_match = _EXTENSION.match(text[span.end():].lstrip(" ,;"))
-            for candidate, number, valid in _split_numbers(span.group(0), card.region):
+            for candidate, _, valid in _split_numbers(span.group(0), card.region):
                 if _looks_like_other_number(candidate, text[: span.start()]):
                     continue
                 labelled = kind is not None
@@ -391,7 +397,9 @@ def _take_phones(card: _Card) -> list[Found[Phone]]:
 
 # ---------------------------------------------------------------- addresses
 
-_NUMERIC_POSTCODE_CITY = re.compile(r"(?:\b(?:[A-Z]{1,2})\s?-\s?)?\b(\d{4,5})\s+([A-Za-zÀ-ÿ][A-Za-zÀ-ÿ'\- ]*[A-Za-zÀ-ÿ])")
+_NUMERIC_POSTCODE_CITY = re.compile(
+    r"(?:\b(?:[A-Z]{1,2})\s?-\s?)?\b(\d{4,5})\s+([A-Za-zÀ-ÿ][A-Za-zÀ-ÿ'\- ]*[A-Za-zÀ-ÿ])"
+)
 # Countries whose postcodes are four digits before the city; the others cardscan reads use five.
 _FOUR_DIGIT_POSTCODES = frozenset({"BE", "CH", "LU", "AT", "DK", "NO", "HU", "AU", "NZ", "ZA"})
 _BR_CEP = re.compile(r"(?i)(?:\bcep\b\s*[:.]?\s*)?\b(\d{5}-\d{3}|\d{2}\.\d{3}-\d{3})\b")
@@ -404,7 +412,8 @@ def _is_street(text: str) -> bool:
     words = re.findall(r"[a-z][a-z-]*\.?", fold(text))
     bare = [w.rstrip(".") for w in words]
     if any(w in STREET_WORDS and (len(w) > 2 or raw.endswith(".")) for w, raw in zip(bare, words, strict=True)):
-        return bool(re.search(r"\d", text)) or any(w in ("rue", "avenue", "boulevard", "rua", "avenida", "street", "road") for w in bare)
+        unmistakable = ("rue", "avenue", "boulevard", "rua", "avenida", "street", "road")
+        return bool(re.search(r"\d", text)) or any(w in unmistakable for w in bare)
     return bool(_STREET_NUMBER.match(text)) and any(w in STREET_WORDS for w in bare)
 
 
@@ -459,7 +468,8 @@ def _take_addresses(card: _Card) -> list[Found[Address]]:
         street_parts: list[str] = []
         evidence = [ln.text]
         # the street is on this line before the postcode, or on the one or two lines above
-        inline = re.split(r"\s*[,|-]?\s*(?:cep\s*[:.]?\s*)?" + re.escape(place.postcode), ln.text, maxsplit=1, flags=re.I)[0]
+        before_postcode = r"\s*[,|-]?\s*(?:cep\s*[:.]?\s*)?" + re.escape(place.postcode)
+        inline = re.split(before_postcode, ln.text, maxsplit=1, flags=re.I)[0]
         inline = inline.strip(" ,|-")
         if inline and place.city and fold(inline).endswith(fold(place.city)):
             inline = inline[: -len(place.city)].strip(" ,|-")
@@ -581,7 +591,7 @@ def _name_score(ln: TextLine, locals_: list[str], max_height: float, next_line: 
     if len(core) < 2 or not all(_NAME_WORD.match(w) for w in core):
         return -1
     folded_words = [fold(w).strip(".,") for w in core]
-    if any(w in LEGAL_FORMS or w in NOT_NAME_WORDS or w in STREET_WORDS and len(w) > 3 for w in folded_words):
+    if any(w in LEGAL_FORMS or w in NOT_NAME_WORDS or (w in STREET_WORDS and len(w) > 3) for w in folded_words):
         return -1
     if _is_title(text) and not any(is_first_name(w) for w in core[:1]):
         return -1
@@ -666,7 +676,7 @@ def _conf(ln: TextLine, rule_certainty: float) -> float:
     return round(max(0.0, min(1.0, rule_certainty * (0.4 + 0.6 * ln.confidence))), 3)
 
 
-def _unique(found: list, key=lambda f: f.value) -> list:  # type: ignore[no-untyped-def,type-arg]
+def _unique(found: list[Found[T]], key: Callable[[Found[T]], Any] = lambda f: f.value) -> list[Found[T]]:
     seen = set()
     out = []
     for f in found:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import cache
+from typing import Any
 
 
 def fold(text: str) -> str:
@@ -181,7 +182,7 @@ assistance technique especializada bureau office siege siret siren rcs tva capit
 
 
 @cache
-def first_name_detector():  # type: ignore[no-untyped-def]
+def first_name_detector() -> Any:
     """The first-name dictionary of gender-guesser (~40,000 names of Europe and the Americas)."""
     import gender_guesser.detector as detector
 
@@ -191,7 +192,9 @@ def first_name_detector():  # type: ignore[no-untyped-def]
 def is_first_name(word: str) -> bool:
     """True when ``word`` is a known first name in any of the dictionary's countries."""
     word = word.strip(".,;:'’").lower()
-    if len(word) < 3 or word in NAME_PARTICLES or word in {"les", "del", "des", "los"} or not re.fullmatch(r"[^\W\d_]+(?:-[^\W\d_]+)*", word):
+    if len(word) < 3 or word in NAME_PARTICLES or word in {"les", "del", "des", "los"}:
+        return False
+    if not re.fullmatch(r"[^\W\d_]+(?:-[^\W\d_]+)*", word):
         return False
     detector = first_name_detector()
     parts = word.split("-")

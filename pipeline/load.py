@@ -20,7 +20,7 @@ try:  # phones shoot HEIC; the plugin is a declared dependency but keep JPEG wor
 
     pillow_heif.register_heif_opener()
 except ImportError:  # pragma: no cover
-    pillow_heif = None
+    pass
 
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff", ".heic", ".heif"})
 
@@ -66,8 +66,7 @@ def load_photo(path: str | os.PathLike[str]) -> LoadedPhoto:
                 if scale >= 2:
                     image.draft("RGB", (int(width / scale) + 1, int(height / scale) + 1))
             image.load()
-            image = ImageOps.exif_transpose(image)
-            rgb = image.convert("RGB")
+            rgb = ImageOps.exif_transpose(image).convert("RGB")
     except InputError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 import numpy as np
 
@@ -166,9 +166,9 @@ class Contact:
     addresses: tuple[Found[Address], ...] = ()
     social: tuple[Found[SocialProfile], ...] = ()
 
-    def all_found(self) -> list[tuple[str, Found]]:  # type: ignore[type-arg]
+    def all_found(self) -> list[tuple[str, Found[Any]]]:
         """Every field as (field name, Found), for confidence counts and JSON."""
-        out: list[tuple[str, Found]] = []  # type: ignore[type-arg]
+        out: list[tuple[str, Found[Any]]] = []
         for key in ("name", "title", "organisation", "department"):
             value = getattr(self, key)
             if value is not None:

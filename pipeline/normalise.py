@@ -8,13 +8,17 @@ as URLs, names in natural case split into given and family names.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import replace
+from typing import TypeVar
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
 from .lexicons import NAME_PARTICLES, NAME_PREFIXES, NAME_SUFFIXES, fold
 from .models import Address, Contact, Found, PersonName, Phone, PhoneKind, SocialProfile
+
+T = TypeVar("T")
 
 
 def normalise_contact(contact: Contact, region: str) -> Contact:
@@ -33,7 +37,9 @@ def normalise_contact(contact: Contact, region: str) -> Contact:
         emails=_unique(f for f in (_email(e) for e in contact.emails) if f),
         websites=_unique(replace(w, value=normalise_url(w.value)) for w in contact.websites),
         addresses=tuple(replace(a, value=_address(a.value)) for a in contact.addresses),
-        social=tuple(replace(s, value=SocialProfile(s.value.service, normalise_url(s.value.url))) for s in contact.social),
+        social=tuple(
+            replace(s, value=SocialProfile(s.value.service, normalise_url(s.value.url))) for s in contact.social
+        ),
     )
 
 
@@ -132,7 +138,7 @@ def split_name(full: str) -> PersonName:
     prefix = []
     while words and fold(words[0]).strip(".") in NAME_PREFIXES and len(words) > 2:
         prefix.append(words.pop(0))
-    suffix = []
+    suffix: list[str] = []
     while words and fold(words[-1]).strip(".,") in NAME_SUFFIXES and len(words) > 2:
         suffix.insert(0, words.pop())
     words = [w.strip(",") for w in words]
@@ -173,11 +179,11 @@ def _address(address: Address) -> Address:
                    country=address.country.upper())
 
 
-def _map(found, fn):  # type: ignore[no-untyped-def]
+def _map(found: Found[T] | None, fn: Callable[[Found[T]], Found[T]]) -> Found[T] | None:
     return fn(found) if found is not None else None
 
 
-def _unique(found) -> tuple:  # type: ignore[no-untyped-def,type-arg]
+def _unique(found: Iterable[Found[T]]) -> tuple[Found[T], ...]:
     seen = set()
     out = []
     for f in found:

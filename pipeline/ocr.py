@@ -13,7 +13,7 @@ import re
 import shutil
 from collections import defaultdict
 from functools import cache
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 import pytesseract
@@ -93,7 +93,7 @@ class TesseractEngine:
         return int(rotate.group(1)) % 360, float(confidence.group(1)) if confidence else 0.0
 
 
-def lines_from_tesseract_data(data: dict[str, list], width: int, height: int) -> OcrResult:  # type: ignore[type-arg]
+def lines_from_tesseract_data(data: dict[str, list[Any]], width: int, height: int) -> OcrResult:
     """Group Tesseract's word table (image_to_data) into lines, top to bottom."""
     grouped: dict[tuple[int, int, int], list[OcrWord]] = defaultdict(list)
     for i, text in enumerate(data["text"]):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from typing import Any
 
 import cv2
 import numpy as np
@@ -77,7 +78,7 @@ def merge_qr(read: Contact, from_qr: Contact) -> Contact:
     return merged
 
 
-def _found(value: object) -> Found:  # type: ignore[type-arg]
+def _found(value: Any) -> Found[Any]:
     return Found(value, QR_CONFIDENCE, _EVIDENCE)
 
 

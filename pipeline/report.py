@@ -12,7 +12,8 @@ from .models import Contact, Found
 
 def found_to_json(found: Found[Any]) -> dict[str, Any]:
     value = found.value
-    body = dataclasses.asdict(value) if dataclasses.is_dataclass(value) else {"value": value}
+    is_record = dataclasses.is_dataclass(value) and not isinstance(value, type)
+    body = dataclasses.asdict(value) if is_record else {"value": value}
     return {**body, "confidence": found.confidence, "evidence": list(found.evidence)}
 
 

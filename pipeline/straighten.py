@@ -64,8 +64,8 @@ def find_card(pixels: np.ndarray) -> Quad | None:
 def warp_card(pixels: np.ndarray, corners: np.ndarray) -> np.ndarray:
     """Perspective-warp the quadrilateral ``corners`` to an upright rectangle of OCR size."""
     tl, tr, br, bl = corners
-    width = max(np.linalg.norm(tr - tl), np.linalg.norm(br - bl))
-    height = max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr))
+    width = float(max(np.linalg.norm(tr - tl), np.linalg.norm(br - bl)))
+    height = float(max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr)))
     long_side = max(width, height)
     target_long = min(CARD_WIDTH, long_side * MAX_UPSCALE)
     scale = target_long / long_side
@@ -106,7 +106,7 @@ def _candidate_masks(small: np.ndarray) -> list[np.ndarray]:
                              lab[:, :6].reshape(-1, 3), lab[:, -6:].reshape(-1, 3)])
     background = np.median(border, axis=0)
     distance = np.linalg.norm(lab - background, axis=2)
-    distance = cv2.normalize(distance, None, 0, 255, cv2.NORM_MINMAX).astype(np.uint8)
+    distance = (255 * (distance - distance.min()) / max(float(np.ptp(distance)), 1e-6)).astype(np.uint8)
     _, foreground = cv2.threshold(distance, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     foreground = cv2.morphologyEx(foreground, cv2.MORPH_CLOSE, kernel, iterations=3)
     masks.append(cv2.morphologyEx(foreground, cv2.MORPH_OPEN, kernel, iterations=2))
@@ -197,6 +197,5 @@ def _card_shaped(corners: np.ndarray) -> bool:
     if not MIN_ASPECT <= aspect <= MAX_ASPECT:
         return False
     # opposite sides of a photographed rectangle differ by perspective, not by half
-    return min(sides[0], sides[2]) / max(sides[0], sides[2]) > 0.55 and min(sides[1], sides[3]) / max(
-        sides[1], sides[3]
-    ) > 0.55
+    return bool(min(sides[0], sides[2]) / max(sides[0], sides[2]) > 0.55
+                and min(sides[1], sides[3]) / max(sides[1], sides[3]) > 0.55)

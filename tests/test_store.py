@@ -56,7 +56,7 @@ def test_layout_and_event_file(tmp_path: Path):
     folder = ContactsFolder(tmp_path / "contacts")
     folder.prepare()
     first, _ = folder.write_contact(reading("a" * 64))
-    second, _ = folder.write_contact(reading("b" * 64, name="Jean Dupont"))
+    folder.write_contact(reading("b" * 64, name="Jean Dupont"))
     written = folder.rebuild_event_files({Meeting("vernissage", dt.date(2026, 11, 20))})
     assert first.parent == tmp_path / "contacts" / "people"
     assert first.name == f"{contact_uid('a' * 64)}.vcf"
