@@ -1,0 +1,99 @@
+"""Speed and memory of cardscan on a folder of photos, beside the plain whole-photo Tesseract call.
+
+    python tools/bench.py [--shared ../shared] [--photos DIR] [--repeat N]
+
+Prints: batch photos per second (all cores, the real command), median and p95
+seconds per photo (one at a time), the share of time spent inside Tesseract,
+peak memory of the largest process, and the same photos read by
+``pytesseract.image_to_string`` on the whole photo for comparison.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from pipeline.batch import ScanOptions, _engine, read_photo  # noqa: E402
+from pipeline.errors import CardscanError  # noqa: E402
+from pipeline.load import is_image_name  # noqa: E402
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    parser.add_argument("--photos", type=Path, help="folder of photos (default: ../shared/cards/images, else samples/)")
+    parser.add_argument("--baseline", action=argparse.BooleanOptionalAction, default=True,
+                        help="also time plain pytesseract.image_to_string on each whole photo")
+    args = parser.parse_args()
+    folder = args.photos or (args.shared / "cards" / "images")
+    if not folder.is_dir():
+        folder = ROOT / "samples"
+    photos = sorted(str(p) for p in folder.iterdir() if is_image_name(p))
+    print(f"bench: {len(photos)} photos from {folder}")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "pipeline", *photos, "--event", "bench", "--contacts",
+                        f"{tmp}/contacts", "-q"], check=False)
+        batch_seconds = time.perf_counter() - start
+    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    print(f"batch (all cores): {len(photos) / batch_seconds:.2f} photos/s ({batch_seconds:.1f} s)")
+    print(f"peak memory, largest process: {peak_kb / 1024:.0f} MB")
+
+    engine = _engine(ScanOptions(event="bench").lang)
+    ocr_time = 0.0
+    for method in ("read", "detect_rotation"):
+        original = getattr(engine, method)
+
+        def timed(*a, _original=original, **k):  # type: ignore[no-untyped-def]
+            nonlocal ocr_time
+            t0 = time.perf_counter()
+            try:
+                return _original(*a, **k)
+            finally:
+                ocr_time += time.perf_counter() - t0
+
+        setattr(engine, method, timed)
+    per_photo = []
+    for photo in photos:
+        t0 = time.perf_counter()
+        with contextlib.suppress(CardscanError):  # a photo that fails still took its time
+            read_photo(photo, ScanOptions(event="bench"))
+        per_photo.append(time.perf_counter() - t0)
+    total = sum(per_photo)
+    print(f"one at a time: median {statistics.median(per_photo):.2f} s, p95 {percentile(per_photo, 0.95):.2f} s "
+          f"per photo; inside Tesseract {ocr_time / total:.0%}, cardscan's own work {1 - ocr_time / total:.0%}")
+
+    if args.baseline:
+        import pytesseract
+        from PIL import Image
+
+        plain = []
+        for photo in photos:
+            t0 = time.perf_counter()
+            with Image.open(photo) as image:
+                pytesseract.image_to_string(image, lang="fra+eng")
+            plain.append(time.perf_counter() - t0)
+        ratio = statistics.median(plain) / statistics.median(per_photo)
+        print(f"plain image_to_string on the whole photo: median {statistics.median(plain):.2f} s per photo "
+              f"(cardscan is {ratio:.1f}x {'faster' if ratio >= 1 else 'slower'})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
