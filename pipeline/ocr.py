@@ -26,6 +26,8 @@ DEFAULT_LANG = "fra+eng"
 # Cards are sparse text in blocks scattered over the surface; "sparse text"
 # (11) finds more of a card's small lines than "automatic page" (3).
 PAGE_SEGMENTATION = 11
+# Tesseract's binarisation: 0 global Otsu, 1 adaptive Otsu, 2 Sauvola.
+THRESHOLDING_METHOD = 0
 TIMEOUT_SECONDS = 60
 OSD_TIMEOUT_SECONDS = 20
 MIN_WORD_CONFIDENCE = 0.0  # keep everything; extraction weighs confidences itself
@@ -62,7 +64,7 @@ class TesseractEngine:
         check_tesseract(self.lang)
 
     def read(self, pixels: np.ndarray) -> OcrResult:
-        config = f"--psm {PAGE_SEGMENTATION} -c preserve_interword_spaces=0"
+        config = f"--psm {PAGE_SEGMENTATION} -c thresholding_method={THRESHOLDING_METHOD}"
         try:
             data = pytesseract.image_to_data(
                 _to_pil(pixels), lang=self.lang, config=config,

@@ -96,9 +96,11 @@ def _candidate_masks(small: np.ndarray) -> list[np.ndarray]:
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (5, 5))
     masks = []
 
+    # Edges at two sensitivities: a white card on a pale desk leaves only a faint step.
     median = float(np.median(blurred))
-    edges = cv2.Canny(blurred, 0.5 * median, 1.2 * median + 10)
-    masks.append(cv2.morphologyEx(cv2.dilate(edges, kernel), cv2.MORPH_CLOSE, kernel, iterations=2))
+    for low, high in ((0.5 * median, 1.2 * median + 10), (0.15 * median, 0.45 * median + 5)):
+        edges = cv2.Canny(blurred, low, high)
+        masks.append(cv2.morphologyEx(cv2.dilate(edges, kernel), cv2.MORPH_CLOSE, kernel, iterations=3))
 
     # Distance from the background colour, estimated on the photo's border.
     lab = cv2.cvtColor(cv2.GaussianBlur(small, (7, 7), 0), cv2.COLOR_BGR2LAB).astype(np.float32)
