@@ -170,6 +170,9 @@ def guess_region(lines: list[TextLine], default: str) -> str:
         for word in re.findall(r"[a-z]+", folded):
             for code in _COUNTRY_CUES.get(word, ()):
                 votes[code] = votes.get(code, 0) + 0.5
+        state_zip = _US_STATE_ZIP.search(ln.text)
+        if state_zip and state_zip.group(2) in US_STATES:
+            votes["US"] = votes.get("US", 0) + 1
         if re.search(r"[ãõ]", ln.text.lower()):  # written in Portuguese
             votes["BR"] = votes.get("BR", 0) + 0.5
             votes["PT"] = votes.get("PT", 0) + 0.3
@@ -235,7 +238,8 @@ def _take_urls(card: _Card) -> tuple[list[Found[str]], list[Found[SocialProfile]
     websites: list[Found[str]] = []
     social: list[Found[SocialProfile]] = []
     for i, ln in card.free():
-        text = re.sub(r"(?i)\bwww\s*[.,]\s*", "www.", ln.text)
+        # "wwuw." / "vvww ," are how OCR reads a "www." printed small
+        text = re.sub(r"(?i)(?<![\w.])(?=[wvu]*w[wvu]*w)[wvu]{3,5}\s*[.,]\s*(?=[a-z0-9])", "www.", ln.text)
         text = re.sub(r"(?i)\s*\.\s*(com|net|org|fr|br)\b", r".\1", text)
         text = re.sub(r"(?i)^(?:site|web|website|internet|url|w)\s*[:.]\s*", "", text)
         for match in _URL.finditer(text):
@@ -249,13 +253,24 @@ def _take_urls(card: _Card) -> tuple[list[Found[str]], list[Found[SocialProfile]
                 continue
             if not explicit and len(host) < 6:
                 continue  # "S.A.", "Av.br" and such are abbreviations, not sites
-            service = next((s for h, s in SOCIAL_HOSTS.items() if host == h or host.endswith("." + h)), None)
+            service = _social_service(host)
             if service:
                 social.append(Found(SocialProfile(service, url), _conf(ln, 0.9), (ln.text,)))
             else:
                 websites.append(Found(url, _conf(ln, 0.9 if explicit else 0.75), (ln.text,)))
             card.used.add(i)
     return _unique(websites), social
+
+
+def _social_service(host: str) -> str | None:
+    """'linkedin' for linkedin.com, fr.linkedin.com or facebook.com.br's kin; None for other sites."""
+    for known, service in SOCIAL_HOSTS.items():
+        name = known.rsplit(".", 1)[0]
+        if host == known or host.endswith("." + known):
+            return service
+        if re.search(rf"(?:^|\.){re.escape(name)}\.[a-z]{{2,3}}(?:\.[a-z]{{2}})?$", host):
+            return service
+    return None
 
 
 def _host(url: str) -> str:
@@ -269,7 +284,7 @@ _CONFUSABLE_DIGITS = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "l":
                                     "i": "1", "S": "5", "s": "5", "B": "8", "Z": "2", "z": "2", "g": "9"})
 # a run of digits and look-alikes that no letter touches: "O6 l2 34 S6 78", not the "l" of "Tél."
 _DIGITISH_RUN = re.compile(
-    r"(?<![^\W\d_])[+(]?[0-9OoDQlIi|SsBZzg][0-9OoDQlIi|SsBZzg().\-/ ]{6,}[0-9OoDQlIi|SsBZzg)](?![^\W\d_])"
+    r"(?<![^\W\d_])[+(]?[0-9OoDQlIi|SsBZzg][0-9OoDQlIi|SsBZzg().\-/ ]{6,}[0-9OoDQlIi|SsBZzg)](?![^\W_])"
 )
 _NUMBER_SPAN = re.compile(r"(?:\+\s?\d{1,3}[\s.]?)?(?:\(\s?0?\d{0,4}\s?\)[\s.-]?)?\d[\d.\- ]{4,}\d")
 _EXTENSION = re.compile(r"(?i)\b(?:poste|ext|extension|ramal|x|p)\.?\s*(\d{1,5})\b")
@@ -337,6 +352,8 @@ def _split_numbers(span: str, region: str) -> list[tuple[str, phonenumbers.Phone
             if len(digits) < 7 or len(digits) > 15:
                 continue
             number = _parse_phone(candidate, region)
+            if number is not None and len(digits) > 12 and not phonenumbers.is_valid_number(number):
+                number = None  # a long run of digits that is no valid number is several numbers or none
             if number is not None:
                 out.append((candidate, number, phonenumbers.is_valid_number(number)))
                 start = end
@@ -555,7 +572,8 @@ def _take_organisation_by_size(card: _Card) -> Found[str] | None:
     candidates = []
     for i, ln in card.free():
         letters = sum(c.isalpha() for c in ln.text)
-        if letters < 3 or letters / max(len(ln.text), 1) < 0.6 or ln.confidence < 0.5 or len(ln.text) > 50:
+        # only a line read with confidence: a garbled logo is worse than no organisation
+        if letters < 4 or letters / max(len(ln.text), 1) < 0.7 or ln.confidence < 0.75 or len(ln.text) > 50:
             continue
         if len(ln.text.split()) > 6:
             continue  # a slogan or a list of services
@@ -588,7 +606,7 @@ def _name_score(ln: TextLine, locals_: list[str], max_height: float, next_line: 
     if re.search(r"[\d@/:&+]", text):
         return -1
     core = [w for w in words if fold(w).strip(".") not in NAME_PREFIXES]
-    if len(core) < 2 or not all(_NAME_WORD.match(w) for w in core):
+    if len(core) < 2 or not all(_NAME_WORD.match(w) for w in core) or ln.confidence < 0.6:
         return -1
     folded_words = [fold(w).strip(".,") for w in core]
     if any(w in LEGAL_FORMS or w in NOT_NAME_WORDS or (w in STREET_WORDS and len(w) > 3) for w in folded_words):
@@ -631,15 +649,15 @@ def _take_name(card: _Card, locals_: list[str]) -> Found[PersonName] | None:
 
 
 def _take_title(card: _Card, name: Found[PersonName] | None) -> Found[str] | None:
+    if name is None:
+        return None  # on a card with no person, a line that reads like a job is a slogan
     free = card.free()
     candidates = []
-    name_top = None
-    if name is not None:
-        name_top = next((ln.top for ln in card.lines if ln.text == name.evidence[0]), None)
+    name_top = next((ln.top for ln in card.lines if ln.text == name.evidence[0]), None)
     for position, (i, ln) in enumerate(free):
         if not _is_title(ln.text) or re.search(r"[@\d]{2,}", ln.text) or len(ln.text) > 60:
             continue
-        if len(ln.text.split()) > (6 if name is not None else 4):
+        if len(ln.text.split()) > 6:
             continue  # a slogan or a list of services, not somebody's job
         if _has_legal_form(ln.text):
             continue
