@@ -25,8 +25,10 @@ from .normalise import normalise_contact
 from .ocr import DEFAULT_LANG, TesseractEngine
 from .orient import upright_and_read
 from .qr import blank_out, contact_from_payload, find_qr_codes, merge_qr
-from .store import ContactsFolder
+from .photo import contact_photo
+from .store import ContactsFolder, WriteOptions
 from .straighten import straighten
+from .vcard import DEFAULT_VERSION, StoredCard
 
 REVIEW_THRESHOLD = 0.6  # a field read with less confidence than this is counted "to review"
 
@@ -40,6 +42,9 @@ class ScanOptions:
     region: str = "FR"
     lang: str = DEFAULT_LANG
     note_lang: str = "fr"
+    version: str = DEFAULT_VERSION
+    merge: bool = True
+    photo: bool = False  # keep the straightened card as the contact's PHOTO
 
 
 @dataclass(frozen=True)
@@ -50,6 +55,7 @@ class PhotoOutcome:
     reading: CardReading | None = None
     vcard: Path | None = None
     error: CardscanError | None = None
+    merged_with: StoredCard | None = None  # a contact met before, which this card updated
 
     @property
     def ok(self) -> bool:
@@ -65,6 +71,7 @@ class PhotoOutcome:
 @dataclass
 class BatchSummary:
     written: int = 0
+    merged: int = 0
     failed: int = 0
     to_review: int = 0
     meetings: set[Meeting] = field(default_factory=set)
@@ -118,6 +125,7 @@ def read_photo(source: str, options: ScanOptions) -> CardReading:
     return CardReading(
         source=source, sha256=photo.sha256, contact=contact, meeting=Meeting(options.event, date),
         ocr_confidence=round(ocr.confidence, 3), found_card=card.found_card,
+        photo_jpeg=contact_photo(card.pixels) if options.photo else None,
     )
 
 
@@ -175,6 +183,7 @@ def scan(
 ) -> BatchSummary:
     """Read every photo and file its contact; bad photos are reported and the batch goes on."""
     summary = BatchSummary()
+    write_options = WriteOptions(note_lang=options.note_lang, version=options.version, merge=options.merge)
     sources: list[str] = []
     for source, error in expand_inputs(inputs):
         if error is not None:
@@ -189,12 +198,14 @@ def scan(
         for outcome in read_photos(sources, options, jobs):
             if outcome.reading is not None:
                 try:
-                    path, meetings = folder.write_contact(outcome.reading, options.note_lang)
+                    written = folder.write_contact(outcome.reading, write_options)
                 except CardscanError as exc:
                     outcome = PhotoOutcome(source=outcome.source, reading=outcome.reading, error=exc)
                 else:
-                    outcome = PhotoOutcome(source=outcome.source, reading=outcome.reading, vcard=path)
-                    summary.meetings.update(meetings)
+                    outcome = PhotoOutcome(source=outcome.source, reading=outcome.reading, vcard=written.path,
+                                           merged_with=written.merged_with)
+                    summary.meetings.update(written.stored.meetings)
+                    summary.merged += outcome.merged_with is not None
             if outcome.ok:
                 summary.written += 1
                 summary.to_review += outcome.to_review

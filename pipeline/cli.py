@@ -19,8 +19,9 @@ from . import __version__
 from .batch import BatchSummary, PhotoOutcome, ScanOptions, default_jobs, scan
 from .errors import CardscanError, ExitCode
 from .ocr import DEFAULT_LANG, check_tesseract
-from .report import describe, outcome_to_json, summary_line
+from .report import describe, describe_merge, outcome_to_json, summary_line
 from .store import ContactsFolder, check_event_name
+from .vcard import DEFAULT_VERSION, VCARD_VERSIONS
 
 log = logging.getLogger("cardscan")
 
@@ -93,11 +94,17 @@ def _parse_region(ctx: click.Context, param: click.Parameter, value: str) -> str
               help="Photos read in parallel.  [default: all cores]")
 @click.option("--note-lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
               help="Language of the 'met at' note.")
+@click.option("--vcard-version", type=click.Choice(VCARD_VERSIONS), default=DEFAULT_VERSION, show_default=True,
+              help="vCard version written (3.0 imports everywhere; some importers refuse 4.0).")
+@click.option("--merge/--no-merge", default=True, show_default=True,
+              help="Update the contact of someone met before (same e-mail, phone, or name and company).")
+@click.option("--photo", is_flag=True, help="Keep the straightened card as the contact's photo.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per photo on stdout.")
 @click.option("-v", "--verbose", count=True, help="One line per card; -vv for debugging details.")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors.")
 def scan_command(photos: Sequence[str], event: str, contacts: str, date: dt.date | None, region: str,
-                 lang: str, jobs: int | None, note_lang: str, as_json: bool, verbose: int, quiet: bool) -> None:
+                 lang: str, jobs: int | None, note_lang: str, vcard_version: str, merge: bool, photo: bool,
+                 as_json: bool, verbose: int, quiet: bool) -> None:
     """Read business-card photos (files or folders) and file each one as a contact."""
     _configure_logging(verbose, quiet)
     try:
@@ -107,13 +114,16 @@ def scan_command(photos: Sequence[str], event: str, contacts: str, date: dt.date
         folder.prepare()
     except CardscanError as exc:
         _fail(exc, verbose)
-    options = ScanOptions(event=event, date=date, region=region, lang=lang, note_lang=note_lang)
+    options = ScanOptions(event=event, date=date, region=region, lang=lang, note_lang=note_lang,
+                          version=vcard_version, merge=merge, photo=photo)
     progress = _Progress(enabled=not quiet and not as_json and sys.stderr.isatty())
 
     def on_outcome(outcome: PhotoOutcome) -> None:
         if as_json:
             click.echo(outcome_to_json(outcome))
-        if outcome.ok:
+        if outcome.ok and outcome.merged_with is not None and not quiet:
+            progress.print(describe_merge(outcome))
+        elif outcome.ok:
             log.info("%s", describe(outcome))
         else:
             progress.print(f"error: {describe(outcome)}")

@@ -200,3 +200,4 @@ class CardReading:
     meeting: Meeting
     ocr_confidence: float
     found_card: bool
+    photo_jpeg: bytes | None = field(default=None, repr=False)  # the straightened card, for PHOTO

@@ -40,6 +40,10 @@ def outcome_to_json(outcome: PhotoOutcome) -> str:
         "error": str(outcome.error) if outcome.error else None,
         "contact": contact_to_json(reading.contact) if reading and outcome.ok else None,
     }
+    if outcome.merged_with is not None:
+        record["merged_with"] = {"uid": outcome.merged_with.uid, "name": outcome.merged_with.full_name,
+                                 "met": [{"event": m.event, "date": m.date.isoformat()}
+                                         for m in outcome.merged_with.meetings]}
     if reading is not None and outcome.ok:
         record["event"] = reading.meeting.event
         record["date"] = reading.meeting.date.isoformat()
@@ -52,10 +56,21 @@ def summary_line(summary: BatchSummary, contacts_root: str) -> str:
     """'12 cards written to contacts/, 1 failed, 3 fields to review'."""
     cards = "card" if summary.written == 1 else "cards"
     parts = [f"{summary.written} {cards} written to {contacts_root}"]
+    if summary.merged:
+        parts.append(f"{summary.merged} merged with people met before")
     parts.append(f"{summary.failed} failed")
     fields = "field" if summary.to_review == 1 else "fields"
     parts.append(f"{summary.to_review} low-confidence {fields} to review")
     return ", ".join(parts)
+
+
+def describe_merge(outcome: PhotoOutcome) -> str:
+    """'IMG_2.jpg: merged with Camille Martin (met at vernissage, 2026-11-20)'."""
+    before = outcome.merged_with
+    assert before is not None
+    first = before.meetings[0] if before.meetings else None
+    met = f" (met at {first.event}, {first.date.isoformat()})" if first else ""
+    return f"{outcome.source}: merged with {before.full_name}{met}"
 
 
 def describe(outcome: PhotoOutcome) -> str:

@@ -18,12 +18,14 @@ import re
 import tempfile
 import unicodedata
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import BadArgumentsError, OutputError
-from .models import CardReading, Meeting
-from .vcard import build_vcard, read_meetings
+from .lexicons import fold
+from .models import CardReading, Contact, Meeting
+from .vcard import DEFAULT_VERSION, PhotoSource, StoredCard, build_vcard, merge_vcard, read_stored
 
 MAX_EVENT_LENGTH = 100
 MAX_SLUG_LENGTH = 60
@@ -77,6 +79,7 @@ class ContactsFolder:
         self.root = Path(root)
         self.people = self.root / "people"
         self.events = self.root / "events"
+        self._cached_index: _Index | None = None
 
     def prepare(self) -> None:
         """Create the folders and prove they can be written, or raise OutputError."""
@@ -97,39 +100,65 @@ class ContactsFolder:
     def event_path(self, meeting: Meeting) -> Path:
         return self.events / f"{meeting.date.isoformat()}_{event_slug(meeting.event)}.vcf"
 
-    def write_contact(self, reading: CardReading, note_lang: str = "fr") -> tuple[Path, list[Meeting]]:
-        """Write (or rewrite) the contact read from one photo; return its path and all its meetings.
+    def write_contact(self, reading: CardReading, options: WriteOptions | None = None) -> WriteResult:
+        """File the contact read from one photo and return what happened.
 
-        A contact already on disk under the same UID keeps the meetings it had,
-        so reading a photo again under another event adds that event.
+        The same photo again rewrites its contact (same UID, same content but
+        REV). With merging on, a card that shares an e-mail, a phone number, or
+        the name and organisation with a contact on disk updates that contact.
         """
-        uid = contact_uid(reading.sha256)
+        options = options or WriteOptions()
+        index = self._index()
+        source = PhotoSource(Path(reading.source).name, reading.sha256)
+        own_uid = contact_uid(reading.sha256)
+        target_uid = index.by_photo.get(reading.sha256)
+        merged_with: StoredCard | None = None
+        if target_uid is None and options.merge:
+            merged_with = index.match(reading.contact)
+            target_uid = merged_with.uid if merged_with else None
+        uid = target_uid or own_uid
         path = self.contact_path(uid)
-        meetings = self._existing_meetings(path)
-        if reading.meeting not in meetings:
-            meetings.append(reading.meeting)
-        text = build_vcard(reading.contact, meetings, uid=uid, source_name=Path(reading.source).name,
-                           note_lang=note_lang)
+        text = build_vcard(reading.contact, [reading.meeting], uid=uid, sources=[source],
+                           note_lang=options.note_lang, version=options.version, photo_jpeg=reading.photo_jpeg)
+        existing = _read_text(path)
+        if existing is not None and read_stored(existing) is not None:
+            text = merge_vcard(existing, text, note_lang=options.note_lang)
         try:
             atomic_write(path, text)
         except OSError as exc:
             raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from exc
-        return path, meetings
+        stored = read_stored(text)
+        assert stored is not None  # we just wrote it
+        index.add(stored)
+        return WriteResult(path=path, stored=stored, merged_with=merged_with)
+
+    def stored_cards(self) -> Iterator[tuple[Path, StoredCard]]:
+        """Every contact in people/, with its summary; unreadable files are skipped."""
+        for person in sorted(self.people.glob("*.vcf")):
+            text = _read_text(person)
+            stored = read_stored(text) if text is not None else None
+            if stored is not None:
+                yield person, stored
+
+    def _index(self) -> _Index:
+        if self._cached_index is None:
+            index = _Index()
+            for _, stored in self.stored_cards():
+                index.add(stored)
+            self._cached_index = index
+        return self._cached_index
 
     def rebuild_event_files(self, meetings: Iterable[Meeting]) -> list[Path]:
         """Rewrite events/<date>_<slug>.vcf for each meeting, from the contacts on disk."""
-        wanted = {self.event_path(m): m for m in meetings}
+        wanted = {self.event_path(m) for m in meetings}
         if not wanted:
             return []
         members: dict[Path, list[str]] = {path: [] for path in wanted}
-        for person in sorted(self.people.glob("*.vcf")):
-            text = person.read_text(encoding="utf-8")
-            for meeting in read_meetings(text):
-                target = self.event_path(meeting)
-                if target in members and text not in members[target]:
-                    members[target].append(text)
+        for person, stored in self.stored_cards():
+            for target in {self.event_path(m) for m in stored.meetings} & wanted:
+                members[target].append(person.read_text(encoding="utf-8"))
         written = []
-        for path, cards in members.items():
+        for path, cards in sorted(members.items()):
             try:
                 if cards:
                     atomic_write(path, "".join(cards))
@@ -140,9 +169,67 @@ class ContactsFolder:
                 raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from exc
         return written
 
-    def _existing_meetings(self, path: Path) -> list[Meeting]:
-        try:
-            return read_meetings(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError):  # no contact yet, or one we cannot read: start afresh
-            return []
 
+@dataclass(frozen=True)
+class WriteOptions:
+    """How contacts are written: note language, vCard version, whether to merge people met again."""
+
+    note_lang: str = "fr"
+    version: str = DEFAULT_VERSION
+    merge: bool = True
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    path: Path
+    stored: StoredCard
+    merged_with: StoredCard | None  # the contact met before that this card updated
+
+
+@dataclass
+class _Index:
+    """Who is already in the address book, by photo, e-mail, phone and name+organisation."""
+
+    by_photo: dict[str, str] = field(default_factory=dict)
+    by_email: dict[str, StoredCard] = field(default_factory=dict)
+    by_phone: dict[str, StoredCard] = field(default_factory=dict)
+    by_name_org: dict[tuple[str, str], StoredCard] = field(default_factory=dict)
+
+    def add(self, stored: StoredCard) -> None:
+        for sha in stored.photos:
+            self.by_photo[sha] = stored.uid
+        for email in stored.emails:
+            self.by_email[email] = stored
+        for phone in stored.phones:
+            if phone.startswith("+"):
+                self.by_phone[phone] = stored
+        key = _name_org_key(stored.full_name, stored.organisation)
+        if key and not stored.is_company:
+            self.by_name_org[key] = stored
+
+    def match(self, contact: Contact) -> StoredCard | None:
+        """The contact on disk that is this person: same e-mail, same phone, or same name and company."""
+        for email in contact.emails:
+            if email.value.lower() in self.by_email:
+                return self.by_email[email.value.lower()]
+        for phone in contact.phones:
+            if phone.value.number in self.by_phone:
+                return self.by_phone[phone.value.number]
+        if contact.name and contact.organisation:
+            key = _name_org_key(contact.name.value.full, contact.organisation.value)
+            if key and key in self.by_name_org:
+                return self.by_name_org[key]
+        return None
+
+
+def _name_org_key(name: str, organisation: str) -> tuple[str, str] | None:
+    if not name.strip() or not organisation.strip():
+        return None  # a name alone is shared by too many people
+    return (" ".join(sorted(fold(name).split())), " ".join(fold(organisation).split()))
+
+
+def _read_text(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None

@@ -1,27 +1,27 @@
-"""Stage 6: turn a contact and the meetings with that person into vCard text.
+"""Stage 6: vCard text for a contact and the meetings with that person.
 
 vobject does the escaping of ``,`` ``;`` ``\\`` and newlines and the folding of
-long lines, so text read from a card can never break the file. Everything that
-differs between vCard versions is decided in this module.
+long lines, so text read from a card can never break the file. Every
+difference between vCard 3.0 and 4.0 is decided in this module (``_Dialect``),
+and so is the merging of a new card into a contact already on disk.
 """
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import re
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
 import vobject
 
+from .lexicons import fold
 from .models import Contact, Meeting, PhoneKind
 
-VCARD_VERSION = "3.0"
-
-_TEL_TYPES: dict[PhoneKind, list[str]] = {
-    "cell": ["CELL", "VOICE"],
-    "work": ["WORK", "VOICE"],
-    "fax": ["WORK", "FAX"],
-    "other": ["VOICE"],
-}
+VCARD_VERSIONS = ("3.0", "4.0")
+DEFAULT_VERSION = "3.0"
 
 _MONTHS = {
     "fr": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
@@ -29,6 +29,68 @@ _MONTHS = {
     "en": ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December"],
 }
+_MEETING_SENTENCE = re.compile(r"^(?:Rencontré à .+ le \d{1,2} \w+ \d{4}|Met at .+ on \w+ \d{1,2}, \d{4})$")
+_MEETING_LABEL = re.compile(r"^(?:Rencontré à|Met at) ")
+
+
+@dataclass(frozen=True)
+class _Dialect:
+    """What a vCard version spells differently."""
+
+    version: str
+    tel_types: dict[PhoneKind, list[str]]
+    email_types: list[str]
+    adr_types: list[str]
+    tel_as_uri: bool
+    photo_as_data_uri: bool
+    company_kind: bool  # KIND:org exists from 4.0 on
+    rev_format: str
+
+
+_DIALECTS = {
+    "3.0": _Dialect(
+        version="3.0",
+        tel_types={"cell": ["CELL", "VOICE"], "work": ["WORK", "VOICE"], "fax": ["WORK", "FAX"], "other": ["VOICE"]},
+        email_types=["INTERNET"],
+        adr_types=["work"],  # RFC 2426 lists them in lowercase; strict validators compare case
+        tel_as_uri=False,
+        photo_as_data_uri=False,
+        company_kind=False,
+        rev_format="%Y-%m-%dT%H:%M:%SZ",
+    ),
+    "4.0": _Dialect(
+        version="4.0",
+        tel_types={"cell": ["cell", "voice"], "work": ["work", "voice"], "fax": ["work", "fax"], "other": ["voice"]},
+        email_types=["work"],
+        adr_types=["work"],
+        tel_as_uri=True,
+        photo_as_data_uri=True,
+        company_kind=True,
+        rev_format="%Y%m%dT%H%M%SZ",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class PhotoSource:
+    """A photo a contact was read from: its file name and content hash."""
+
+    name: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class StoredCard:
+    """What cardscan needs to know of a vCard on disk: to merge, list and find contacts."""
+
+    uid: str
+    full_name: str
+    organisation: str
+    is_company: bool
+    emails: tuple[str, ...]
+    phones: tuple[str, ...]
+    meetings: tuple[Meeting, ...]
+    photos: tuple[str, ...]  # sha256 of every photo read into this contact
 
 
 def meeting_sentence(meeting: Meeting, note_lang: str = "fr") -> str:
@@ -39,16 +101,25 @@ def meeting_sentence(meeting: Meeting, note_lang: str = "fr") -> str:
     return f"Rencontré à {meeting.event} le {meeting.date.day} {month} {meeting.date.year}"
 
 
+def meeting_label(meeting: Meeting, note_lang: str = "fr") -> str:
+    """The label of Apple's dated item: 'Rencontré à vernissage'."""
+    return f"Met at {meeting.event}" if note_lang == "en" else f"Rencontré à {meeting.event}"
+
+
 def build_vcard(
     contact: Contact,
     meetings: Sequence[Meeting],
     uid: str,
-    source_name: str,
+    sources: Sequence[PhotoSource],
     note_lang: str = "fr",
+    version: str = DEFAULT_VERSION,
+    photo_jpeg: bytes | None = None,
     revision: dt.datetime | None = None,
 ) -> str:
-    """Serialise one contact as vCard 3.0 text (UTF-8 characters, CRLF, folded lines)."""
+    """Serialise one contact as vCard text (UTF-8 characters, CRLF, lines folded at 75 octets)."""
+    dialect = _DIALECTS[version]
     card = vobject.vCard()
+    card.add("version").value = dialect.version
     name = contact.name.value if contact.name else None
     organisation = contact.organisation.value if contact.organisation else ""
     department = contact.department.value if contact.department else ""
@@ -61,75 +132,246 @@ def build_vcard(
         )
     else:
         # a card with no person's name still imports: it is the company's contact
-        shown = organisation or _first(contact) or "Contact"
+        shown = organisation or _first_value(contact) or "Contact"
         card.add("fn").value = shown
         card.add("n").value = vobject.vcard.Name(family=shown)
         card.add("x-abshowas").value = "COMPANY"
+        if dialect.company_kind:
+            card.add("kind").value = "org"
     if organisation or department:
         card.add("org").value = [organisation, department] if department else [organisation]
     if contact.title:
         card.add("title").value = contact.title.value
     for phone in contact.phones:
-        tel = card.add("tel")
-        tel.value = phone.value.number + (f" ext. {phone.value.extension}" if phone.value.extension else "")
-        tel.params["TYPE"] = list(_TEL_TYPES[phone.value.kind or "work"])
+        _add_tel(card, dialect, phone.value.number, phone.value.kind or "work", phone.value.extension)
     for email in contact.emails:
         prop = card.add("email")
         prop.value = email.value
-        prop.params["TYPE"] = ["INTERNET"]
+        prop.params["TYPE"] = list(dialect.email_types)
     for site in contact.websites:
-        card.add("url").value = site.value
+        _add_uri(card, "url", site.value)
     for address in contact.addresses:
         a = address.value
         prop = card.add("adr")
         prop.value = vobject.vcard.Address(street=a.street, city=a.city, region=a.region, code=a.postcode,
                                            country=a.country)
-        prop.params["TYPE"] = ["WORK"]
+        prop.params["TYPE"] = list(dialect.adr_types)
     for profile in contact.social:
-        prop = card.add("x-socialprofile")
-        prop.value = profile.value.url
+        prop = _add_uri(card, "x-socialprofile", profile.value.url)
         prop.params["TYPE"] = [profile.value.service]
-        card.add("url").value = profile.value.url
-
-    card.add("note").value = "\n".join(meeting_sentence(m, note_lang) for m in meetings)
-    card.add("categories").value = _unique_events(meetings)
-    for meeting in meetings:
-        card.add("x-cardscan-event").value = meeting.event
-        card.add("x-cardscan-date").value = meeting.date.isoformat()
-    card.add("x-cardscan-source").value = source_name
+        _add_uri(card, "url", profile.value.url)
+    if photo_jpeg:
+        _add_photo(card, dialect, photo_jpeg)
     card.add("uid").value = uid
-    stamp = (revision or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
-    card.add("rev").value = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
-    text: str = card.serialize()
-    return text
+    _set_meetings(card, list(meetings), note_lang)
+    _set_sources(card, list(sources))
+    _set_revision(card, dialect, revision)
+    return str(card.serialize())
+
+
+def merge_vcard(existing: str, incoming: str, note_lang: str = "fr", revision: dt.datetime | None = None) -> str:
+    """Fold a newly read card into a contact on disk: nothing known is lost, new details are added.
+
+    The existing UID, name and anything a person edited stay; phones, e-mails,
+    titles, websites, addresses and social profiles the new card adds are
+    appended; its meeting and photo join the list.
+    """
+    old = vobject.readOne(existing)
+    new = vobject.readOne(incoming)
+    dialect = _DIALECTS.get(old.version.value, _DIALECTS[DEFAULT_VERSION])
+    if "x-abshowas" in old.contents and "x-abshowas" not in new.contents:
+        # the company's card meets the person behind it: the person's name wins
+        for key in ("fn", "n", "x-abshowas", "kind"):
+            old.contents.pop(key, None)
+        for key in ("fn", "n"):
+            for prop in new.contents.get(key, []):
+                old.add(prop.duplicate(prop))
+    if "org" not in old.contents and "org" in new.contents:
+        old.add(new.org.duplicate(new.org))
+    for key in ("tel", "email", "title", "url", "adr", "x-socialprofile", "photo"):
+        if key == "photo" and "photo" in old.contents:
+            continue
+        known = {_identity(key, p) for p in old.contents.get(key, [])}
+        for prop in new.contents.get(key, []):
+            if _identity(key, prop) not in known:
+                old.add(prop.duplicate(prop))
+                known.add(_identity(key, prop))
+    meetings = _meetings_of(old)
+    meetings += [m for m in _meetings_of(new) if m not in meetings]
+    sources = _sources_of(old)
+    sources += [s for s in _sources_of(new) if s not in sources]
+    _set_meetings(old, meetings, note_lang)
+    _set_sources(old, sources)
+    _set_revision(old, dialect, revision)
+    return str(old.serialize())
+
+
+def read_stored(text: str) -> StoredCard | None:
+    """Summarise a vCard on disk; None when it cannot be parsed."""
+    try:
+        card = vobject.readOne(text)
+    except Exception:  # a file someone edited into nonsense is skipped, never rewritten
+        return None
+    contents = card.contents
+    org = contents.get("org", [None])[0]
+    org_value = org.value if org is not None else []
+    organisation = (org_value[0] if isinstance(org_value, list) and org_value else str(org_value or ""))
+    return StoredCard(
+        uid=str(card.uid.value) if "uid" in contents else "",
+        full_name=str(card.fn.value) if "fn" in contents else "",
+        organisation=organisation,
+        is_company="x-abshowas" in contents,
+        emails=tuple(str(e.value).strip().lower() for e in contents.get("email", [])),
+        phones=tuple(_tel_number(t) for t in contents.get("tel", [])),
+        meetings=tuple(_meetings_of(card)),
+        photos=tuple(s.sha256 for s in _sources_of(card)),
+    )
 
 
 def read_meetings(vcard_text: str) -> list[Meeting]:
     """The meetings recorded in a vCard written by cardscan (empty for any other vCard)."""
-    try:
-        card = vobject.readOne(vcard_text)
-    except Exception:  # a file someone edited into nonsense has no meetings we can trust
-        return []
-    events = [p.value for p in card.contents.get("x-cardscan-event", [])]
-    dates = [p.value for p in card.contents.get("x-cardscan-date", [])]
-    meetings = []
+    stored = read_stored(vcard_text)
+    return list(stored.meetings) if stored else []
+
+
+def compact_vcard(text: str, version: str = DEFAULT_VERSION) -> str:
+    """The same contact with only what a phone needs to add it (no PHOTO, no cardscan bookkeeping)."""
+    card = vobject.readOne(text)
+    for key in list(card.contents):
+        if key in ("photo", "rev", "x-abdate", "x-ablabel") or key.startswith("x-cardscan"):
+            card.contents.pop(key)
+    return str(card.serialize())
+
+
+# ---------------------------------------------------------------- helpers
+
+def _add_tel(card: Any, dialect: _Dialect, number: str, kind: PhoneKind, extension: str) -> None:
+    tel = card.add("tel")
+    tel.params["TYPE"] = list(dialect.tel_types[kind])
+    if dialect.tel_as_uri:
+        tel.value = f"tel:{number}" + (f";ext={extension}" if extension else "")
+        tel.params["VALUE"] = ["uri"]
+        tel.encoded = True  # a URI: its ';' must not be escaped
+    else:
+        tel.value = number + (f" ext. {extension}" if extension else "")
+
+
+def _add_uri(card: Any, key: str, uri: str) -> Any:
+    prop = card.add(key)
+    prop.value = uri
+    # a URI read from a card never holds spaces or line breaks (extraction guarantees it); "," and ";"
+    # belong to it and are not escaped, except for control characters which could break the file
+    prop.encoded = not re.search(r"[\x00-\x20\\]", uri)
+    return prop
+
+
+def _add_photo(card: Any, dialect: _Dialect, jpeg: bytes) -> None:
+    prop = card.add("photo")
+    if dialect.photo_as_data_uri:
+        prop.value = "data:image/jpeg;base64," + base64.b64encode(jpeg).decode("ascii")
+        prop.encoded = True
+    else:
+        prop.value = jpeg
+        prop.encoding_param = "b"
+        prop.type_param = "JPEG"
+
+
+def _set_meetings(card: Any, meetings: list[Meeting], note_lang: str) -> None:
+    """Record the meetings in NOTE, CATEGORIES, X-CARDSCAN-EVENT/-DATE and Apple's dated items."""
+    other_note_lines: list[str] = []
+    for note in card.contents.pop("note", []):
+        other_note_lines += [ln for ln in str(note.value).split("\n") if ln and not _MEETING_SENTENCE.match(ln)]
+    card.add("note").value = "\n".join([meeting_sentence(m, note_lang) for m in meetings] + other_note_lines)
+
+    events = [m.event for m in meetings]
+    categories: list[str] = []
+    for prop in card.contents.pop("categories", []):
+        categories += [c for c in prop.value if c]
+    merged = list(dict.fromkeys(events + categories))
+    card.add("categories").value = merged
+
+    card.contents.pop("x-cardscan-event", None)
+    card.contents.pop("x-cardscan-date", None)
+    for meeting in meetings:
+        card.add("x-cardscan-event").value = meeting.event
+        card.add("x-cardscan-date").value = meeting.date.isoformat()
+
+    # Apple shows itemN.X-ABDATE with itemN.X-ABLabel as a labelled date; ours are replaced, others kept
+    ours = {p.group for p in card.contents.get("x-ablabel", []) if _MEETING_LABEL.match(str(p.value))}
+    for key in ("x-abdate", "x-ablabel"):
+        kept = [p for p in card.contents.get(key, []) if p.group not in ours]
+        if kept:
+            card.contents[key] = kept
+        else:
+            card.contents.pop(key, None)
+    used = {p.group for props in card.contents.values() for p in props if getattr(p, "group", None)}
+    number = 1
+    for meeting in meetings:
+        while f"item{number}" in used:
+            number += 1
+        group = f"item{number}"
+        used.add(group)
+        date = card.add("x-abdate")
+        date.value = meeting.date.isoformat()
+        date.group = group
+        label = card.add("x-ablabel")
+        label.value = meeting_label(meeting, note_lang)
+        label.group = group
+
+
+def _set_sources(card: Any, sources: list[PhotoSource]) -> None:
+    card.contents.pop("x-cardscan-source", None)
+    card.contents.pop("x-cardscan-photo", None)
+    for source in sources:
+        card.add("x-cardscan-source").value = source.name
+        card.add("x-cardscan-photo").value = source.sha256
+
+
+def _set_revision(card: Any, dialect: _Dialect, revision: dt.datetime | None) -> None:
+    card.contents.pop("rev", None)
+    stamp = (revision or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
+    card.add("rev").value = stamp.strftime(dialect.rev_format)
+
+
+def _meetings_of(card: Any) -> list[Meeting]:
+    events = [str(p.value) for p in card.contents.get("x-cardscan-event", [])]
+    dates = [str(p.value) for p in card.contents.get("x-cardscan-date", [])]
+    meetings: list[Meeting] = []
     for event, date in zip(events, dates, strict=False):
         try:
-            meetings.append(Meeting(event=event, date=dt.date.fromisoformat(date)))
+            meeting = Meeting(event=event, date=dt.date.fromisoformat(date))
         except ValueError:
             continue
+        if meeting not in meetings:
+            meetings.append(meeting)
     return meetings
 
 
-def _unique_events(meetings: Sequence[Meeting]) -> list[str]:
-    seen: list[str] = []
-    for m in meetings:
-        if m.event not in seen:
-            seen.append(m.event)
-    return seen
+def _sources_of(card: Any) -> list[PhotoSource]:
+    names = [str(p.value) for p in card.contents.get("x-cardscan-source", [])]
+    hashes = [str(p.value) for p in card.contents.get("x-cardscan-photo", [])]
+    return [PhotoSource(n, h) for n, h in zip(names, hashes, strict=False)]
 
 
-def _first(contact: Contact) -> str:
+def _tel_number(prop: Any) -> str:
+    value = str(prop.value)
+    value = value.removeprefix("tel:")
+    return re.split(r";ext=| ext\. ", value)[0].strip()
+
+
+def _identity(key: str, prop: Any) -> object:
+    """When two properties say the same thing, whatever their case or spacing."""
+    value = prop.value
+    if key == "tel":
+        return _tel_number(prop)
+    if key == "adr":
+        return tuple(fold(str(getattr(value, part, ""))).strip() for part in ("street", "code", "city"))
+    if key == "photo":
+        return "photo"
+    return fold(str(value)).strip().rstrip("/")
+
+
+def _first_value(contact: Contact) -> str:
     for found in (contact.emails[:1] or contact.phones[:1]):
         value = found.value
         return value if isinstance(value, str) else value.number

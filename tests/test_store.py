@@ -55,7 +55,7 @@ def test_uid_depends_on_the_photo_only():
 def test_layout_and_event_file(tmp_path: Path):
     folder = ContactsFolder(tmp_path / "contacts")
     folder.prepare()
-    first, _ = folder.write_contact(reading("a" * 64))
+    first = folder.write_contact(reading("a" * 64)).path
     folder.write_contact(reading("b" * 64, name="Jean Dupont"))
     written = folder.rebuild_event_files({Meeting("vernissage", dt.date(2026, 11, 20))})
     assert first.parent == tmp_path / "contacts" / "people"
@@ -78,10 +78,10 @@ def test_hostile_event_name_stays_inside_the_folder(tmp_path: Path):
 def test_same_photo_again_rewrites_the_same_contact_and_keeps_its_meetings(tmp_path: Path):
     folder = ContactsFolder(tmp_path / "contacts")
     folder.prepare()
-    path1, _ = folder.write_contact(reading("a" * 64, event="vernissage"))
-    path2, meetings = folder.write_contact(reading("a" * 64, event="salon"))
-    assert path1 == path2
-    assert [m.event for m in meetings] == ["vernissage", "salon"]
+    path1 = folder.write_contact(reading("a" * 64, event="vernissage")).path
+    second = folder.write_contact(reading("a" * 64, event="salon"))
+    assert path1 == second.path
+    assert [m.event for m in second.stored.meetings] == ["vernissage", "salon"]
     assert len(list((tmp_path / "contacts" / "people").iterdir())) == 1
 
 
@@ -111,3 +111,75 @@ def test_unwritable_folder_is_reported(tmp_path: Path):
     blocker.write_text("not a folder", encoding="utf-8")
     with pytest.raises(OutputError, match="cannot write the contacts folder"):
         ContactsFolder(blocker / "contacts").prepare()
+
+
+def card(sha: str, event: str, name: str, org: str = "", email: str = "", phone: str = "",
+         day: int = 20) -> CardReading:
+    from pipeline.models import Phone
+
+    contact = Contact(
+        name=Found(PersonName(name, *name.split(" ", 1)), 0.9),
+        organisation=Found(org, 0.9) if org else None,
+        emails=(Found(email, 0.9),) if email else (),
+        phones=(Found(Phone(phone, "cell"), 0.9),) if phone else (),
+    )
+    return CardReading(source=f"/photos/{sha[:4]}.jpg", sha256=sha, contact=contact,
+                       meeting=Meeting(event, dt.date(2026, 11, day)), ocr_confidence=0.9, found_card=True)
+
+
+@pytest.mark.parametrize(
+    "again",
+    [
+        dict(email="camille.martin@atelier-lumiere.fr"),
+        dict(phone="+33612345678"),
+        dict(org="Atelier Lumière"),
+    ],
+    ids=["same e-mail", "same phone", "same name and company"],
+)
+def test_meeting_someone_again_updates_their_contact(tmp_path: Path, again):
+    folder = ContactsFolder(tmp_path / "contacts")
+    folder.prepare()
+    first = folder.write_contact(card("a" * 64, "vernissage", "Camille Martin", org="Atelier Lumière",
+                                      email="camille.martin@atelier-lumiere.fr", phone="+33612345678"))
+    second = folder.write_contact(card("b" * 64, "salon", "Camille Martin", day=27, **again))
+    assert second.path == first.path
+    assert second.merged_with is not None and second.merged_with.full_name == "Camille Martin"
+    assert [m.event for m in second.stored.meetings] == ["vernissage", "salon"]
+    assert len(list(folder.people.iterdir())) == 1
+    written = folder.rebuild_event_files(second.stored.meetings)
+    assert [p.name for p in written] == ["2026-11-20_vernissage.vcf", "2026-11-27_salon.vcf"]
+    for path in written:
+        assert "Camille Martin" in path.read_text(encoding="utf-8")
+
+
+def test_namesakes_at_different_companies_stay_two_people(tmp_path: Path):
+    folder = ContactsFolder(tmp_path / "contacts")
+    folder.prepare()
+    folder.write_contact(card("a" * 64, "vernissage", "Jean Martin", org="Boulangerie Martin", phone="+33612345678"))
+    other = folder.write_contact(card("b" * 64, "salon", "Jean Martin", org="Martin Avocats", phone="+33698765432"))
+    assert other.merged_with is None
+    assert len(list(folder.people.iterdir())) == 2
+
+
+def test_no_merge_keeps_each_card(tmp_path: Path):
+    from pipeline.store import WriteOptions
+
+    folder = ContactsFolder(tmp_path / "contacts")
+    folder.prepare()
+    folder.write_contact(card("a" * 64, "vernissage", "Camille Martin", email="c@atelier-lumiere.fr"))
+    second = folder.write_contact(card("b" * 64, "salon", "Camille Martin", email="c@atelier-lumiere.fr"),
+                                  WriteOptions(merge=False))
+    assert second.merged_with is None
+    assert len(list(folder.people.iterdir())) == 2
+
+
+def test_a_photo_merged_into_someone_is_recognised_when_read_again(tmp_path: Path):
+    folder = ContactsFolder(tmp_path / "contacts")
+    folder.prepare()
+    folder.write_contact(card("a" * 64, "vernissage", "Camille Martin", email="c@atelier-lumiere.fr"))
+    merged = folder.write_contact(card("b" * 64, "salon", "Camille Martin", email="c@atelier-lumiere.fr"))
+    again = ContactsFolder(tmp_path / "contacts").write_contact(
+        card("b" * 64, "salon", "Camille Martin", email="c@atelier-lumiere.fr"))
+    assert again.path == merged.path
+    assert again.merged_with is None  # the same photo, not a new meeting
+    assert len(list(folder.people.iterdir())) == 1

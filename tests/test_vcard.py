@@ -7,7 +7,7 @@ import datetime as dt
 import vobject
 
 from pipeline.models import Address, Contact, Found, Meeting, PersonName, Phone
-from pipeline.vcard import build_vcard, meeting_sentence, read_meetings
+from pipeline.vcard import PhotoSource, build_vcard, meeting_sentence, merge_vcard, read_meetings, read_stored
 
 MEETING = Meeting("vernissage", dt.date(2026, 11, 20))
 
@@ -28,8 +28,9 @@ def person(**overrides) -> Contact:
     return Contact(**fields)
 
 
-def build(contact: Contact, meetings=(MEETING,), lang="fr") -> str:
-    return build_vcard(contact, list(meetings), uid="uid-1", source_name="IMG_0001.jpg", note_lang=lang)
+def build(contact: Contact, meetings=(MEETING,), lang="fr", version="3.0", photo=None, sha="a" * 64) -> str:
+    return build_vcard(contact, list(meetings), uid="uid-1", sources=[PhotoSource("IMG_0001.jpg", sha)],
+                       note_lang=lang, version=version, photo_jpeg=photo)
 
 
 def test_properties_and_types():
@@ -44,7 +45,7 @@ def test_properties_and_types():
     assert tels["+33472001234 ext. 240"] == ["WORK", "VOICE"]
     assert tels["+33472001235"] == ["WORK", "FAX"]
     assert card.email.params["TYPE"] == ["INTERNET"]
-    assert card.adr.value.code == "69003" and card.adr.params["TYPE"] == ["WORK"]
+    assert card.adr.value.code == "69003" and card.adr.params["TYPE"] == ["work"]
     assert card.uid.value == "uid-1"
     assert card.x_cardscan_source.value == "IMG_0001.jpg"
 
@@ -98,3 +99,72 @@ def test_meetings_round_trip():
 def test_read_meetings_of_a_foreign_vcard_is_empty():
     assert read_meetings("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:X\r\nEND:VCARD\r\n") == []
     assert read_meetings("not a vcard") == []
+
+
+def test_apple_labelled_date_for_each_meeting():
+    second = Meeting("salon du livre", dt.date(2027, 3, 14))
+    card = vobject.readOne(build(person(), meetings=(MEETING, second)))
+    dates = {p.group: p.value for p in card.contents["x-abdate"]}
+    labels = {p.group: p.value for p in card.contents["x-ablabel"]}
+    assert sorted(zip(dates.values(), (labels[g] for g in dates), strict=True)) == [
+        ("2026-11-20", "Rencontré à vernissage"),
+        ("2027-03-14", "Rencontré à salon du livre"),
+    ]
+
+
+def test_vcard_4():
+    text = build(person(), version="4.0", photo=b"\xff\xd8\xff\xe0fakejpeg")
+    card = vobject.readOne(text)
+    assert card.version.value == "4.0"
+    assert "TEL;TYPE=cell,voice;VALUE=uri:tel:+33612345678\r\n" in text
+    assert "tel:+33472001234;ext=240" in text
+    assert "PHOTO:data:image/jpeg;base64," in text
+    assert card.email.params["TYPE"] == ["work"]
+    assert "KIND:org" in build(Contact(organisation=Found("Le Petit Bistrot", 0.8)), version="4.0")
+
+
+def test_photo_in_vcard_3():
+    card = vobject.readOne(build(person(), photo=b"\xff\xd8\xff\xe0fakejpeg"))
+    assert card.photo.value == b"\xff\xd8\xff\xe0fakejpeg"
+    assert card.photo.params["ENCODING"] == ["b"] and card.photo.params["TYPE"] == ["JPEG"]
+
+
+def test_merge_adds_what_is_new_and_loses_nothing():
+    first = build(person())
+    again = build_vcard(
+        person(phones=(Found(Phone("+33612345678", "cell"), 0.9), Found(Phone("+33699999999", "cell"), 0.9)),
+               emails=(Found("camille@perso-mail.fr", 0.9),), title=Found("Directrice export", 0.9)),
+        [Meeting("salon", dt.date(2027, 1, 10))], uid="uid-2", sources=[PhotoSource("IMG_2.jpg", "b" * 64)],
+    )
+    merged = vobject.readOne(merge_vcard(first, again))
+    assert merged.uid.value == "uid-1"
+    assert sorted(t.value for t in merged.contents["tel"]) == [
+        "+33472001234 ext. 240", "+33472001235", "+33612345678", "+33699999999"]
+    assert sorted(e.value for e in merged.contents["email"]) == [
+        "camille.martin@atelier-lumiere.fr", "camille@perso-mail.fr"]
+    assert [t.value for t in merged.contents["title"]] == ["Directrice commerciale", "Directrice export"]
+    assert merged.note.value.splitlines() == ["Rencontré à vernissage le 20 novembre 2026",
+                                              "Rencontré à salon le 10 janvier 2027"]
+    assert merged.categories.value == ["vernissage", "salon"]
+    stored = read_stored(merged.serialize())
+    assert stored is not None and stored.photos == ("a" * 64, "b" * 64)
+
+
+def test_merge_is_idempotent_apart_from_rev():
+    first = build(person())
+    twice = merge_vcard(merge_vcard(first, first), first)
+
+    def without_rev(text: str) -> list[str]:
+        return [line for line in text.splitlines() if not line.startswith("REV:")]
+
+    assert without_rev(twice) == without_rev(merge_vcard(first, first))
+    assert sorted(without_rev(twice)) == sorted(without_rev(first))
+
+
+def test_merge_keeps_notes_a_person_added():
+    first = vobject.readOne(build(person()))
+    first.note.value += "\nA rappeler en janvier"
+    merged = vobject.readOne(merge_vcard(first.serialize(), build(person(), meetings=(
+        Meeting("salon", dt.date(2027, 1, 10)),))))
+    assert merged.note.value.splitlines() == ["Rencontré à vernissage le 20 novembre 2026",
+                                              "Rencontré à salon le 10 janvier 2027", "A rappeler en janvier"]
