@@ -24,8 +24,8 @@ from .models import CardReading, Meeting
 from .normalise import normalise_contact
 from .ocr import DEFAULT_LANG, TesseractEngine
 from .orient import upright_and_read
-from .qr import blank_out, contact_from_payload, find_qr_codes, merge_qr
 from .photo import contact_photo
+from .qr import blank_out, contact_from_payload, find_qr_codes, merge_qr
 from .store import ContactsFolder, WriteOptions
 from .straighten import straighten
 from .vcard import DEFAULT_VERSION, StoredCard
