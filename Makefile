@@ -5,12 +5,16 @@ BIN := $(VENV)/bin
 SHARED ?= ../shared
 EVENT ?= vernissage
 
-.PHONY: install tesseract venv demo test lint bench eval samples clean
+.PHONY: install tesseract parsers venv demo test lint bench eval samples clean
 
 install: tesseract venv
 
 tesseract:
 	@bash tools/install_tesseract.sh
+
+# ez-vcard (Java) for the parser tests; CI installs it, the tests skip it where it is missing
+parsers:
+	@bash tools/install_parsers.sh
 
 venv: $(VENV)/.installed
 

@@ -7,20 +7,23 @@ and the summary go to stderr. Exit codes are decided in ``exit_code_for``.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import sys
 from collections.abc import Sequence
-from typing import Any
+from pathlib import Path
+from typing import Any, NoReturn
 
 import click
 import phonenumbers
 
 from . import __version__
+from .addressbook import EXPORT_FORMATS, export_people, find_people, list_events, people_met_at
 from .batch import BatchSummary, PhotoOutcome, ScanOptions, default_jobs, scan
-from .errors import CardscanError, ExitCode
+from .errors import CardscanError, ExitCode, NothingFoundError, OutputError
 from .ocr import DEFAULT_LANG, check_tesseract
 from .report import describe, describe_merge, outcome_to_json, summary_line
-from .store import ContactsFolder, check_event_name
+from .store import ContactsFolder, atomic_write_bytes, check_event_name
 from .vcard import DEFAULT_VERSION, VCARD_VERSIONS
 
 log = logging.getLogger("cardscan")
@@ -143,7 +146,73 @@ def scan_command(photos: Sequence[str], event: str, contacts: str, date: dt.date
     sys.exit(exit_code_for(summary))
 
 
-def _fail(exc: CardscanError, verbose: int) -> None:
+@main.command("events")
+@contacts_option
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per event on stdout.")
+def events_command(contacts: str, as_json: bool) -> None:
+    """List the events, with their date and how many people were met there."""
+    events = list_events(ContactsFolder(contacts))
+    for e in events:
+        if as_json:
+            click.echo(json.dumps({"event": e.event, "date": e.date.isoformat(), "contacts": e.contacts},
+                                  ensure_ascii=False))
+        else:
+            people = "contact" if e.contacts == 1 else "contacts"
+            click.echo(f"{e.date.isoformat()}  {e.event}  ({e.contacts} {people})")
+    if not events and not as_json:
+        click.echo(f"no events yet in {contacts}", err=True)
+
+
+@main.command("find")
+@click.argument("text", nargs=-1, required=True)
+@contacts_option
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per contact on stdout.")
+def find_command(text: Sequence[str], contacts: str, as_json: bool) -> None:
+    """Find contacts by name, company, e-mail or phone, and say where and when you met them."""
+    query = " ".join(text)
+    people = find_people(ContactsFolder(contacts), query)
+    for person in people:
+        s = person.stored
+        if as_json:
+            click.echo(json.dumps({
+                "name": s.full_name, "organisation": s.organisation, "emails": list(s.emails),
+                "phones": list(s.phones), "vcard": str(person.path),
+                "met": [{"event": m.event, "date": m.date.isoformat()} for m in s.meetings],
+            }, ensure_ascii=False))
+        else:
+            org = f" ({s.organisation})" if s.organisation and not s.is_company else ""
+            met = ", ".join(f"{m.event} on {m.date.isoformat()}" for m in s.meetings) or "no recorded meeting"
+            click.echo(f"{s.full_name}{org}: met at {met}")
+    if not people:
+        _fail(NothingFoundError(f"no contact matches {query!r} in {contacts}"), 0)
+
+
+@main.command("export")
+@click.option("--event", "-e", required=True, help="The event whose contacts to export.")
+@click.option("--date", "date", callback=_parse_date, metavar="YYYY-MM-DD", help="Only that day of the event.")
+@contacts_option
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="vcf", show_default=True,
+              help="vcf: one file for any phone; google-csv / outlook-csv: for those products' import.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=True),
+              help="File to write ('-' for stdout).")
+def export_command(event: str, date: dt.date | None, contacts: str, fmt: str, output: str) -> None:
+    """Write everyone met at an event as one file to import into a phone or a contacts service."""
+    people = people_met_at(ContactsFolder(contacts), event, date)
+    if not people:
+        on = f" on {date.isoformat()}" if date else ""
+        _fail(NothingFoundError(f"nobody met at {event!r}{on} in {contacts}"), 0)
+    data = export_people(people, fmt)
+    if output == "-":
+        sys.stdout.buffer.write(data)
+        return
+    try:
+        atomic_write_bytes(Path(output), data)
+    except OSError as exc:
+        _fail(OutputError(f"{output}: cannot write ({exc.strerror or exc})"), 0)
+    click.echo(f"{len(people)} contact{'' if len(people) == 1 else 's'} written to {output}", err=True)
+
+
+def _fail(exc: CardscanError, verbose: int) -> NoReturn:
     if verbose > 1:
         log.exception("details")
     click.echo(f"cardscan: error: {exc}", err=True)

@@ -19,6 +19,7 @@ class ExitCode(IntEnum):
     NO_TEXT = 4
     TESSERACT_MISSING = 5
     OUTPUT_NOT_WRITABLE = 6
+    NOTHING_FOUND = 7
     INTERNAL = 10
     INTERRUPTED = 130
 
@@ -57,6 +58,12 @@ class OcrFailedError(CardscanError):
     """Tesseract ran but failed or timed out on one image."""
 
     exit_code = ExitCode.INPUT_UNREADABLE
+
+
+class NothingFoundError(CardscanError):
+    """A query (find, export) matched no contact."""
+
+    exit_code = ExitCode.NOTHING_FOUND
 
 
 class OutputError(CardscanError):

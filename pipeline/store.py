@@ -60,10 +60,15 @@ def contact_uid(photo_sha256: str) -> str:
 
 def atomic_write(path: Path, text: str) -> None:
     """Write ``text`` (UTF-8, no newline translation) to ``path`` via a temporary file and a rename."""
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` via a temporary file in the same folder and a rename: never half a file."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
@@ -120,7 +125,7 @@ class ContactsFolder:
         path = self.contact_path(uid)
         text = build_vcard(reading.contact, [reading.meeting], uid=uid, sources=[source],
                            note_lang=options.note_lang, version=options.version, photo_jpeg=reading.photo_jpeg)
-        existing = _read_text(path)
+        existing = _read_vcf_or_none(path)
         if existing is not None and read_stored(existing) is not None:
             text = merge_vcard(existing, text, note_lang=options.note_lang)
         try:
@@ -135,7 +140,7 @@ class ContactsFolder:
     def stored_cards(self) -> Iterator[tuple[Path, StoredCard]]:
         """Every contact in people/, with its summary; unreadable files are skipped."""
         for person in sorted(self.people.glob("*.vcf")):
-            text = _read_text(person)
+            text = _read_vcf_or_none(person)
             stored = read_stored(text) if text is not None else None
             if stored is not None:
                 yield person, stored
@@ -156,7 +161,7 @@ class ContactsFolder:
         members: dict[Path, list[str]] = {path: [] for path in wanted}
         for person, stored in self.stored_cards():
             for target in {self.event_path(m) for m in stored.meetings} & wanted:
-                members[target].append(person.read_text(encoding="utf-8"))
+                members[target].append(read_vcf(person))
         written = []
         for path, cards in sorted(members.items()):
             try:
@@ -228,8 +233,13 @@ def _name_org_key(name: str, organisation: str) -> tuple[str, str] | None:
     return (" ".join(sorted(fold(name).split())), " ".join(fold(organisation).split()))
 
 
-def _read_text(path: Path) -> str | None:
+def read_vcf(path: Path) -> str:
+    """A vCard file's text with its CRLF line ends kept (text mode would turn them into LF)."""
+    return path.read_bytes().decode("utf-8")
+
+
+def _read_vcf_or_none(path: Path) -> str | None:
     try:
-        return path.read_text(encoding="utf-8")
+        return read_vcf(path)
     except (OSError, UnicodeDecodeError):
         return None

@@ -166,7 +166,7 @@ def build_vcard(
     _set_meetings(card, list(meetings), note_lang)
     _set_sources(card, list(sources))
     _set_revision(card, dialect, revision)
-    return str(card.serialize())
+    return _serialize(card)
 
 
 def merge_vcard(existing: str, incoming: str, note_lang: str = "fr", revision: dt.datetime | None = None) -> str:
@@ -203,7 +203,7 @@ def merge_vcard(existing: str, incoming: str, note_lang: str = "fr", revision: d
     _set_meetings(old, meetings, note_lang)
     _set_sources(old, sources)
     _set_revision(old, dialect, revision)
-    return str(old.serialize())
+    return _serialize(old)
 
 
 def read_stored(text: str) -> StoredCard | None:
@@ -240,10 +240,27 @@ def compact_vcard(text: str, version: str = DEFAULT_VERSION) -> str:
     for key in list(card.contents):
         if key in ("photo", "rev", "x-abdate", "x-ablabel") or key.startswith("x-cardscan"):
             card.contents.pop(key)
-    return str(card.serialize())
+    return _serialize(card)
 
 
 # ---------------------------------------------------------------- helpers
+
+LINE_OCTETS = 75
+
+
+def _serialize(card: Any) -> str:
+    """vobject's text, with the lines it leaves long (base64 photos) folded too, never inside a character."""
+    lines = []
+    for line in str(card.serialize()).split("\r\n"):
+        while len(line.encode("utf-8")) > LINE_OCTETS:
+            cut = LINE_OCTETS
+            while len(line[:cut].encode("utf-8")) > LINE_OCTETS:
+                cut -= 1
+            lines.append(line[:cut])
+            line = " " + line[cut:]
+        lines.append(line)
+    return "\r\n".join(lines)
+
 
 def _add_tel(card: Any, dialect: _Dialect, number: str, kind: PhoneKind, extension: str) -> None:
     tel = card.add("tel")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -180,3 +181,69 @@ def test_version_and_help():
     assert run("--version")[1].startswith("cardscan, version")
     code, out, _ = run("--help")
     assert code == 0 and "scan" in out
+
+
+def test_meeting_someone_again_is_reported_and_merged(fake_pipeline, tmp_path: Path, contacts: Path):
+    first = good_photo(tmp_path, "first.jpg")
+    second = tmp_path / "second.png"
+    from PIL import Image
+
+    Image.open(first).save(second)  # same person, another photo (another hash)
+    run(str(first), "--event", "vernissage", "--contacts", str(contacts), "-j", "1")
+    code, out, err = run(str(second), "--event", "salon", "--date", "2027-01-10", "--contacts", str(contacts),
+                         "--json", "-j", "1")
+    assert code == ExitCode.OK
+    assert "second.png: merged with Camille Martin (met at vernissage, 2026-11-20)" in err
+    record = json.loads(out)
+    assert record["merged_with"]["name"] == "Camille Martin"
+    assert len(list((contacts / "people").iterdir())) == 1
+    assert sorted(p.name for p in (contacts / "events").iterdir()) == [
+        "2026-11-20_vernissage.vcf", "2027-01-10_salon.vcf"]
+
+    code, out, _ = run("events", "--contacts", str(contacts))
+    assert code == 0
+    assert out.splitlines() == ["2027-01-10  salon  (1 contact)", "2026-11-20  vernissage  (1 contact)"]
+
+    code, out, _ = run("find", "CAMILLE", "--contacts", str(contacts))
+    assert out.strip() == "Camille Martin: met at vernissage on 2026-11-20, salon on 2027-01-10"
+    code, out, _ = run("find", "camille@exemple-atelier.fr", "--contacts", str(contacts), "--json")
+    assert [m["event"] for m in json.loads(out)["met"]] == ["vernissage", "salon"]
+    code, _, err = run("find", "nobody", "--contacts", str(contacts))
+    assert code == ExitCode.NOTHING_FOUND and "no contact matches 'nobody'" in err
+
+
+def test_no_merge_option(fake_pipeline, tmp_path: Path, contacts: Path):
+    first = good_photo(tmp_path, "first.jpg")
+    second = tmp_path / "second.png"
+    from PIL import Image
+
+    Image.open(first).save(second)
+    run(str(first), str(second), "--event", "x", "--contacts", str(contacts), "-j", "1", "--no-merge")
+    assert len(list((contacts / "people").iterdir())) == 2
+
+
+@pytest.mark.parametrize(("fmt", "start"), [("vcf", b"BEGIN:VCARD\r\n"), ("google-csv", b"First Name,"),
+                                            ("outlook-csv", b"\xef\xbb\xbfTitle,First Name,")])
+def test_export(fake_pipeline, tmp_path: Path, contacts: Path, fmt: str, start: bytes):
+    run(str(good_photo(tmp_path)), "--event", "Vernissage Nord", "--contacts", str(contacts), "-j", "1")
+    target = tmp_path / f"out.{fmt}"
+    code, _, err = run("export", "--event", "vernissage nord", "--contacts", str(contacts), "--format", fmt,
+                       "-o", str(target))
+    assert code == 0, err
+    assert target.read_bytes().startswith(start)
+    assert f"1 contact written to {target}" in err
+    code, _, err = run("export", "--event", "gala", "--contacts", str(contacts), "-o", str(target))
+    assert code == ExitCode.NOTHING_FOUND and "nobody met at 'gala'" in err
+
+
+def test_photo_option_keeps_a_small_jpeg(tmp_path: Path, contacts: Path):
+    import numpy as np
+
+    from pipeline.photo import MAX_BYTES, MAX_SIDE, contact_photo
+
+    noisy = np.random.default_rng(0).integers(0, 255, (1200, 1800, 3), dtype=np.uint8)
+    jpeg = contact_photo(noisy)
+    assert jpeg.startswith(b"\xff\xd8") and len(jpeg) <= MAX_BYTES
+    from PIL import Image
+
+    assert max(Image.open(io.BytesIO(jpeg)).size) <= MAX_SIDE

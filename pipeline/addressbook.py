@@ -1,0 +1,245 @@
+"""Asking the address book: which events, who was met where, and one event as a file a phone imports.
+
+Everything here reads the contacts folder; only ``export`` writes, and only the
+file it is asked for.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import vobject
+
+from .lexicons import fold
+from .models import Meeting
+from .store import ContactsFolder, event_slug, read_vcf
+from .vcard import StoredCard
+
+EXPORT_FORMATS = ("vcf", "google-csv", "outlook-csv")
+
+
+@dataclass(frozen=True)
+class EventSummary:
+    event: str
+    date: dt.date
+    contacts: int
+
+
+@dataclass(frozen=True)
+class Person:
+    """A contact on disk: where its file is and what it says."""
+
+    path: Path
+    stored: StoredCard
+
+
+def list_events(folder: ContactsFolder) -> list[EventSummary]:
+    """Every (event, day) with the number of people met there, most recent first."""
+    counts: Counter[Meeting] = Counter()
+    for _, stored in folder.stored_cards():
+        counts.update(set(stored.meetings))
+    return sorted((EventSummary(m.event, m.date, n) for m, n in counts.items()),
+                  key=lambda e: (e.date, fold(e.event)), reverse=True)
+
+
+def find_people(folder: ContactsFolder, query: str) -> list[Person]:
+    """Contacts whose name, company, e-mail or phone contains ``query`` (case and accents ignored)."""
+    words = fold(query).split()
+    digits = re.sub(r"\D", "", query)
+    found = []
+    for path, stored in folder.stored_cards():
+        haystack = fold(" ".join([stored.full_name, stored.organisation, *stored.emails]))
+        by_text = bool(words) and all(word in haystack for word in words)
+        by_phone = len(digits) >= 6 and any(_national_digits(digits) in _national_digits(p) for p in stored.phones)
+        if by_text or by_phone:
+            found.append(Person(path, stored))
+    return sorted(found, key=lambda p: fold(p.stored.full_name))
+
+
+def people_met_at(folder: ContactsFolder, event: str, date: dt.date | None = None) -> list[Person]:
+    """Everyone met at ``event`` (compared as its slug, so case and accents do not matter), on ``date`` if given."""
+    slug = event_slug(event)
+    return [
+        Person(path, stored)
+        for path, stored in folder.stored_cards()
+        if any(event_slug(m.event) == slug and (date is None or m.date == date) for m in stored.meetings)
+    ]
+
+
+def export_people(people: Iterable[Person], fmt: str) -> bytes:
+    """The contacts as one file in ``fmt``: a multi-contact .vcf, Google CSV or Outlook CSV."""
+    cards = [read_vcf(p.path) for p in people]
+    if fmt == "vcf":
+        return "".join(cards).encode("utf-8")
+    parsed = [vobject.readOne(text) for text in cards]
+    if fmt == "google-csv":
+        return _csv(GOOGLE_HEADER, [_google_row(c) for c in parsed]).encode("utf-8")
+    if fmt == "outlook-csv":
+        # Outlook reads UTF-8 only with a byte-order mark
+        return ("\ufeff" + _csv(OUTLOOK_HEADER, [_outlook_row(c) for c in parsed])).encode("utf-8")
+    raise ValueError(f"unknown export format {fmt!r}")
+
+
+# ---------------------------------------------------------------- CSV layouts, as the products export them
+
+GOOGLE_HEADER = [
+    "First Name", "Middle Name", "Last Name", "Phonetic First Name", "Phonetic Middle Name", "Phonetic Last Name",
+    "Name Prefix", "Name Suffix", "Nickname", "File As", "Organization Name", "Organization Title",
+    "Organization Department", "Birthday", "Notes", "Photo", "Labels",
+    "E-mail 1 - Label", "E-mail 1 - Value", "E-mail 2 - Label", "E-mail 2 - Value",
+    "Phone 1 - Label", "Phone 1 - Value", "Phone 2 - Label", "Phone 2 - Value", "Phone 3 - Label", "Phone 3 - Value",
+    "Address 1 - Label", "Address 1 - Formatted", "Address 1 - Street", "Address 1 - City", "Address 1 - PO Box",
+    "Address 1 - Region", "Address 1 - Postal Code", "Address 1 - Country", "Address 1 - Extended Address",
+    "Website 1 - Label", "Website 1 - Value",
+]
+
+OUTLOOK_HEADER = [
+    "Title", "First Name", "Middle Name", "Last Name", "Suffix", "Company", "Department", "Job Title",
+    "Business Street", "Business Street 2", "Business Street 3", "Business City", "Business State",
+    "Business Postal Code", "Business Country/Region", "Home Street", "Home Street 2", "Home Street 3", "Home City",
+    "Home State", "Home Postal Code", "Home Country/Region", "Other Street", "Other Street 2", "Other Street 3",
+    "Other City", "Other State", "Other Postal Code", "Other Country/Region", "Assistant's Phone", "Business Fax",
+    "Business Phone", "Business Phone 2", "Callback", "Car Phone", "Company Main Phone", "Home Fax", "Home Phone",
+    "Home Phone 2", "ISDN", "Mobile Phone", "Other Fax", "Other Phone", "Pager", "Primary Phone", "Radio Phone",
+    "TTY/TDD Phone", "Telex", "Account", "Anniversary", "Assistant's Name", "Billing Information", "Birthday",
+    "Business Address PO Box", "Categories", "Children", "Directory Server", "E-mail Address", "E-mail Type",
+    "E-mail Display Name", "E-mail 2 Address", "E-mail 2 Type", "E-mail 2 Display Name", "E-mail 3 Address",
+    "E-mail 3 Type", "E-mail 3 Display Name", "Gender", "Government ID Number", "Hobby", "Home Address PO Box",
+    "Initials", "Internet Free Busy", "Keywords", "Language", "Location", "Manager's Name", "Mileage", "Notes",
+    "Office Location", "Organizational ID Number", "Other Address PO Box", "Priority", "Private", "Profession",
+    "Referred By", "Sensitivity", "Spouse", "User 1", "User 2", "User 3", "User 4", "Web Page",
+]
+
+
+@dataclass(frozen=True)
+class _Fields:
+    given: str
+    additional: str
+    family: str
+    prefix: str
+    suffix: str
+    company: str
+    department: str
+    title: str
+    note: str
+    categories: list[str]
+    emails: list[str]
+    phones: list[tuple[str, str]]  # (kind, number)
+    street: str
+    city: str
+    region: str
+    postcode: str
+    country: str
+    url: str
+
+
+def _fields(card: Any) -> _Fields:
+    contents = card.contents
+    n = card.n.value if "n" in contents else None
+    company_card = "x-abshowas" in contents
+    org = card.org.value if "org" in contents else []
+    org = org if isinstance(org, list) else [org]
+    adr = card.adr.value if "adr" in contents else None
+    phones = []
+    for tel in contents.get("tel", []):
+        types = {t.lower() for value in tel.params.get("TYPE", []) for t in value.split(",")}
+        kind = "cell" if "cell" in types else "fax" if "fax" in types else "work"
+        phones.append((kind, str(tel.value).removeprefix("tel:").replace(";ext=", " ext. ")))
+    return _Fields(
+        given="" if company_card or n is None else str(n.given),
+        additional="" if company_card or n is None else str(n.additional),
+        family="" if company_card or n is None else str(n.family),
+        prefix="" if n is None else str(n.prefix),
+        suffix="" if n is None else str(n.suffix),
+        company=str(org[0]) if org else (str(card.fn.value) if company_card else ""),
+        department=str(org[1]) if len(org) > 1 else "",
+        title=str(card.title.value) if "title" in contents else "",
+        note=str(card.note.value) if "note" in contents else "",
+        categories=list(card.categories.value) if "categories" in contents else [],
+        emails=[str(e.value) for e in contents.get("email", [])],
+        phones=phones,
+        street=str(adr.street) if adr else "",
+        city=str(adr.city) if adr else "",
+        region=str(adr.region) if adr else "",
+        postcode=str(adr.code) if adr else "",
+        country=str(adr.country) if adr else "",
+        url=str(card.url.value) if "url" in contents else "",
+    )
+
+
+_GOOGLE_PHONE_LABELS = {"cell": "Mobile", "work": "Work", "fax": "Work Fax"}
+
+
+def _google_row(card: Any) -> dict[str, str]:
+    f = _fields(card)
+    row = {
+        "First Name": f.given, "Middle Name": f.additional, "Last Name": f.family, "Name Prefix": f.prefix,
+        "Name Suffix": f.suffix, "Organization Name": f.company, "Organization Title": f.title,
+        "Organization Department": f.department, "Notes": f.note,
+        # Google shows each label as a group: one per event the person was met at
+        "Labels": " ::: ".join(["* myContacts", *f.categories]),
+    }
+    for i, email in enumerate(f.emails[:2], start=1):
+        row[f"E-mail {i} - Label"], row[f"E-mail {i} - Value"] = "Work", email
+    for i, (kind, number) in enumerate(f.phones[:3], start=1):
+        row[f"Phone {i} - Label"], row[f"Phone {i} - Value"] = _GOOGLE_PHONE_LABELS[kind], number
+    if f.street or f.city or f.postcode:
+        row.update({
+            "Address 1 - Label": "Work", "Address 1 - Street": f.street, "Address 1 - City": f.city,
+            "Address 1 - Region": f.region, "Address 1 - Postal Code": f.postcode, "Address 1 - Country": f.country,
+            "Address 1 - Formatted": "\n".join(p for p in (f.street, f"{f.postcode} {f.city}".strip(), f.country) if p),
+        })
+    if f.url:
+        row["Website 1 - Label"], row["Website 1 - Value"] = "Work", f.url
+    return row
+
+
+def _outlook_row(card: Any) -> dict[str, str]:
+    f = _fields(card)
+    row = {
+        "Title": f.prefix, "First Name": f.given, "Middle Name": f.additional, "Last Name": f.family,
+        "Suffix": f.suffix, "Company": f.company, "Department": f.department, "Job Title": f.title,
+        "Business Street": f.street, "Business City": f.city, "Business State": f.region,
+        "Business Postal Code": f.postcode, "Business Country/Region": f.country,
+        "Categories": ";".join(f.categories), "Notes": f.note, "Web Page": f.url,
+    }
+    slots = {"cell": ["Mobile Phone", "Other Phone"], "work": ["Business Phone", "Business Phone 2", "Other Phone"],
+             "fax": ["Business Fax", "Other Fax"]}
+    for kind, number in f.phones:
+        free = next((column for column in slots[kind] if not row.get(column)), None)
+        if free:
+            row[free] = number
+    for i, email in enumerate(f.emails[:3]):
+        prefix = "E-mail" if i == 0 else f"E-mail {i + 1}"
+        row[f"{prefix} Address"], row[f"{prefix} Type"], row[f"{prefix} Display Name"] = email, "SMTP", email
+    return row
+
+
+def _csv(header: list[str], rows: list[dict[str, str]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=header, lineterminator="\r\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({key: _spreadsheet_safe(value) for key, value in row.items()})
+    return buffer.getvalue()
+
+
+def _spreadsheet_safe(value: str) -> str:
+    """Keep a spreadsheet from running card text as a formula ("=HYPERLINK(...)"); phone numbers stay as they are."""
+    if value[:1] in ("=", "@", "\t", "\r") or (value[:1] in ("+", "-") and not re.match(r"[+-][\d (]", value)):
+        return "'" + value
+    return value
+
+
+def _national_digits(number: str) -> str:
+    """The last nine digits: '06 12 34 56 78' and '+33 6 12 34 56 78' compare equal."""
+    digits = re.sub(r"\D", "", number)
+    return digits[-9:]

@@ -1,0 +1,43 @@
+// Parses vCard files with ez-vcard (the library DAVx5 uses on Android) and prints every
+// parse and validation warning; exits 1 when there is any, 2 when a file holds no vCard.
+//   java -cp ez-vcard.jar:vinnie.jar:. VCardCheck FILE...
+import ezvcard.Ezvcard;
+import ezvcard.VCard;
+import ezvcard.ValidationWarnings;
+import ezvcard.io.ParseWarning;
+import java.io.File;
+import java.util.ArrayList;
+import java.util.List;
+
+public class VCardCheck {
+    public static void main(String[] args) throws Exception {
+        int problems = 0;
+        for (String name : args) {
+            List<List<ParseWarning>> parseWarnings = new ArrayList<>();
+            List<VCard> cards = Ezvcard.parse(new File(name)).warnings(parseWarnings).all();
+            if (cards.isEmpty()) {
+                System.out.println(name + ": no vCard");
+                System.exit(2);
+            }
+            for (List<ParseWarning> warnings : parseWarnings) {
+                for (ParseWarning warning : warnings) {
+                    System.out.println(name + ": parse: " + warning);
+                    problems++;
+                }
+            }
+            for (VCard card : cards) {
+                ValidationWarnings warnings = card.validate(card.getVersion());
+                if (!warnings.isEmpty()) {
+                    System.out.println(name + ": validate: " + warnings.toString().replace("\n", " | "));
+                    problems++;
+                }
+                String fn = card.getFormattedName() == null ? "" : card.getFormattedName().getValue();
+                System.out.println(name + ": ok " + card.getVersion() + " FN=" + fn
+                        + " TEL=" + card.getTelephoneNumbers().size() + " EMAIL=" + card.getEmails().size()
+                        + " NOTE=" + card.getNotes().size() + " CATEGORIES=" + card.getCategoriesList().size()
+                        + " PHOTO=" + card.getPhotos().size() + " EXTENDED=" + card.getExtendedProperties().size());
+            }
+        }
+        System.exit(problems == 0 ? 0 : 1);
+    }
+}
