@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 SHARED ?= ../shared
 EVENT ?= vernissage
 
-.PHONY: install tesseract parsers venv demo test lint bench eval samples clean
+.PHONY: install tesseract parsers venv demo test lint bench bench-watch eval samples clean
 
 install: tesseract venv
 
@@ -40,6 +40,9 @@ lint: venv
 
 bench: venv
 	$(BIN)/python tools/bench.py --shared $(SHARED)
+
+bench-watch: venv
+	$(BIN)/python tools/bench_watch.py --shared $(SHARED)
 
 eval: venv
 	$(BIN)/python tools/evaluate.py --shared $(SHARED)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -20,11 +21,12 @@ import phonenumbers
 from . import __version__
 from .addressbook import EXPORT_FORMATS, export_people, find_people, list_events, people_met_at
 from .batch import BatchSummary, PhotoOutcome, ScanOptions, default_jobs, scan
-from .errors import CardscanError, ExitCode, NothingFoundError, OutputError
+from .errors import BadArgumentsError, CardscanError, ExitCode, NothingFoundError, OutputError
 from .ocr import DEFAULT_LANG, check_tesseract
 from .report import describe, describe_merge, outcome_to_json, summary_line
-from .store import ContactsFolder, atomic_write_bytes, check_event_name
+from .store import ContactsFolder, WriteOptions, atomic_write_bytes, check_event_name
 from .vcard import DEFAULT_VERSION, VCARD_VERSIONS
+from .watch import DEFAULT_STABILITY, UNFILED, Watcher, WatchOptions
 
 log = logging.getLogger("cardscan")
 
@@ -212,6 +214,67 @@ def export_command(event: str, date: dt.date | None, contacts: str, fmt: str, ou
     click.echo(f"{len(people)} contact{'' if len(people) == 1 else 's'} written to {output}", err=True)
 
 
+@main.command("watch")
+@click.argument("inbox", type=click.Path(file_okay=False))
+@click.option("--event", "-e", default=UNFILED, show_default=True,
+              help="Event of photos at the top of INBOX; a photo in INBOX/<name>/ is filed under <name>.")
+@contacts_option
+@click.option("--poll", type=click.FloatRange(min=0.1), default=None, metavar="SECONDS",
+              help="Poll every SECONDS instead of file-system events (network shares).")
+@click.option("--once", is_flag=True, help="File what is in INBOX now, then exit (for cron).")
+@click.option("--stability", type=click.FloatRange(min=0.1), default=DEFAULT_STABILITY, show_default=True,
+              metavar="SECONDS", help="A photo is taken once unchanged for this long.")
+@click.option("--date", "date", callback=_parse_date, metavar="YYYY-MM-DD",
+              help="Day of the event. Default: each photo's capture date (EXIF), else its file date.")
+@click.option("--region", default="FR", show_default=True, callback=_parse_region,
+              help="Country of numbers printed without +prefix, when the card does not show one.")
+@click.option("--lang", default=DEFAULT_LANG, show_default=True, help="Tesseract languages.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Photos read in parallel.  [default: all cores]")
+@click.option("--note-lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
+@click.option("--vcard-version", type=click.Choice(VCARD_VERSIONS), default=DEFAULT_VERSION, show_default=True)
+@click.option("--merge/--no-merge", default=True, show_default=True)
+@click.option("--photo", is_flag=True, help="Keep the straightened card as the contact's photo.")
+@click.option("--log-file", type=click.Path(dir_okay=False), help="Also append the log to this file.")
+@click.option("-v", "--verbose", count=True, help="Debugging details.")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors.")
+def watch_command(inbox: str, event: str, contacts: str, poll: float | None, once: bool, stability: float,
+                  date: dt.date | None, region: str, lang: str, jobs: int | None, note_lang: str, vcard_version: str,
+                  merge: bool, photo: bool, log_file: str | None, verbose: int, quiet: bool) -> None:
+    """Watch a folder synced from a phone and file every card photo that lands in it."""
+    _configure_logging(verbose + 1, quiet, log_file)
+    inbox_path = Path(inbox)
+    try:
+        event = check_event_name(event)
+        if not inbox_path.is_dir():
+            raise BadArgumentsError(f"{inbox}: no such folder")
+        check_tesseract(lang)
+        folder = ContactsFolder(contacts)
+        folder.prepare()
+    except CardscanError as exc:
+        _fail(exc, verbose)
+    scan_options = ScanOptions(event=event, date=date, region=region, lang=lang, note_lang=note_lang,
+                               version=vcard_version, merge=merge, photo=photo)
+    options = WatchOptions(inbox=inbox_path, scan=scan_options, poll=poll, once=once, stability=stability,
+                           jobs=jobs or default_jobs())
+    watcher = Watcher(options, folder, WriteOptions(note_lang=note_lang, version=vcard_version, merge=merge))
+    received: list[int] = []
+
+    def stop(signum: int, _frame: object) -> None:
+        received.append(signum)
+        log.warning("cardscan watch: stopping after the photos being read")
+        watcher.stop()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    how = "once" if once else f"polling every {poll:g} s" if poll else "file-system events"
+    log.info("cardscan watch: %s -> %s (%s)", inbox_path, contacts, how)
+    summary = watcher.run()
+    log.info("cardscan watch: %d filed, %d failed, %d already filed", summary.filed, summary.failed,
+             summary.already_filed)
+    sys.exit(ExitCode.INTERRUPTED if signal.SIGINT in received else ExitCode.OK)
+
+
 def _fail(exc: CardscanError, verbose: int) -> NoReturn:
     if verbose > 1:
         log.exception("details")
@@ -219,9 +282,16 @@ def _fail(exc: CardscanError, verbose: int) -> NoReturn:
     sys.exit(exc.exit_code)
 
 
-def _configure_logging(verbose: int, quiet: bool) -> None:
+def _configure_logging(verbose: int, quiet: bool, log_file: str | None = None) -> None:
     level = logging.WARNING if quiet or not verbose else logging.INFO if verbose == 1 else logging.DEBUG
-    logging.basicConfig(level=level, format="%(message)s", stream=sys.stderr, force=True)
+    handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
+    if log_file:
+        file_handler = logging.FileHandler(log_file, encoding="utf-8")
+        file_handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+        handlers.append(file_handler)
+    handlers[0].setFormatter(logging.Formatter("%(message)s"))
+    logging.basicConfig(level=level, handlers=handlers, force=True)
+    logging.getLogger("watchfiles").setLevel(logging.WARNING)  # its "N changes detected" is noise to users
 
 
 class _Progress:
