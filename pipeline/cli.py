@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import os
+import re
 import signal
 import sys
 from collections.abc import Sequence
@@ -19,12 +21,22 @@ import click
 import phonenumbers
 
 from . import __version__
-from .addressbook import EXPORT_FORMATS, export_people, find_people, list_events, people_met_at
+from .addressbook import EXPORT_FORMATS, Person, export_people, find_people, list_events, people_met_at
 from .batch import BatchSummary, PhotoOutcome, ScanOptions, default_jobs, scan
+from .carddav import JOURNAL_NAME as PUSH_JOURNAL_NAME
+from .carddav import (
+    CardDavClient,
+    PushError,
+    PushJournal,
+    PushResult,
+    credentials_in_url,
+    password_for,
+    push_folder,
+)
 from .errors import BadArgumentsError, CardscanError, ExitCode, NothingFoundError, OutputError
 from .ocr import DEFAULT_LANG, check_tesseract
 from .report import describe, describe_merge, outcome_to_json, summary_line
-from .store import ContactsFolder, WriteOptions, atomic_write_bytes, check_event_name
+from .store import ContactsFolder, WriteOptions, atomic_write_bytes, check_event_name, read_vcf
 from .vcard import DEFAULT_VERSION, VCARD_VERSIONS
 from .watch import DEFAULT_STABILITY, UNFILED, Watcher, WatchOptions
 
@@ -273,6 +285,74 @@ def watch_command(inbox: str, event: str, contacts: str, poll: float | None, onc
     log.info("cardscan watch: %d filed, %d failed, %d already filed", summary.filed, summary.failed,
              summary.already_filed)
     sys.exit(ExitCode.INTERRUPTED if signal.SIGINT in received else ExitCode.OK)
+
+
+@main.command("push")
+@click.option("--event", "-e", default=None, help="Only the contacts met at this event (default: all).")
+@click.option("--date", "date", callback=_parse_date, metavar="YYYY-MM-DD", help="Only that day of the event.")
+@contacts_option
+@click.option("--url", required=True, help="The CardDAV server, or the address book's own URL.")
+@click.option("--user", required=True, help="Account name. The password comes from CARDSCAN_CARDDAV_PASSWORD, "
+              "~/.netrc, or a prompt, never from the command line.")
+@click.option("--insecure", is_flag=True, help="Accept a server whose TLS certificate is not trusted (self-signed).")
+@click.option("--force", is_flag=True, help="Overwrite contacts changed on the server since the last push.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per contact on stdout.")
+def push_command(event: str | None, date: dt.date | None, contacts: str, url: str, user: str, insecure: bool,
+                 force: bool, as_json: bool) -> None:
+    """Upload contacts to a CardDAV address book (iCloud, Nextcloud, Fastmail, Radicale...)."""
+    _configure_logging(1, False)
+    folder = ContactsFolder(contacts)
+    people = (people_met_at(folder, event, date) if event
+              else [Person(path, stored) for path, stored in folder.stored_cards()])
+    if not people:
+        _fail(NothingFoundError(f"no contacts to push in {contacts}" + (f" for {event!r}" if event else "")), 0)
+    client = _carddav_client(url, user, insecure)
+    summary: dict[str, int] = {}
+
+    def report(result: PushResult | None, name: str, error: PushError | None) -> None:
+        action = result.action if result else "failed"
+        summary[action] = summary.get(action, 0) + 1
+        if as_json:
+            click.echo(json.dumps({"name": name, "action": action, "href": result.href if result else None,
+                                   "error": str(error) if error else None}, ensure_ascii=False))
+        elif error:
+            click.echo(f"error: {name}: {error}", err=True)
+        elif action != "unchanged":
+            click.echo(f"{name}: {action}", err=True)
+
+    journal = PushJournal(folder.root / PUSH_JOURNAL_NAME)
+    try:
+        address_book = client.discover(url)
+        cards = [(p.stored.uid, p.stored.full_name, read_vcf(p.path)) for p in people]
+        errors = push_folder(client, journal, address_book, cards, force=force, on_result=report)
+    except PushError as exc:
+        _fail(exc, 0)
+    finally:
+        journal.close()
+    counts = ", ".join(f"{n} {action}" for action, n in sorted(summary.items()))
+    click.echo(f"{address_book}: {counts}", err=True)
+    sys.exit(max((e.exit_code for e in errors), default=ExitCode.OK))
+
+
+def _carddav_client(url: str, user: str, insecure: bool) -> CardDavClient:
+    if credentials_in_url(url):
+        _fail(BadArgumentsError("the URL holds a password: put it in CARDSCAN_CARDDAV_PASSWORD or ~/.netrc, "
+                                "where other users and the shell history cannot read it"), 0)
+    if not url.startswith(("http://", "https://")):
+        _fail(BadArgumentsError(f"{url!r} is not an http(s) URL"), 0)
+    prompt = (lambda: click.prompt(f"CardDAV password for {user}", hide_input=True)) if sys.stdin.isatty() else None
+    try:
+        password = password_for(url, user, dict(os.environ), prompt)
+    except PushError as exc:
+        _fail(exc, 0)
+    if insecure:
+        import urllib3
+
+        urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
+        log.warning("warning: --insecure: the server's TLS certificate is not checked")
+    elif url.startswith("http://") and not re.match(r"http://(localhost|127\.|\[::1\])", url):
+        log.warning("warning: %s is not encrypted (http): the password crosses the network in clear", url)
+    return CardDavClient(user, password, verify=not insecure)
 
 
 def _fail(exc: CardscanError, verbose: int) -> NoReturn:
