@@ -13,7 +13,7 @@ import os
 import re
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -31,10 +31,12 @@ from .carddav import (
     PushResult,
     credentials_in_url,
     password_for,
+    push_card,
     push_folder,
 )
 from .errors import BadArgumentsError, CardscanError, ExitCode, NothingFoundError, OutputError
 from .ocr import DEFAULT_LANG, check_tesseract
+from .qrexport import QR_FORMATS, write_qr_codes
 from .report import describe, describe_merge, outcome_to_json, summary_line
 from .store import ContactsFolder, WriteOptions, atomic_write_bytes, check_event_name, read_vcf
 from .vcard import DEFAULT_VERSION, VCARD_VERSIONS
@@ -247,12 +249,16 @@ def export_command(event: str, date: dt.date | None, contacts: str, fmt: str, ou
 @click.option("--vcard-version", type=click.Choice(VCARD_VERSIONS), default=DEFAULT_VERSION, show_default=True)
 @click.option("--merge/--no-merge", default=True, show_default=True)
 @click.option("--photo", is_flag=True, help="Keep the straightened card as the contact's photo.")
+@click.option("--push", "push_url", metavar="URL", help="Also push each new contact to this CardDAV server.")
+@click.option("--user", help="CardDAV account for --push (password: CARDSCAN_CARDDAV_PASSWORD or ~/.netrc).")
+@click.option("--insecure", is_flag=True, help="With --push: accept an untrusted TLS certificate.")
 @click.option("--log-file", type=click.Path(dir_okay=False), help="Also append the log to this file.")
 @click.option("-v", "--verbose", count=True, help="Debugging details.")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors.")
 def watch_command(inbox: str, event: str, contacts: str, poll: float | None, once: bool, stability: float,
                   date: dt.date | None, region: str, lang: str, jobs: int | None, note_lang: str, vcard_version: str,
-                  merge: bool, photo: bool, log_file: str | None, verbose: int, quiet: bool) -> None:
+                  merge: bool, photo: bool, push_url: str | None, user: str | None, insecure: bool,
+                  log_file: str | None, verbose: int, quiet: bool) -> None:
     """Watch a folder synced from a phone and file every card photo that lands in it."""
     _configure_logging(verbose + 1, quiet, log_file)
     inbox_path = Path(inbox)
@@ -269,7 +275,9 @@ def watch_command(inbox: str, event: str, contacts: str, poll: float | None, onc
                                version=vcard_version, merge=merge, photo=photo)
     options = WatchOptions(inbox=inbox_path, scan=scan_options, poll=poll, once=once, stability=stability,
                            jobs=jobs or default_jobs())
-    watcher = Watcher(options, folder, WriteOptions(note_lang=note_lang, version=vcard_version, merge=merge))
+    on_filed = _pusher(push_url, user, insecure, folder) if push_url else None
+    watcher = Watcher(options, folder, WriteOptions(note_lang=note_lang, version=vcard_version, merge=merge),
+                      on_filed=on_filed)
     received: list[int] = []
 
     def stop(signum: int, _frame: object) -> None:
@@ -332,6 +340,66 @@ def push_command(event: str | None, date: dt.date | None, contacts: str, url: st
     counts = ", ".join(f"{n} {action}" for action, n in sorted(summary.items()))
     click.echo(f"{address_book}: {counts}", err=True)
     sys.exit(max((e.exit_code for e in errors), default=ExitCode.OK))
+
+
+@main.command("qr")
+@click.argument("text", nargs=-1)
+@click.option("--event", "-e", default=None, help="Only the contacts met at this event.")
+@click.option("--date", "date", callback=_parse_date, metavar="YYYY-MM-DD", help="Only that day of the event.")
+@contacts_option
+@click.option("-o", "--output", required=True, type=click.Path(file_okay=False), help="Folder to write into.")
+@click.option("--format", "fmt", type=click.Choice(QR_FORMATS), default="png", show_default=True,
+              help="png/svg: one code per contact, named by its UID; html: one page with every code.")
+def qr_command(text: Sequence[str], event: str | None, date: dt.date | None, contacts: str, output: str,
+               fmt: str) -> None:
+    """QR codes that a phone's camera turns into "add contact" (TEXT selects contacts as find does)."""
+    folder = ContactsFolder(contacts)
+    people = (people_met_at(folder, event, date) if event
+              else [Person(path, stored) for path, stored in folder.stored_cards()])
+    if text:
+        wanted = {p.path for p in find_people(folder, " ".join(text))}
+        people = [p for p in people if p.path in wanted]
+    if not people:
+        _fail(NothingFoundError(f"no contact to make a QR code for in {contacts}"), 0)
+    title = f"{event} — {date.isoformat()}" if event and date else event or "cardscan"
+    try:
+        written, codes = write_qr_codes(people, Path(output), fmt, title)
+    except OSError as exc:
+        _fail(OutputError(f"{output}: cannot write ({exc.strerror or exc})"), 0)
+    for code in codes:
+        if code.left_out:
+            click.echo(f"warning: {code.name}: too large for one QR code; left out {', '.join(code.left_out)}",
+                       err=True)
+    click.echo(f"{len(codes)} QR code{'' if len(codes) == 1 else 's'} written: "
+               + (str(written[0]) if fmt == "html" else f"{output}/<UID>.{fmt}"), err=True)
+
+
+def _pusher(url: str, user: str | None, insecure: bool, folder: ContactsFolder) -> Callable[[PhotoOutcome], None]:
+    """For watch --push: check the server once at start, then push each contact as it is filed."""
+    if not user:
+        _fail(BadArgumentsError("--push needs --user"), 0)
+    client = _carddav_client(url, user, insecure)
+    try:
+        address_book = client.discover(url)
+    except PushError as exc:
+        _fail(exc, 0)
+    log.info("cardscan watch: new contacts are pushed to %s", address_book)
+
+    def push_one(outcome: PhotoOutcome) -> None:
+        if outcome.vcard is None:
+            return
+        text = read_vcf(outcome.vcard)
+        journal = PushJournal(folder.root / PUSH_JOURNAL_NAME)
+        try:
+            action = push_card(client, journal, address_book, outcome.vcard.stem, text)
+            log.info("%s: %s on %s", outcome.vcard.stem, action, address_book)
+        except PushError as exc:
+            # the contact is safe on disk; `cardscan push` sends it later
+            log.warning("error: push of %s: %s (retry with cardscan push)", outcome.source, exc)
+        finally:
+            journal.close()
+
+    return push_one
 
 
 def _carddav_client(url: str, user: str, insecure: bool) -> CardDavClient:

@@ -220,3 +220,22 @@ def test_password_from_netrc(tmp_path: Path, monkeypatch):
     monkeypatch.setenv("HOME", str(tmp_path))
     assert password_for("https://dav.example.org/", "alice", {}, None) == "from-netrc"
     assert password_for("https://dav.example.org/", "alice", {"CARDSCAN_CARDDAV_PASSWORD": "env"}, None) == "env"
+
+
+@pytest.mark.skipif(__import__("shutil").which("tesseract") is None, reason="Tesseract is not installed")
+def test_watch_pushes_each_new_contact(server: Radicale, tmp_path: Path):
+    from .conftest import SAMPLES
+
+    book = server.make_address_book("alice")
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "card.jpg").write_bytes((SAMPLES / "fr-atelier-lumiere.jpg").read_bytes())
+    result = subprocess.run(
+        [sys.executable, "-m", "pipeline", "watch", str(inbox), "--once", "--stability", "0.2", "--contacts",
+         str(tmp_path / "contacts"), "--push", server.url, "--user", "alice"],
+        capture_output=True, text=True, timeout=300, env={**os.environ, "CARDSCAN_CARDDAV_PASSWORD": USERS["alice"]})
+    assert result.returncode == 0, result.stderr
+    assert "created on" in result.stderr
+    cards = server.cards("alice", book)
+    assert len(cards) == 1 and "Camille Martin" in next(iter(cards.values()))
+    assert USERS["alice"] not in result.stderr
