@@ -5,16 +5,16 @@ BIN := $(VENV)/bin
 SHARED ?= ../shared
 EVENT ?= vernissage
 
-.PHONY: install tesseract parsers venv demo test lint bench bench-watch eval samples clean
+.PHONY: install tesseract test-tools venv demo test lint bench bench-watch eval samples clean
 
 install: tesseract venv
 
 tesseract:
 	@bash tools/install_tesseract.sh
 
-# ez-vcard (Java) for the parser tests; CI installs it, the tests skip it where it is missing
-parsers:
-	@bash tools/install_parsers.sh
+# ez-vcard (Java) and chromium for some tests; CI installs them, the tests skip what is missing
+test-tools:
+	@bash tools/install_test_tools.sh
 
 venv: $(VENV)/.installed
 

@@ -24,7 +24,7 @@ from .models import CardReading, Meeting
 from .normalise import normalise_contact
 from .ocr import DEFAULT_LANG, TesseractEngine
 from .orient import upright_and_read
-from .photo import contact_photo
+from .photo import contact_photo, review_image
 from .qr import blank_out, contact_from_payload, find_qr_codes, merge_qr
 from .store import ContactsFolder, WriteOptions
 from .straighten import straighten
@@ -126,6 +126,7 @@ def read_photo(source: str, options: ScanOptions) -> CardReading:
         source=source, sha256=photo.sha256, contact=contact, meeting=Meeting(options.event, date),
         ocr_confidence=round(ocr.confidence, 3), found_card=card.found_card,
         photo_jpeg=contact_photo(card.pixels) if options.photo else None,
+        review_jpeg=review_image(card.pixels), ocr=ocr,
     )
 
 
@@ -199,6 +200,7 @@ def scan(
             if outcome.reading is not None:
                 try:
                     written = folder.write_contact(outcome.reading, write_options)
+                    folder.write_review_material(outcome.reading)
                 except CardscanError as exc:
                     outcome = PhotoOutcome(source=outcome.source, reading=outcome.reading, error=exc)
                 else:

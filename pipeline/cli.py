@@ -374,6 +374,43 @@ def qr_command(text: Sequence[str], event: str | None, date: dt.date | None, con
                + (str(written[0]) if fmt == "html" else f"{output}/<UID>.{fmt}"), err=True)
 
 
+@main.command("review")
+@click.option("--event", "-e", default=None, help="Only the contacts met at this event.")
+@click.option("--date", "date", callback=_parse_date, metavar="YYYY-MM-DD", help="Only that day of the event.")
+@contacts_option
+@click.option("--only-doubtful", is_flag=True, help="Only cards with low-confidence fields not yet reviewed.")
+@click.option("--no-browser", is_flag=True, help="Print the address; do not open a browser.")
+@click.option("--port", type=click.IntRange(0, 65535), default=0, help="Port on 127.0.0.1.  [default: a free one]")
+@click.option("--region", default="FR", show_default=True, callback=_parse_region,
+              help="Country of phone numbers typed without +prefix.")
+def review_command(event: str | None, date: dt.date | None, contacts: str, only_doubtful: bool, no_browser: bool,
+                   port: int, region: str) -> None:
+    """Check and correct each card on a local page before it reaches the phone."""
+    from .review import ReviewScope, ReviewSession, check_scope, make_server, page_url
+
+    session = ReviewSession(ContactsFolder(contacts), ReviewScope(event, date, only_doubtful, region))
+    try:
+        check_scope(session)
+        server = make_server(session, port)
+    except CardscanError as exc:
+        _fail(exc, 0)
+    except OSError as exc:
+        _fail(BadArgumentsError(f"cannot listen on 127.0.0.1:{port} ({exc.strerror or exc})"), 0)
+    url = page_url(server, session)
+    click.echo(f"Review {len(session.uids)} cards at {url}\n(this address holds the session's key: "
+               "share it with nobody; Ctrl+C to stop)", err=True)
+    if not no_browser:
+        import webbrowser
+
+        webbrowser.open(url)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("cardscan review: stopped", err=True)
+    finally:
+        server.server_close()
+
+
 def _pusher(url: str, user: str | None, insecure: bool, folder: ContactsFolder) -> Callable[[PhotoOutcome], None]:
     """For watch --push: check the server once at start, then push each contact as it is filed."""
     if not user:

@@ -201,3 +201,5 @@ class CardReading:
     ocr_confidence: float
     found_card: bool
     photo_jpeg: bytes | None = field(default=None, repr=False)  # the straightened card, for PHOTO
+    review_jpeg: bytes | None = field(default=None, repr=False)  # the straightened card, for the review page
+    ocr: OcrResult | None = field(default=None, repr=False)

@@ -1,4 +1,4 @@
-"""The straightened card as a contact photo: JPEG, at most 512 px and 100 KB."""
+"""The straightened card as JPEG: the contact's photo (at most 512 px and 100 KB), and the review image."""
 
 from __future__ import annotations
 
@@ -21,3 +21,11 @@ def contact_photo(pixels: np.ndarray) -> bytes:
             return bytes(encoded)
     # a 512 px JPEG at quality 35 is far below 100 KB; halve the size if a pathological image is not
     return contact_photo(cv2.resize(pixels, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA))
+
+
+def review_image(pixels: np.ndarray, quality: int = 80) -> bytes:
+    """The card as OCR saw it, as a JPEG of the same size (OCR boxes map onto it one to one)."""
+    ok, encoded = cv2.imencode(".jpg", pixels, [cv2.IMWRITE_JPEG_QUALITY, quality])
+    if not ok:  # pragma: no cover - OpenCV encodes any BGR image
+        raise ValueError("cannot encode the card image")
+    return bytes(encoded)

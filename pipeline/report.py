@@ -2,32 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from typing import Any
 
 from .batch import BatchSummary, PhotoOutcome
-from .models import Contact, Found
-
-
-def found_to_json(found: Found[Any]) -> dict[str, Any]:
-    value = found.value
-    is_record = dataclasses.is_dataclass(value) and not isinstance(value, type)
-    body = dataclasses.asdict(value) if is_record else {"value": value}
-    return {**body, "confidence": found.confidence, "evidence": list(found.evidence)}
-
-
-def contact_to_json(contact: Contact) -> dict[str, Any]:
-    """Every field with its confidence and the OCR text it was read from."""
-    single = {
-        key: (found_to_json(getattr(contact, key)) if getattr(contact, key) is not None else None)
-        for key in ("name", "title", "organisation", "department")
-    }
-    many = {
-        key: [found_to_json(f) for f in getattr(contact, key)]
-        for key in ("phones", "emails", "websites", "addresses", "social")
-    }
-    return single | many
+from .serialise import contact_to_json
 
 
 def outcome_to_json(outcome: PhotoOutcome) -> str:

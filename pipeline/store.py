@@ -13,6 +13,7 @@ and from the event slug.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import tempfile
@@ -25,6 +26,7 @@ from pathlib import Path
 from .errors import BadArgumentsError, OutputError
 from .lexicons import fold
 from .models import CardReading, Contact, Meeting
+from .serialise import contact_to_json, ocr_lines_to_json
 from .vcard import DEFAULT_VERSION, PhotoSource, StoredCard, build_vcard, merge_vcard, read_stored
 
 MAX_EVENT_LENGTH = 100
@@ -84,6 +86,8 @@ class ContactsFolder:
         self.root = Path(root)
         self.people = self.root / "people"
         self.events = self.root / "events"
+        self.review = self.root / "review"  # card images and OCR boxes for `cardscan review`
+        self.trash = self.root / "trash"  # contacts taken out by review: kept, never deleted
         self._cached_index: _Index | None = None
 
     def prepare(self) -> None:
@@ -136,6 +140,22 @@ class ContactsFolder:
         assert stored is not None  # we just wrote it
         index.add(stored)
         return WriteResult(path=path, stored=stored, merged_with=merged_with)
+
+    def write_review_material(self, reading: CardReading) -> None:
+        """The straightened card and what was read on it, for `cardscan review`: review/<photo sha256>.*"""
+        if reading.review_jpeg is None or reading.ocr is None:
+            return
+        self.review.mkdir(exist_ok=True)
+        sidecar = {
+            "photo": Path(reading.source).name, "sha256": reading.sha256,
+            "width": reading.ocr.width, "height": reading.ocr.height,
+            "lines": ocr_lines_to_json(reading.ocr), "fields": contact_to_json(reading.contact),
+        }
+        try:
+            atomic_write_bytes(self.review / f"{reading.sha256}.jpg", reading.review_jpeg)
+            atomic_write(self.review / f"{reading.sha256}.json", json.dumps(sidecar, ensure_ascii=False))
+        except OSError as exc:
+            raise OutputError(f"{self.review}: cannot write ({exc.strerror or exc})") from exc
 
     def stored_cards(self) -> Iterator[tuple[Path, StoredCard]]:
         """Every contact in people/, with its summary; unreadable files are skipped."""

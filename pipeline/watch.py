@@ -296,6 +296,7 @@ class Watcher:
             return
         try:
             written = self.folder.write_contact(outcome.reading, self.write_options)
+            self.folder.write_review_material(outcome.reading)
             self.folder.rebuild_event_files(written.stored.meetings)
         except CardscanError as exc:
             self._fail(path, sha, str(exc))

@@ -28,8 +28,6 @@ from pipeline.addressbook import GOOGLE_HEADER, OUTLOOK_HEADER, export_people, p
 from pipeline.models import Address, CardReading, Contact, Found, Meeting, PersonName, Phone, SocialProfile
 from pipeline.store import ContactsFolder, WriteOptions
 
-JARS = [Path("/usr/share/java/ez-vcard.jar"), Path("/usr/share/java/vinnie.jar")]
-HARNESS = Path(__file__).parent / "java" / "VCardCheck.java"
 HOSTILE = "ACME;\\, Inc.\r\nEND:VCARD\r\nBEGIN:VCARD"
 
 
@@ -167,16 +165,6 @@ def test_rfc2426_validator_mistake_characters_outside_latin1(tmp_path: Path):
 
 
 # ---------------------------------------------------------------- ez-vcard (DAVx5 on Android)
-
-@pytest.fixture(scope="module")
-def ez_vcard(tmp_path_factory) -> list[str]:
-    if shutil.which("javac") is None or not all(j.exists() for j in JARS):
-        pytest.skip("ez-vcard check needs javac and Debian's libez-vcard-java, libvinnie-java")
-    out = tmp_path_factory.mktemp("java")
-    classpath = ":".join(str(j) for j in JARS)
-    subprocess.run(["javac", "-cp", classpath, "-d", str(out), str(HARNESS)], check=True, timeout=300)
-    return ["java", "-cp", f"{classpath}:{out}", "VCardCheck"]
-
 
 def test_ez_vcard_reads_everything_without_a_warning(folder: ContactsFolder, ez_vcard: list[str]):
     files = [str(p) for p in vcf_files(folder)]

@@ -1,0 +1,34 @@
+"""Contacts and OCR lines as JSON-ready dictionaries (for --json and the review page)."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from .models import Contact, Found, OcrResult
+
+
+def found_to_json(found: Found[Any]) -> dict[str, Any]:
+    value = found.value
+    is_record = dataclasses.is_dataclass(value) and not isinstance(value, type)
+    body = dataclasses.asdict(value) if is_record else {"value": value}
+    return {**body, "confidence": found.confidence, "evidence": list(found.evidence)}
+
+
+def contact_to_json(contact: Contact) -> dict[str, Any]:
+    """Every field with its confidence and the OCR text it was read from."""
+    single = {
+        key: (found_to_json(getattr(contact, key)) if getattr(contact, key) is not None else None)
+        for key in ("name", "title", "organisation", "department")
+    }
+    many = {
+        key: [found_to_json(f) for f in getattr(contact, key)]
+        for key in ("phones", "emails", "websites", "addresses", "social")
+    }
+    return single | many
+
+
+def ocr_lines_to_json(ocr: OcrResult) -> list[dict[str, Any]]:
+    """Each OCR line with its box in the straightened card image, to outline on the review page."""
+    return [{"text": line.text, "box": [line.box.left, line.box.top, line.box.width, line.box.height],
+             "confidence": round(line.confidence, 3)} for line in ocr.lines]
