@@ -17,12 +17,12 @@ from functools import cache
 from multiprocessing import get_context
 from pathlib import Path
 
-from .errors import CardscanError, InputError, NoTextError
+from .errors import BadArgumentsError, CardscanError, InputError, NoTextError
 from .extract import extract_contact, guess_region, lines_from_ocr
 from .load import is_image_name, load_photo
 from .models import CardReading, Meeting
 from .normalise import normalise_contact
-from .ocr import DEFAULT_LANG, TesseractEngine
+from .ocr import DEFAULT_LANG, OcrEngine, TesseractEngine
 from .orient import upright_and_read
 from .photo import contact_photo, review_image
 from .qr import blank_out, contact_from_payload, find_qr_codes, merge_qr
@@ -45,6 +45,7 @@ class ScanOptions:
     version: str = DEFAULT_VERSION
     merge: bool = True
     photo: bool = False  # keep the straightened card as the contact's PHOTO
+    engine: str = "auto"
 
 
 @dataclass(frozen=True)
@@ -98,9 +99,33 @@ def expand_inputs(inputs: Iterable[str]) -> Iterator[tuple[str, CardscanError | 
             yield given, None
 
 
+ENGINES = ("auto", "tesseract", "neural", "hybrid")
+
+
+def resolve_engine(name: str) -> str:
+    """'auto' is the most accurate engine installed: the hybrid when RapidOCR is there, else Tesseract."""
+    if name != "auto":
+        return name
+    from .ocr_neural import neural_available
+
+    return "hybrid" if neural_available() else "tesseract"
+
+
+def check_engine(name: str) -> None:
+    """Raise BadArgumentsError when the neural engine is asked for but not installed."""
+    from .ocr_neural import neural_available
+
+    if name in ("neural", "hybrid") and not neural_available():
+        raise BadArgumentsError(f"the {name} engine needs RapidOCR: pip install 'cardscan[neural]'")
+
+
 @cache
-def _engine(lang: str) -> TesseractEngine:
-    return TesseractEngine(lang=lang)
+def _engine(lang: str, name: str = "tesseract") -> OcrEngine:
+    if name == "tesseract":
+        return TesseractEngine(lang=lang)
+    from .ocr_neural import HybridEngine, NeuralEngine
+
+    return HybridEngine(lang) if name == "hybrid" else NeuralEngine(lang)
 
 
 def read_photo(source: str, options: ScanOptions) -> CardReading:
@@ -109,7 +134,7 @@ def read_photo(source: str, options: ScanOptions) -> CardReading:
     card = straighten(photo.pixels)
     codes = find_qr_codes(card.pixels)
     card = replace(card, pixels=blank_out(card.pixels, codes))
-    card, ocr = upright_and_read(card, _engine(options.lang))
+    card, ocr = upright_and_read(card, _engine(options.lang, resolve_engine(options.engine)))
     lines = lines_from_ocr(ocr)
     from_qr = [c for c in (contact_from_payload(code.payload) for code in codes) if c is not None]
     if not from_qr and not any(sum(c.isalpha() for c in ln.text) >= 3 for ln in lines):

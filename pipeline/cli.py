@@ -22,7 +22,7 @@ import phonenumbers
 
 from . import __version__
 from .addressbook import EXPORT_FORMATS, Person, export_people, find_people, list_events, people_met_at
-from .batch import BatchSummary, PhotoOutcome, ScanOptions, default_jobs, scan
+from .batch import ENGINES, BatchSummary, PhotoOutcome, ScanOptions, check_engine, default_jobs, scan
 from .carddav import JOURNAL_NAME as PUSH_JOURNAL_NAME
 from .carddav import (
     CardDavClient,
@@ -113,6 +113,8 @@ def _parse_region(ctx: click.Context, param: click.Parameter, value: str) -> str
               help="Photos read in parallel.  [default: all cores]")
 @click.option("--note-lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
               help="Language of the 'met at' note.")
+@click.option("--engine", type=click.Choice(ENGINES), default="auto", show_default=True,
+              help="OCR engine: auto is hybrid when cardscan[neural] is installed, else tesseract.")
 @click.option("--vcard-version", type=click.Choice(VCARD_VERSIONS), default=DEFAULT_VERSION, show_default=True,
               help="vCard version written (3.0 imports everywhere; some importers refuse 4.0).")
 @click.option("--merge/--no-merge", default=True, show_default=True,
@@ -122,19 +124,20 @@ def _parse_region(ctx: click.Context, param: click.Parameter, value: str) -> str
 @click.option("-v", "--verbose", count=True, help="One line per card; -vv for debugging details.")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors.")
 def scan_command(photos: Sequence[str], event: str, contacts: str, date: dt.date | None, region: str,
-                 lang: str, jobs: int | None, note_lang: str, vcard_version: str, merge: bool, photo: bool,
-                 as_json: bool, verbose: int, quiet: bool) -> None:
+                 lang: str, jobs: int | None, note_lang: str, engine: str, vcard_version: str, merge: bool,
+                 photo: bool, as_json: bool, verbose: int, quiet: bool) -> None:
     """Read business-card photos (files or folders) and file each one as a contact."""
     _configure_logging(verbose, quiet)
     try:
         event = check_event_name(event)
         check_tesseract(lang)
+        check_engine(engine)
         folder = ContactsFolder(contacts)
         folder.prepare()
     except CardscanError as exc:
         _fail(exc, verbose)
     options = ScanOptions(event=event, date=date, region=region, lang=lang, note_lang=note_lang,
-                          version=vcard_version, merge=merge, photo=photo)
+                          version=vcard_version, merge=merge, photo=photo, engine=engine)
     progress = _Progress(enabled=not quiet and not as_json and sys.stderr.isatty())
 
     def on_outcome(outcome: PhotoOutcome) -> None:
@@ -246,6 +249,7 @@ def export_command(event: str, date: dt.date | None, contacts: str, fmt: str, ou
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Photos read in parallel.  [default: all cores]")
 @click.option("--note-lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
+@click.option("--engine", type=click.Choice(ENGINES), default="auto", show_default=True)
 @click.option("--vcard-version", type=click.Choice(VCARD_VERSIONS), default=DEFAULT_VERSION, show_default=True)
 @click.option("--merge/--no-merge", default=True, show_default=True)
 @click.option("--photo", is_flag=True, help="Keep the straightened card as the contact's photo.")
@@ -256,8 +260,8 @@ def export_command(event: str, date: dt.date | None, contacts: str, fmt: str, ou
 @click.option("-v", "--verbose", count=True, help="Debugging details.")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors.")
 def watch_command(inbox: str, event: str, contacts: str, poll: float | None, once: bool, stability: float,
-                  date: dt.date | None, region: str, lang: str, jobs: int | None, note_lang: str, vcard_version: str,
-                  merge: bool, photo: bool, push_url: str | None, user: str | None, insecure: bool,
+                  date: dt.date | None, region: str, lang: str, jobs: int | None, note_lang: str, engine: str,
+                  vcard_version: str, merge: bool, photo: bool, push_url: str | None, user: str | None, insecure: bool,
                   log_file: str | None, verbose: int, quiet: bool) -> None:
     """Watch a folder synced from a phone and file every card photo that lands in it."""
     _configure_logging(verbose + 1, quiet, log_file)
@@ -267,12 +271,13 @@ def watch_command(inbox: str, event: str, contacts: str, poll: float | None, onc
         if not inbox_path.is_dir():
             raise BadArgumentsError(f"{inbox}: no such folder")
         check_tesseract(lang)
+        check_engine(engine)
         folder = ContactsFolder(contacts)
         folder.prepare()
     except CardscanError as exc:
         _fail(exc, verbose)
     scan_options = ScanOptions(event=event, date=date, region=region, lang=lang, note_lang=note_lang,
-                               version=vcard_version, merge=merge, photo=photo)
+                               version=vcard_version, merge=merge, photo=photo, engine=engine)
     options = WatchOptions(inbox=inbox_path, scan=scan_options, poll=poll, once=once, stability=stability,
                            jobs=jobs or default_jobs())
     on_filed = _pusher(push_url, user, insecure, folder) if push_url else None

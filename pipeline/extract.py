@@ -28,6 +28,7 @@ from .lexicons import (
     TITLE_PHRASES,
     TITLE_WORDS,
     TLD_REGIONS,
+    US_STATE_NAMES,
     US_STATES,
     fold,
     is_first_name,
@@ -73,9 +74,20 @@ def lines_from_ocr(ocr: OcrResult) -> list[TextLine]:
         text = clean_line(line.text)
         if _is_noise(text, line):
             continue
-        out.append(TextLine(text=text, height=line.height, confidence=line.confidence,
-                            top=line.box.top, left=line.box.left))
+        for part in split_at_labels(text):
+            out.append(TextLine(text=part, height=line.height, confidence=line.confidence,
+                                top=line.box.top, left=line.box.left))
     return out
+
+
+# "Daniel Whitton  Cell: 817-228-6401": two columns read as one line; a "Label:" starts a new field
+_INNER_LABEL = re.compile(r"(?<=\S)\s+(?=[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ.-]{0,11}\s?:\s?\S)")
+
+
+def split_at_labels(text: str) -> list[str]:
+    """Cut a line before each 'Word:' that follows other text: each part is one field."""
+    parts = [p.strip() for p in _INNER_LABEL.split(text) if p.strip()]
+    return parts or [text]
 
 
 def lines_from_text(text: str) -> list[TextLine]:
@@ -421,7 +433,9 @@ _NUMERIC_POSTCODE_CITY = re.compile(
 _FOUR_DIGIT_POSTCODES = frozenset({"BE", "CH", "LU", "AT", "DK", "NO", "HU", "AU", "NZ", "ZA"})
 _BR_CEP = re.compile(r"(?i)(?:\bcep\b\s*[:.]?\s*)?\b(\d{5}-\d{3}|\d{2}\.\d{3}-\d{3})\b")
 _UK_POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2})\b")
-_US_STATE_ZIP = re.compile(r"(?:^|,\s*|\s)([A-Z][A-Za-z .'-]+?)?,?\s*\b([A-Z]{2})\s+(\d{5}(?:-\d{4})?)\b")
+_US_STATE_ZIP = re.compile(
+    r"(?:^|,\s*|\s)([A-Z][A-Za-z .'-]+?)?[,.]?\s*\b([A-Za-z]{2}|[A-Za-z]+(?: [A-Za-z]+)?)\s*(\d{5}(?:-\d{4})?)\b"
+)
 _STREET_NUMBER = re.compile(r"^\d{1,5}\s*(?:bis|ter|[a-c])?\s*,?\s")
 
 
@@ -438,13 +452,23 @@ def _is_postbox(text: str) -> bool:
     return any(w in POSTBOX_WORDS for w in re.findall(r"[a-z]+", fold(text))) and bool(re.search(r"\d", text))
 
 
+def _us_state(word: str) -> str | None:
+    """'TX', 'Tx' or 'Texas' -> 'TX'; None for anything else."""
+    if word.upper() in US_STATES and (word.isupper() or len(word) == 2):
+        return word.upper()
+    return US_STATE_NAMES.get(fold(word))
+
+
 def parse_postcode_city(text: str, region: str) -> Address | None:
     """Recognise a postcode-and-city line in the forms of France, Brazil, the UK and the US."""
+    # OCR reads a CEP's digits as letters too ("CEP OllB7-O0O"): the label says they are digits
+    text = re.sub(r"(?i)(\bcep\b\s*[:.]?\s*)([0-9OoIlB|SZ]{5}-?[0-9OoIlB|SZ]{3})\b",
+                  lambda cep: cep.group(1) + cep.group(2).translate(_CONFUSABLE_DIGITS), text)
     m = _BR_CEP.search(text)
     if m and (region == "BR" or "cep" in fold(text)):
-        rest = [p.strip(" -|,") for p in re.split(r"[|,]| - ", text[m.end():]) if p.strip(" -|,")]
+        rest = [p.strip(" -|,.") for p in re.split(r"[|,/]|\s-\s|-(?=[A-Z]{2}\b)", text[m.end():]) if p.strip(" -|,.")]
         state = next((p for p in rest if re.fullmatch(r"[A-Z]{2}", p)), "")
-        cities = [p for p in rest if p != state and not re.search(r"\d", p)]
+        cities = [p for p in rest if p != state and not re.search(r"\d", p) and fold(p) not in ("centro",)]
         return Address(postcode=m.group(1), city=cities[-1] if cities else "", region=state, country="BR")
     m = _UK_POSTCODE.search(text)
     if m and (region == "GB" or "london" in fold(text)):
@@ -452,9 +476,10 @@ def parse_postcode_city(text: str, region: str) -> Address | None:
         city = before[-1] if before else ""
         return Address(postcode=m.group(1), city=city, country="GB")
     m = _US_STATE_ZIP.search(text)
-    if m and m.group(2) in US_STATES and region in ("US", "CA", "FR"):
-        city = (m.group(1) or "").strip(" ,")
-        return Address(postcode=m.group(3), city=city, region=m.group(2), country="US")
+    state = _us_state(m.group(2)) if m else None
+    if m and state and region in ("US", "CA", "FR"):
+        city = (m.group(1) or "").strip(" ,.")
+        return Address(postcode=m.group(3), city=city, region=state, country="US")
     m = _NUMERIC_POSTCODE_CITY.search(text)
     if m and len(m.group(1)) == (4 if region in _FOUR_DIGIT_POSTCODES else 5):
         city = m.group(2).strip()
@@ -609,6 +634,8 @@ def _name_score(ln: TextLine, locals_: list[str], max_height: float, next_line: 
     if len(core) < 2 or not all(_NAME_WORD.match(w) for w in core) or ln.confidence < 0.6:
         return -1
     folded_words = [fold(w).strip(".,") for w in core]
+    if len(set(folded_words)) < len(folded_words):
+        return -1  # "Visa Visa": logos side by side, not a person
     if any(w in LEGAL_FORMS or w in NOT_NAME_WORDS or (w in STREET_WORDS and len(w) > 3) for w in folded_words):
         return -1
     if _is_title(text) and not any(is_first_name(w) for w in core[:1]):

@@ -161,7 +161,8 @@ def split_name(full: str) -> PersonName:
         given_words, family_words = words[:split_at], words[split_at:]
     given = " ".join(natural_case(w) for w in given_words)
     family = " ".join(natural_case(w) for w in family_words)
-    full_natural = " ".join(p for p in (given, family) if p)
+    # the display name keeps "Jr." or "III" (part of the name) but not "Dr" or "Mme" (forms of address)
+    full_natural = " ".join(p for p in (given, family, " ".join(suffix)) if p)
     return PersonName(
         full=full_natural, given=given, family=family,
         prefix=" ".join(prefix), suffix=" ".join(suffix),

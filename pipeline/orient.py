@@ -25,6 +25,13 @@ def reading_score(result: OcrResult) -> float:
     return float(sum(len(w.text) for line in result.lines for w in line.words if w.confidence >= 0.6))
 
 
+def vertical_share(result: OcrResult) -> float:
+    """Share of the text (by characters) in boxes taller than wide: text running up or down the image."""
+    total = sum(len(line.text) for line in result.lines)
+    vertical = sum(len(line.text) for line in result.lines if line.box.height > 1.5 * line.box.width)
+    return vertical / total if total else 0.0
+
+
 def upright_and_read(card: CardImage, engine: OcrEngine) -> tuple[CardImage, OcrResult]:
     """Return the upright card and its OCR reading."""
     prepared = prepare_for_ocr(card.pixels)
@@ -32,6 +39,11 @@ def upright_and_read(card: CardImage, engine: OcrEngine) -> tuple[CardImage, Ocr
     if turn and confidence >= SURE_OSD_CONFIDENCE:
         return _turned(card, turn), engine.read(rotate(prepared, turn))
     as_is = engine.read(prepared)
+    if vertical_share(as_is) > 0.5:
+        # the text runs sideways: a quarter turn one way or the other, whichever reads better
+        candidates = [(t, engine.read(rotate(prepared, t))) for t in ((turn,) if turn in (90, 270) else (90, 270))]
+        best_turn, best = max(candidates, key=lambda c: reading_score(c[1]))
+        return _turned(card, best_turn), best
     if not turn or confidence < UNSURE_OSD_CONFIDENCE:
         return card, as_is
     turned = engine.read(rotate(prepared, turn))

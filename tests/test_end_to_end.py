@@ -19,10 +19,18 @@ def cardscan(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "pipeline", *args], capture_output=True, text=True, timeout=600)
 
 
-@pytest.fixture(scope="module")
-def run(tmp_path_factory) -> dict:
+def engines() -> list[str]:
+    from pipeline.ocr_neural import neural_available
+
+    # the default (hybrid when RapidOCR is installed) and Tesseract alone, which must work with nothing extra
+    return ["auto", "tesseract"] if neural_available() else ["tesseract"]
+
+
+@pytest.fixture(scope="module", params=engines())
+def run(request, tmp_path_factory) -> dict:
     contacts = tmp_path_factory.mktemp("e2e") / "contacts"
-    result = cardscan(str(SAMPLES), "--event", "Vernissage galerie Nord", "--contacts", str(contacts), "--json")
+    result = cardscan(str(SAMPLES), "--event", "Vernissage galerie Nord", "--contacts", str(contacts), "--json",
+                      "--engine", request.param)
     records = [json.loads(line) for line in result.stdout.splitlines()]
     return {"result": result, "records": {Path(r["source"]).name: r for r in records}, "contacts": contacts}
 

@@ -17,7 +17,7 @@ from pipeline.normalise import natural_case, normalise_email, normalise_phone, n
         ("Charles de Gaulle", "Charles de Gaulle", "Charles", "de Gaulle", "", ""),
         ("Dr Anna Weber", "Anna Weber", "Anna", "Weber", "Dr", ""),
         ("Mme Claire Martin", "Claire Martin", "Claire", "Martin", "Mme", ""),
-        ("Aguinaldo M. Righetti Jr.", "Aguinaldo M. Righetti", "Aguinaldo M.", "Righetti", "", "Jr."),
+        ("Aguinaldo M. Righetti Jr.", "Aguinaldo M. Righetti Jr.", "Aguinaldo M.", "Righetti", "", "Jr."),
         ("Ludwig van Beethoven", "Ludwig van Beethoven", "Ludwig", "van Beethoven", "", ""),
     ],
 )
