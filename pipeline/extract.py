@@ -9,6 +9,7 @@ of ``normalise``.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -92,7 +93,8 @@ def split_at_labels(text: str) -> list[str]:
 
 def lines_from_text(text: str) -> list[TextLine]:
     """Extraction lines from plain text (one card line per text line), for tests and QR payloads."""
-    return [TextLine(text=clean_line(t), top=i * 30.0) for i, t in enumerate(text.splitlines()) if clean_line(t)]
+    return [TextLine(text=part, top=i * 30.0)
+            for i, t in enumerate(text.splitlines()) if clean_line(t) for part in split_at_labels(clean_line(t))]
 
 
 def extract_contact(lines: list[TextLine], region: str = "FR") -> Contact:
@@ -128,7 +130,11 @@ _JUNK_EDGES = re.compile(r"^[\s|¦_=~*•·>»«<\[\]{}]+|[\s|¦_=~*•·<»«>\
 
 def clean_line(text: str) -> str:
     """Normalise spaces and typographic variants, and strip OCR junk at the ends of a line."""
-    text = text.replace("\u00a0", " ").replace("’", "'").replace("–", "-").replace("—", "-")
+    # full-width forms ("（", "＠") become ASCII; middle dots separate digit groups ("248·343·5976")
+    text = unicodedata.normalize("NFKC", text).replace("’", "'").replace("–", "-").replace("—", "-")
+    text = re.sub(r"(?<=\d)[·•‧](?=\d)", ".", text)
+    text = re.sub(r"\(\s*0\s*[lI|\]]", "(0)", text)  # "+44 (0l 20": the trunk prefix's bracket misread
+    text = re.sub(r"\b(Dr|Mr|Mrs|Ms|Mme|Mlle|Me|Pr|Prof|Sr|Sra)\.(?=[A-ZÀ-Ý])", r"\1. ", text)  # "Dr.Avery"
     text = re.sub(r"\s+", " ", text)
     return _JUNK_EDGES.sub("", text).strip()
 
@@ -183,7 +189,7 @@ def guess_region(lines: list[TextLine], default: str) -> str:
             for code in _COUNTRY_CUES.get(word, ()):
                 votes[code] = votes.get(code, 0) + 0.5
         state_zip = _US_STATE_ZIP.search(ln.text)
-        if state_zip and state_zip.group(2) in US_STATES:
+        if state_zip and _us_state(state_zip.group(2)):
             votes["US"] = votes.get("US", 0) + 1
         if re.search(r"[ãõ]", ln.text.lower()):  # written in Portuguese
             votes["BR"] = votes.get("BR", 0) + 0.5
@@ -315,7 +321,9 @@ def repair_digits(text: str) -> str:
         letters = sum(c.isalpha() for c in run)
         if digits < 6 or letters > digits // 2:
             return run
-        return run.translate(_CONFUSABLE_DIGITS)
+        # only a letter touching a digit is a misread digit ("O6", "l2"); "ID" or "Tel" stay words
+        return re.sub(r"(?<=\d)[OoDQlIi|SsBZzg]|[OoDQlIi|SsBZzg](?=\d)",
+                      lambda c: c.group(0).translate(_CONFUSABLE_DIGITS), run)
 
     return _DIGITISH_RUN.sub(fix, text)
 
@@ -360,7 +368,7 @@ def _split_numbers(span: str, region: str) -> list[tuple[str, phonenumbers.Phone
     while start < len(tokens):
         for end in range(len(tokens), start, -1):
             candidate = " ".join(tokens[start:end])
-            digits = re.sub(r"\D", "", candidate)
+            digits = re.sub(r"\D", "", re.sub(r"\(\s*0\s*\)", "", candidate))  # "(0)" is not dialled
             if len(digits) < 7 or len(digits) > 15:
                 continue
             number = _parse_phone(candidate, region)
@@ -430,6 +438,8 @@ _NUMERIC_POSTCODE_CITY = re.compile(
     r"(?:\b(?:[A-Z]{1,2})\s?-\s?)?\b(\d{4,5})\s+([A-Za-zÀ-ÿ][A-Za-zÀ-ÿ'\- ]*[A-Za-zÀ-ÿ])"
 )
 # Countries whose postcodes are four digits before the city; the others cardscan reads use five.
+# Countries that write the city before the postcode ("Justin, TX 76247", "London W2 6BD").
+_CITY_FIRST_REGIONS = frozenset({"US", "GB", "CA", "JP", "AU", "IE", "KR", "CN", "IN"})
 _FOUR_DIGIT_POSTCODES = frozenset({"BE", "CH", "LU", "AT", "DK", "NO", "HU", "AU", "NZ", "ZA"})
 _BR_CEP = re.compile(r"(?i)(?:\bcep\b\s*[:.]?\s*)?\b(\d{5}-\d{3}|\d{2}\.\d{3}-\d{3})\b")
 _UK_POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2})\b")
@@ -481,8 +491,12 @@ def parse_postcode_city(text: str, region: str) -> Address | None:
         city = (m.group(1) or "").strip(" ,.")
         return Address(postcode=m.group(3), city=city, region=state, country="US")
     m = _NUMERIC_POSTCODE_CITY.search(text)
+    if m and region in _CITY_FIRST_REGIONS:
+        return None  # there "18011 Bruno Road" is a street number, the postcode follows the city
     if m and len(m.group(1)) == (4 if region in _FOUR_DIGIT_POSTCODES else 5):
         city = m.group(2).strip()
+        if any(w.rstrip(".") in STREET_WORDS and len(w) > 2 for w in fold(city).split()):
+            return None  # "12000 rue ..." or "18011 Bruno Road": a street, not a city
         cedex = re.search(r"(?i)\s*\bcedex\b(?:\s*(\d{1,2}))?", text[m.end(1):])
         if cedex:
             city = text[m.end(1):m.end(1) + cedex.start()].strip()

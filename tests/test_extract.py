@@ -213,3 +213,33 @@ def test_postcode_and_city(text, region, parts):
 def test_nothing_invented_from_noise():
     contact = read("—\n= ~ |\n.%\nee")
     assert contact.is_empty
+
+
+def test_middle_dots_and_full_width_brackets_in_numbers():
+    contact = read("Jon Kaylen\nJON 248·343·5976\nCLARKSTON, MICHIGAN 48348")
+    assert [p.value.number for p in contact.phones] == ["+12483435976"]
+    address = contact.addresses[0].value
+    assert (address.city, address.region, address.postcode) == ("CLARKSTON", "MI", "48348")
+
+
+def test_misread_trunk_bracket():
+    contact = read("Avery Smith\nfax:+44(0l2067892345", region="GB")
+    assert [(p.value.number, p.value.kind) for p in contact.phones] == [("+442067892345", "fax")]
+
+
+def test_a_word_between_numbers_is_not_read_as_digits():
+    contact = read("Direcao Hidraulica\n11 2785-4545 / 2783-6958 - ID 45*8*12146 / Valdeci", region="BR")
+    assert [p.value.number for p in contact.phones][:2] == ["+551127854545", "+5527836958"]
+
+
+def test_title_glued_to_the_name():
+    contact = read("Dr.Avery Smith\nSenior Researcher\navery.smith@contoso-example.com", region="GB")
+    assert contact.name is not None and contact.name.value.full == "Avery Smith"
+    assert contact.name.value.prefix == "Dr."
+
+
+def test_a_us_street_number_is_not_a_postcode():
+    contact = read("Daniel Whitton Cell: 817-228-6401\nAddress: 18011 Bruno Road\nJustin, TX 76247", region="US")
+    assert [(a.value.postcode, a.value.city) for a in contact.addresses] == [("76247", "Justin")]
+    assert contact.name is not None and contact.name.value.full == "Daniel Whitton"
+    assert [(p.value.number, p.value.kind) for p in contact.phones] == [("+18172286401", "cell")]
