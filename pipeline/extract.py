@@ -599,11 +599,17 @@ def _take_organisation_by_form_or_domain(card: _Card, domains: list[str]) -> Fou
                "terra", "uol", "r7", "laposte", "sfr", "gmx", "aol", "protonmail", "proton", "msn"}
     company_domains = [d for d in domains if d.split(".")[0] not in webmail]
     candidates = [(i, ln) for i, ln in free if _matches_domain(ln.text, company_domains) and len(ln.text) <= 60]
-    if candidates:
-        i, ln = max(candidates, key=lambda c: c[1].height)
-        card.used.add(i)
-        return Found(ln.text, _conf(ln, 0.85), (ln.text,))
-    return None
+    if not candidates:
+        return None
+    # a logo set on two lines ("Brunau" / "Buffet" for brunaubuffet.com.br) is one name
+    i, ln = max(candidates, key=lambda c: c[1].height)
+    positions = [position for position, (j, _) in enumerate(free) if j in {c[0] for c in candidates}]
+    near = [c for c, position in zip(candidates, positions, strict=True)
+            if abs(position - positions[candidates.index((i, ln))]) <= 2]
+    for j, _ in near:
+        card.used.add(j)
+    text = " ".join(other.text for _, other in near)
+    return Found(text, _conf(ln, 0.85), tuple(other.text for _, other in near))
 
 
 def _take_organisation_by_size(card: _Card) -> Found[str] | None:

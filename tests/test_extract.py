@@ -243,3 +243,10 @@ def test_a_us_street_number_is_not_a_postcode():
     assert [(a.value.postcode, a.value.city) for a in contact.addresses] == [("76247", "Justin")]
     assert contact.name is not None and contact.name.value.full == "Daniel Whitton"
     assert [(p.value.number, p.value.kind) for p in contact.phones] == [("+18172286401", "cell")]
+
+
+def test_a_logo_on_two_lines_is_one_organisation():
+    lines = [TextLine("Brunau", height=100), TextLine("Buffet", height=180), TextLine("eventos", height=70),
+             TextLine("José Carlos", height=45), TextLine("www.brunaubuffet.com.br", height=40)]
+    contact = normalise_contact(extract_contact(lines, "BR"), "BR")
+    assert contact.organisation is not None and contact.organisation.value == "Brunau Buffet"
