@@ -99,45 +99,61 @@ def _parse_region(ctx: click.Context, param: click.Parameter, value: str) -> str
     return region
 
 
+def reading_options(func: Any) -> Any:
+    """How photos are read and contacts written: the options scan and watch share."""
+    for option in reversed([
+        click.option("--date", "date", callback=_parse_date, metavar="YYYY-MM-DD",
+                     help="Day of the event. Default: each photo's capture date (EXIF), else its file date."),
+        click.option("--region", default="FR", show_default=True, callback=_parse_region,
+                     help="Country of numbers printed without +prefix, when the card does not show one."),
+        click.option("--lang", default=DEFAULT_LANG, show_default=True, help="Tesseract languages, e.g. fra+eng+deu."),
+        click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+                     help="Photos read in parallel.  [default: all cores]"),
+        click.option("--note-lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
+                     help="Language of the 'met at' note."),
+        click.option("--engine", type=click.Choice(ENGINES), default="auto", show_default=True,
+                     help="OCR engine: auto is hybrid when cardscan[neural] is installed, else tesseract."),
+        click.option("--vcard-version", type=click.Choice(VCARD_VERSIONS), default=DEFAULT_VERSION,
+                     show_default=True, help="vCard version written (3.0 imports everywhere; some refuse 4.0)."),
+        click.option("--merge/--no-merge", default=True, show_default=True,
+                     help="Update the contact of someone met before (same e-mail, phone, or name and company)."),
+        click.option("--photo", is_flag=True, help="Keep the straightened card as the contact's photo."),
+    ]):
+        func = option(func)
+    return func
+
+
+def _start_reading(event: str, contacts: str, reading: dict[str, Any], verbose: int
+                   ) -> tuple[ScanOptions, ContactsFolder, int]:
+    """Check what reading needs (event name, Tesseract, engine, writable folder) or exit with one line."""
+    try:
+        event = check_event_name(event)
+        check_tesseract(reading["lang"])
+        check_engine(reading["engine"])
+        folder = ContactsFolder(contacts)
+        folder.prepare()
+    except CardscanError as exc:
+        _fail(exc, verbose)
+    options = ScanOptions(event=event, date=reading["date"], region=reading["region"], lang=reading["lang"],
+                          note_lang=reading["note_lang"], version=reading["vcard_version"], merge=reading["merge"],
+                          photo=reading["photo"], engine=reading["engine"])
+    return options, folder, reading["jobs"] or default_jobs()
+
+
 @main.command("scan")
 @click.argument("photos", nargs=-1, required=True, metavar="PHOTO...")
 @click.option("--event", "-e", default="unfiled", show_default=True,
               help="Where you met: tags every card of this run.")
 @contacts_option
-@click.option("--date", "date", callback=_parse_date, metavar="YYYY-MM-DD",
-              help="Day of the event. Default: each photo's capture date (EXIF), else its file date.")
-@click.option("--region", default="FR", show_default=True, callback=_parse_region,
-              help="Country of numbers printed without +prefix, when the card does not show one.")
-@click.option("--lang", default=DEFAULT_LANG, show_default=True, help="Tesseract languages, e.g. fra+eng+deu.")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
-              help="Photos read in parallel.  [default: all cores]")
-@click.option("--note-lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
-              help="Language of the 'met at' note.")
-@click.option("--engine", type=click.Choice(ENGINES), default="auto", show_default=True,
-              help="OCR engine: auto is hybrid when cardscan[neural] is installed, else tesseract.")
-@click.option("--vcard-version", type=click.Choice(VCARD_VERSIONS), default=DEFAULT_VERSION, show_default=True,
-              help="vCard version written (3.0 imports everywhere; some importers refuse 4.0).")
-@click.option("--merge/--no-merge", default=True, show_default=True,
-              help="Update the contact of someone met before (same e-mail, phone, or name and company).")
-@click.option("--photo", is_flag=True, help="Keep the straightened card as the contact's photo.")
+@reading_options
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per photo on stdout.")
 @click.option("-v", "--verbose", count=True, help="One line per card; -vv for debugging details.")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors.")
-def scan_command(photos: Sequence[str], event: str, contacts: str, date: dt.date | None, region: str,
-                 lang: str, jobs: int | None, note_lang: str, engine: str, vcard_version: str, merge: bool,
-                 photo: bool, as_json: bool, verbose: int, quiet: bool) -> None:
+def scan_command(photos: Sequence[str], event: str, contacts: str, as_json: bool, verbose: int, quiet: bool,
+                 **reading: Any) -> None:
     """Read business-card photos (files or folders) and file each one as a contact."""
     _configure_logging(verbose, quiet)
-    try:
-        event = check_event_name(event)
-        check_tesseract(lang)
-        check_engine(engine)
-        folder = ContactsFolder(contacts)
-        folder.prepare()
-    except CardscanError as exc:
-        _fail(exc, verbose)
-    options = ScanOptions(event=event, date=date, region=region, lang=lang, note_lang=note_lang,
-                          version=vcard_version, merge=merge, photo=photo, engine=engine)
+    options, folder, jobs = _start_reading(event, contacts, reading, verbose)
     progress = _Progress(enabled=not quiet and not as_json and sys.stderr.isatty())
 
     def on_outcome(outcome: PhotoOutcome) -> None:
@@ -153,7 +169,7 @@ def scan_command(photos: Sequence[str], event: str, contacts: str, date: dt.date
 
     try:
         with progress:
-            summary = scan(photos, options, folder, jobs or default_jobs(),
+            summary = scan(photos, options, folder, jobs,
                            on_outcome=on_outcome, on_total=progress.set_total)
     except KeyboardInterrupt:
         click.echo("cardscan: interrupted; the contacts written so far are complete", err=True)
@@ -241,18 +257,7 @@ def export_command(event: str, date: dt.date | None, contacts: str, fmt: str, ou
 @click.option("--once", is_flag=True, help="File what is in INBOX now, then exit (for cron).")
 @click.option("--stability", type=click.FloatRange(min=0.1), default=DEFAULT_STABILITY, show_default=True,
               metavar="SECONDS", help="A photo is taken once unchanged for this long.")
-@click.option("--date", "date", callback=_parse_date, metavar="YYYY-MM-DD",
-              help="Day of the event. Default: each photo's capture date (EXIF), else its file date.")
-@click.option("--region", default="FR", show_default=True, callback=_parse_region,
-              help="Country of numbers printed without +prefix, when the card does not show one.")
-@click.option("--lang", default=DEFAULT_LANG, show_default=True, help="Tesseract languages.")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
-              help="Photos read in parallel.  [default: all cores]")
-@click.option("--note-lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
-@click.option("--engine", type=click.Choice(ENGINES), default="auto", show_default=True)
-@click.option("--vcard-version", type=click.Choice(VCARD_VERSIONS), default=DEFAULT_VERSION, show_default=True)
-@click.option("--merge/--no-merge", default=True, show_default=True)
-@click.option("--photo", is_flag=True, help="Keep the straightened card as the contact's photo.")
+@reading_options
 @click.option("--push", "push_url", metavar="URL", help="Also push each new contact to this CardDAV server.")
 @click.option("--user", help="CardDAV account for --push (password: CARDSCAN_CARDDAV_PASSWORD or ~/.netrc).")
 @click.option("--insecure", is_flag=True, help="With --push: accept an untrusted TLS certificate.")
@@ -260,29 +265,19 @@ def export_command(event: str, date: dt.date | None, contacts: str, fmt: str, ou
 @click.option("-v", "--verbose", count=True, help="Debugging details.")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors.")
 def watch_command(inbox: str, event: str, contacts: str, poll: float | None, once: bool, stability: float,
-                  date: dt.date | None, region: str, lang: str, jobs: int | None, note_lang: str, engine: str,
-                  vcard_version: str, merge: bool, photo: bool, push_url: str | None, user: str | None, insecure: bool,
-                  log_file: str | None, verbose: int, quiet: bool) -> None:
+                  push_url: str | None, user: str | None, insecure: bool, log_file: str | None, verbose: int,
+                  quiet: bool, **reading: Any) -> None:
     """Watch a folder synced from a phone and file every card photo that lands in it."""
     _configure_logging(verbose + 1, quiet, log_file)
     inbox_path = Path(inbox)
-    try:
-        event = check_event_name(event)
-        if not inbox_path.is_dir():
-            raise BadArgumentsError(f"{inbox}: no such folder")
-        check_tesseract(lang)
-        check_engine(engine)
-        folder = ContactsFolder(contacts)
-        folder.prepare()
-    except CardscanError as exc:
-        _fail(exc, verbose)
-    scan_options = ScanOptions(event=event, date=date, region=region, lang=lang, note_lang=note_lang,
-                               version=vcard_version, merge=merge, photo=photo, engine=engine)
+    if not inbox_path.is_dir():
+        _fail(BadArgumentsError(f"{inbox}: no such folder"), verbose)
+    scan_options, folder, jobs = _start_reading(event, contacts, reading, verbose)
     options = WatchOptions(inbox=inbox_path, scan=scan_options, poll=poll, once=once, stability=stability,
-                           jobs=jobs or default_jobs())
+                           jobs=jobs)
     on_filed = _pusher(push_url, user, insecure, folder) if push_url else None
-    watcher = Watcher(options, folder, WriteOptions(note_lang=note_lang, version=vcard_version, merge=merge),
-                      on_filed=on_filed)
+    write = WriteOptions(note_lang=scan_options.note_lang, version=scan_options.version, merge=scan_options.merge)
+    watcher = Watcher(options, folder, write, on_filed=on_filed)
     received: list[int] = []
 
     def stop(signum: int, _frame: object) -> None:
