@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Make sure Tesseract and its French and English language data are installed.
+# Make sure Tesseract and its French and English language data are installed (and the few system
+# libraries the Python packages need).
 # As root on Debian/Ubuntu it installs what is missing with apt-get; otherwise it
 # says exactly what to install and fails.
 set -euo pipefail
@@ -13,6 +14,9 @@ else
         grep -qx "$lang" <<<"$langs" || need_packages+=("tesseract-ocr-$lang")
     done
 fi
+# RapidOCR pulls opencv-python, which loads libGL and GLib even without a screen
+ldconfig -p 2>/dev/null | grep -q "libGL.so.1" || need_packages+=(libgl1)
+ldconfig -p 2>/dev/null | grep -q "libgthread-2.0.so.0" || need_packages+=(libglib2.0-0)
 # Debian's python3 needs python3-venv to make virtual environments
 if ! python3 -c "import ensurepip, venv" >/dev/null 2>&1; then
     need_packages+=(python3-venv python3-pip)
