@@ -96,6 +96,9 @@ class OcrResult:
     lines: tuple[OcrLine, ...]
     width: int
     height: int
+    # how much text an orientation-sensitive reader (Tesseract) read confidently: PP-OCRv4 turns each
+    # line upright by itself, so its own confidences cannot tell an upside-down card from a right one
+    orientation_score: float | None = None
 
     @property
     def text(self) -> str:

@@ -78,7 +78,8 @@ class HybridEngine(NeuralEngine):
         neural = super().read(pixels)
         tesseract = self._tesseract.read(pixels)
         lines = tuple(_with_accents(line, tesseract) for line in neural.lines)
-        return OcrResult(lines=lines, width=neural.width, height=neural.height)
+        confident = sum(len(w.text) for line in tesseract.lines for w in line.words if w.confidence >= 0.6)
+        return OcrResult(lines=lines, width=neural.width, height=neural.height, orientation_score=float(confident))
 
 
 def _words(text: str, box: Box, score: float) -> tuple[OcrWord, ...]:

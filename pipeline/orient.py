@@ -18,11 +18,17 @@ from .straighten import rotate
 
 SURE_OSD_CONFIDENCE = 5.0
 UNSURE_OSD_CONFIDENCE = 0.8
+UPSIDE_DOWN_MARGIN = 2.0  # without OSD's word for it, turn a card over only when it reads far better
 
 
 def reading_score(result: OcrResult) -> float:
     """How much text was read with confidence: characters of words read at 60% or more."""
     return float(sum(len(w.text) for line in result.lines for w in line.words if w.confidence >= 0.6))
+
+
+def orientation_score(result: OcrResult) -> float:
+    """Like reading_score, but from the orientation-sensitive reader when the engine has one."""
+    return result.orientation_score if result.orientation_score is not None else reading_score(result)
 
 
 def vertical_share(result: OcrResult) -> float:
@@ -42,14 +48,27 @@ def upright_and_read(card: CardImage, engine: OcrEngine) -> tuple[CardImage, Ocr
     if vertical_share(as_is) > 0.5:
         # the text runs sideways: a quarter turn one way or the other, whichever reads better
         candidates = [(t, engine.read(rotate(prepared, t))) for t in ((turn,) if turn in (90, 270) else (90, 270))]
-        best_turn, best = max(candidates, key=lambda c: reading_score(c[1]))
+        best_turn, best = max(candidates, key=lambda c: orientation_score(c[1]))
         return _turned(card, best_turn), best
-    if not turn or confidence < UNSURE_OSD_CONFIDENCE:
+    if turn == 0 and _looks_upside_down(as_is):
+        turn, margin = 180, UPSIDE_DOWN_MARGIN
+    elif turn and confidence >= UNSURE_OSD_CONFIDENCE:
+        margin = 1.15
+    else:
         return card, as_is
     turned = engine.read(rotate(prepared, turn))
-    if reading_score(turned) > reading_score(as_is) * 1.15:
+    score = orientation_score if turn == 180 else reading_score
+    if score(turned) > score(as_is) * margin:
         return _turned(card, turn), turned
     return card, as_is
+
+
+def _looks_upside_down(result: OcrResult) -> bool:
+    """The orientation-sensitive reader read almost none of what the other one found."""
+    if result.orientation_score is None:
+        return False
+    characters = sum(len(line.text) for line in result.lines)
+    return characters >= 20 and result.orientation_score < 0.25 * characters
 
 
 def _turned(card: CardImage, turn: int) -> CardImage:

@@ -105,3 +105,17 @@ def test_json_stdout_has_only_json(run):
     for line in run["result"].stdout.splitlines():
         record = json.loads(line)
         assert set(record) >= {"source", "status", "vcard", "error", "contact"}
+
+
+@pytest.mark.parametrize("degrees", [0, 90, 180, 270])
+def test_each_quarter_turn_is_read_upright(tmp_path: Path, degrees: int):
+    from PIL import Image
+
+    from pipeline.batch import ScanOptions, read_photo
+
+    photo = tmp_path / f"turned{degrees}.jpg"
+    Image.open(SAMPLES / "fr-cabinet-dupont.jpg").rotate(degrees, expand=True).save(photo, quality=90)
+    reading = read_photo(str(photo), ScanOptions(event="x"))
+    assert reading.contact.name is not None
+    assert reading.contact.name.value.full == "Jean-François Dupont"
+    assert [p.value.number for p in reading.contact.phones] == ["+33145002718", "+33698765432"]
