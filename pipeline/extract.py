@@ -8,6 +8,7 @@ of ``normalise``.
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from collections.abc import Callable
@@ -220,7 +221,7 @@ def guess_region(lines: list[TextLine], default: str) -> str:
 
 _AT_VARIANTS = re.compile(r"\s*(?:\(at\)|\[at\]|\{at\}|©|®)\s*|\s+@\s*|\s*@\s+", re.IGNORECASE)
 _EMAIL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._%+'-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
-_EMAIL_LABEL = re.compile(r"^(?:e-?mail|mail|courriel|email|e)\s*[:.]?\s*", re.IGNORECASE)
+_EMAIL_LABEL = re.compile(r"^(?:(?:e-?mail|mail|courriel)\s*[:.]?|e\s*[:.])\s*", re.IGNORECASE)
 
 
 def repair_email_text(text: str) -> str:
@@ -577,6 +578,8 @@ def _squash(text: str) -> str:
 
 
 def _matches_domain(text: str, domains: list[str]) -> bool:
+    if text.lstrip().startswith("@"):
+        return False  # a social handle, not the company's name
     squashed = _squash(text)
     if len(squashed) < 3:
         return False
@@ -585,6 +588,9 @@ def _matches_domain(text: str, domains: list[str]) -> bool:
         if len(label) < 3:
             continue
         if squashed in label or (len(label) >= 4 and label in squashed):
+            return True
+        # "Fleurs & Sens" for fleurs-et-sens.fr: the same name, its "&" spelled out
+        if len(squashed) >= 6 and difflib.SequenceMatcher(None, squashed, label).ratio() >= 0.85:
             return True
     return False
 
