@@ -443,6 +443,7 @@ _NUMERIC_POSTCODE_CITY = re.compile(
 _CITY_FIRST_REGIONS = frozenset({"US", "GB", "CA", "JP", "AU", "IE", "KR", "CN", "IN"})
 _FOUR_DIGIT_POSTCODES = frozenset({"BE", "CH", "LU", "AT", "DK", "NO", "HU", "AU", "NZ", "ZA"})
 _BR_CEP = re.compile(r"(?i)(?:\bcep\b\s*[:.]?\s*)?\b(\d{5}-\d{3}|\d{2}\.\d{3}-\d{3})\b")
+_PT_POSTCODE_CITY = re.compile(r"\b(\d{4}-\d{3})\s+([A-Za-zÀ-ÿ][A-Za-zÀ-ÿ' -]*[A-Za-zÀ-ÿ])\s*$")
 _UK_POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2})\b")
 _US_STATE_ZIP = re.compile(
     r"(?:^|,\s*|\s)([A-Z][A-Za-z .'-]+?)?[,.]?\s*\b([A-Za-z]{2}|[A-Za-z]+(?: [A-Za-z]+)?)\s*(\d{5}(?:-\d{4})?)\b"
@@ -481,6 +482,9 @@ def parse_postcode_city(text: str, region: str) -> Address | None:
         state = next((p for p in rest if re.fullmatch(r"[A-Z]{2}", p)), "")
         cities = [p for p in rest if p != state and not re.search(r"\d", p) and fold(p) not in ("centro",)]
         return Address(postcode=m.group(1), city=cities[-1] if cities else "", region=state, country="BR")
+    m = _PT_POSTCODE_CITY.search(text)
+    if m:
+        return Address(postcode=m.group(1), city=m.group(2).strip(), country="PT")
     m = _UK_POSTCODE.search(text)
     if m and (region == "GB" or "london" in fold(text)):
         before = [p.strip() for p in text[: m.start()].split(",") if p.strip()]
@@ -502,8 +506,8 @@ def parse_postcode_city(text: str, region: str) -> Address | None:
         if cedex:
             city = text[m.end(1):m.end(1) + cedex.start()].strip()
         city_words = city.split()
-        if city_words and fold(city_words[-1]) in COUNTRY_NAMES:
-            city = " ".join(city_words[:-1])
+        if len(city_words) > 1 and fold(city_words[-1]) in COUNTRY_NAMES:
+            city = " ".join(city_words[:-1])  # "1000 Bruxelles Belgique"; but "1118 Luxembourg" is a city
         if fold(city) in ("cedex", "bp", "cs") or not city:
             return None
         if cedex:
