@@ -612,10 +612,12 @@ def _take_organisation_by_form_or_domain(card: _Card, domains: list[str]) -> Fou
     if not candidates:
         return None
     # a logo set on two lines ("Brunau" / "Buffet" for brunaubuffet.com.br) is one name
-    i, ln = max(candidates, key=lambda c: c[1].height)
+    # the line that spells most of the domain, then the one that is no job title, then the biggest
+    i, ln = max(candidates, key=lambda c: (len(_squash(c[1].text)), not _is_title(c[1].text), c[1].height))
     positions = [position for position, (j, _) in enumerate(free) if j in {c[0] for c in candidates}]
+    main = positions[candidates.index((i, ln))]
     near = [c for c, position in zip(candidates, positions, strict=True)
-            if abs(position - positions[candidates.index((i, ln))]) <= 2]
+            if c == (i, ln) or (abs(position - main) <= 2 and not _is_title(c[1].text))]
     for j, _ in near:
         card.used.add(j)
     text = " ".join(other.text for _, other in near)

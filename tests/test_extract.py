@@ -250,3 +250,10 @@ def test_a_logo_on_two_lines_is_one_organisation():
              TextLine("José Carlos", height=45), TextLine("www.brunaubuffet.com.br", height=40)]
     contact = normalise_contact(extract_contact(lines, "BR"), "BR")
     assert contact.organisation is not None and contact.organisation.value == "Brunau Buffet"
+
+
+def test_a_job_title_the_domain_also_names_stays_the_title():
+    contact = read("Antoine Moreau\nArchitecte\nMoreau Architectes\n27 boulevard Carnot\n06400 Cannes\n"
+                   "antoine@moreau-architectes.fr")
+    assert contact.organisation is not None and contact.organisation.value == "Moreau Architectes"
+    assert contact.title is not None and contact.title.value == "Architecte"
