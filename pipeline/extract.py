@@ -624,6 +624,13 @@ def _take_organisation_by_form_or_domain(card: _Card, domains: list[str]) -> Fou
     return Found(text, _conf(ln, 0.85), tuple(other.text for _, other in near))
 
 
+# Words that name a trade, not a business, when they stand alone on a line.
+_TRADE_WORDS = frozenset("""
+restaurant restaurante ristorante hotel bar cafe boutique pharmacie farmacia cabinet agence studio atelier
+garage boulangerie librairie salon clinique institut eletronica electronique informatica informatique
+""".split())
+
+
 def _take_organisation_by_size(card: _Card) -> Found[str] | None:
     """Fallback: the biggest line left that reads like a name of something, i.e. the logo line."""
     candidates = []
@@ -634,6 +641,11 @@ def _take_organisation_by_size(card: _Card) -> Found[str] | None:
             continue
         if len(ln.text.split()) > 6:
             continue  # a slogan or a list of services
+        words = [w for w in re.findall(r"[^\W\d_]{3,}", ln.text)]
+        if words and sum(w[0].islower() for w in words) * 2 > len(words):
+            continue  # "óculos e lentes de contato": a description, names are capitalised
+        if len(words) == 1 and fold(words[0]) in _TRADE_WORDS:
+            continue  # "RESTAURANTE" says what the place is, not what it is called
         candidates.append((ln.height * (0.5 + ln.confidence), i, ln))
     if not candidates:
         return None
@@ -717,7 +729,7 @@ def _take_title(card: _Card, name: Found[PersonName] | None) -> Found[str] | Non
         if not _is_title(ln.text) or re.search(r"[@\d]{2,}", ln.text) or len(ln.text) > 60:
             continue
         if len(ln.text.split()) > 6:
-            continue  # a slogan or a list of services, not somebody's job
+            continue  # a slogan or a list of services
         if _has_legal_form(ln.text):
             continue
         distance = abs(ln.top - name_top) if name_top is not None else 0.0
