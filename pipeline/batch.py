@@ -20,14 +20,14 @@ from pathlib import Path
 from .errors import BadArgumentsError, CardscanError, InputError, NoTextError
 from .extract import extract_contact, guess_region, lines_from_ocr
 from .load import is_image_name, load_photo
-from .models import CardReading, Meeting
+from .models import CardImage, CardReading, LoadedPhoto, Meeting
 from .normalise import normalise_contact
 from .ocr import DEFAULT_LANG, OcrEngine, TesseractEngine
 from .orient import upright_and_read
 from .photo import contact_photo, review_image
 from .qr import blank_out, contact_from_payload, find_qr_codes, merge_qr
 from .store import ContactsFolder, WriteOptions
-from .straighten import straighten
+from .straighten import straighten_all
 from .vcard import DEFAULT_VERSION, StoredCard
 
 REVIEW_THRESHOLD = 0.6  # a field read with less confidence than this is counted "to review"
@@ -128,10 +128,23 @@ def _engine(lang: str, name: str = "tesseract") -> OcrEngine:
     return HybridEngine(lang) if name == "hybrid" else NeuralEngine(lang)
 
 
-def read_photo(source: str, options: ScanOptions) -> CardReading:
-    """Run stages 1 to 5 on one photo and return what was read (nothing is written)."""
+def read_photo(source: str, options: ScanOptions) -> list[CardReading]:
+    """Run stages 1 to 5 on one photo: one reading per card on it (nothing is written)."""
     photo = load_photo(source)
-    card = straighten(photo.pixels)
+    cards = straighten_all(photo.pixels)
+    readings: list[CardReading] = []
+    failures: list[CardscanError] = []
+    for index, card in enumerate(cards):
+        try:
+            readings.append(_read_card(photo, card, index, options))
+        except NoTextError as exc:
+            failures.append(exc)  # beside other cards, an outline without text was no card
+    if not readings:
+        raise failures[0]
+    return readings
+
+
+def _read_card(photo: LoadedPhoto, card: CardImage, index: int, options: ScanOptions) -> CardReading:
     codes = find_qr_codes(card.pixels)
     card = replace(card, pixels=blank_out(card.pixels, codes))
     card, ocr = upright_and_read(card, _engine(options.lang, resolve_engine(options.engine)))
@@ -148,18 +161,22 @@ def read_photo(source: str, options: ScanOptions) -> CardReading:
         raise NoTextError(f"no contact details found in the text read ({len(lines)} lines)")
     date = options.date or photo.taken or photo.modified
     return CardReading(
-        source=source, sha256=photo.sha256, contact=contact, meeting=Meeting(options.event, date),
+        source=photo.path, sha256=photo.sha256, contact=contact, meeting=Meeting(options.event, date),
         ocr_confidence=round(ocr.confidence, 3), found_card=card.found_card,
         photo_jpeg=contact_photo(card.pixels) if options.photo else None,
-        review_jpeg=review_image(card.pixels), ocr=ocr,
+        review_jpeg=review_image(card.pixels), ocr=ocr, card_index=index,
     )
 
 
-def _read_safely(source: str, options: ScanOptions) -> PhotoOutcome:
+def read_safely(source: str, options: ScanOptions) -> list[PhotoOutcome]:
+    """One outcome per card read on the photo, or one error; never raises a CardscanError."""
     try:
-        return PhotoOutcome(source=source, reading=read_photo(source, options))
+        readings = read_photo(source, options)
     except CardscanError as exc:
-        return PhotoOutcome(source=source, error=exc)
+        return [PhotoOutcome(source=source, error=exc)]
+    if isinstance(readings, CardReading):  # a stand-in reader (tests) may give one reading
+        readings = [readings]
+    return [PhotoOutcome(source=source, reading=reading) for reading in readings]
 
 
 def _ignore_sigint() -> None:
@@ -171,7 +188,7 @@ def read_photos(sources: list[str], options: ScanOptions, jobs: int) -> Iterator
     """Read photos on ``jobs`` processes; outcomes come back in the order of ``sources``."""
     if jobs <= 1 or len(sources) <= 1:
         for source in sources:
-            yield _read_safely(source, options)
+            yield from read_safely(source, options)
         return
     # spawn, not fork: the parent may already run a progress-bar thread
     pool = ProcessPoolExecutor(max_workers=min(jobs, len(sources)), mp_context=get_context("spawn"),
@@ -179,14 +196,14 @@ def read_photos(sources: list[str], options: ScanOptions, jobs: int) -> Iterator
     try:
         # at most a few photos in flight per worker, so memory stays flat on long batches
         window = 2 * jobs
-        pending = [pool.submit(_read_safely, s, options) for s in sources[:window]]
+        pending = [pool.submit(read_safely, s, options) for s in sources[:window]]
         next_index = len(pending)
         while pending:
-            outcome = pending.pop(0).result()
+            outcomes = pending.pop(0).result()
             if next_index < len(sources):
-                pending.append(pool.submit(_read_safely, sources[next_index], options))
+                pending.append(pool.submit(read_safely, sources[next_index], options))
                 next_index += 1
-            yield outcome
+            yield from outcomes
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 

@@ -206,3 +206,9 @@ class CardReading:
     photo_jpeg: bytes | None = field(default=None, repr=False)  # the straightened card, for PHOTO
     review_jpeg: bytes | None = field(default=None, repr=False)  # the straightened card, for the review page
     ocr: OcrResult | None = field(default=None, repr=False)
+    card_index: int = 0  # which card of the photo, when several lie side by side
+
+    @property
+    def photo_key(self) -> str:
+        """Identifies the card: the photo's SHA-256, with the card's rank when the photo holds several."""
+        return self.sha256 if self.card_index == 0 else f"{self.sha256}-{self.card_index}"

@@ -35,7 +35,7 @@ from .store import ContactsFolder, atomic_write, event_slug, read_vcf
 from .vcard import ContactEdits, PhoneEdit, edit_vcard, read_stored, remove_meeting
 
 REVIEW_THRESHOLD = 0.6
-_SHA = re.compile(r"^[0-9a-f]{64}$")
+_SHA = re.compile(r"^[0-9a-f]{64}(?:-\d{1,3})?$")  # a photo's SHA-256, and the card's rank on it
 _UID = re.compile(r"^[0-9a-f-]{36}$")
 MAX_BODY = 256 * 1024
 

@@ -118,9 +118,9 @@ class ContactsFolder:
         """
         options = options or WriteOptions()
         index = self._index()
-        source = PhotoSource(Path(reading.source).name, reading.sha256)
-        own_uid = contact_uid(reading.sha256)
-        target_uid = index.by_photo.get(reading.sha256)
+        source = PhotoSource(Path(reading.source).name, reading.photo_key)
+        own_uid = contact_uid(reading.photo_key)
+        target_uid = index.by_photo.get(reading.photo_key)
         merged_with: StoredCard | None = None
         if target_uid is None and options.merge:
             merged_with = index.match(reading.contact)
@@ -147,13 +147,13 @@ class ContactsFolder:
             return
         self.review.mkdir(exist_ok=True)
         sidecar = {
-            "photo": Path(reading.source).name, "sha256": reading.sha256,
+            "photo": Path(reading.source).name, "sha256": reading.photo_key,
             "width": reading.ocr.width, "height": reading.ocr.height,
             "lines": ocr_lines_to_json(reading.ocr), "fields": contact_to_json(reading.contact),
         }
         try:
-            atomic_write_bytes(self.review / f"{reading.sha256}.jpg", reading.review_jpeg)
-            atomic_write(self.review / f"{reading.sha256}.json", json.dumps(sidecar, ensure_ascii=False))
+            atomic_write_bytes(self.review / f"{reading.photo_key}.jpg", reading.review_jpeg)
+            atomic_write(self.review / f"{reading.photo_key}.json", json.dumps(sidecar, ensure_ascii=False))
         except OSError as exc:
             raise OutputError(f"{self.review}: cannot write ({exc.strerror or exc})") from exc
 

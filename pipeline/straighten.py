@@ -46,19 +46,57 @@ def straighten(pixels: np.ndarray) -> CardImage:
     return CardImage(pixels=warp_card(pixels, quad.corners), found_card=True, rotation=0)
 
 
+def straighten_all(pixels: np.ndarray) -> list[CardImage]:
+    """Every card of the photo cut out and straightened; the whole photo when no card is found."""
+    quads = find_cards(pixels)
+    if len(quads) <= 1:
+        return [straighten(pixels)]
+    return [CardImage(pixels=warp_card(pixels, quad.corners), found_card=True, rotation=0) for quad in quads]
+
+
 def find_card(pixels: np.ndarray) -> Quad | None:
     """Locate the card's four corners in full-resolution pixel coordinates, or None."""
+    quads = _all_quads(pixels)
+    return max(quads, key=lambda q: q.score) if quads else None
+
+
+def find_cards(pixels: np.ndarray) -> list[Quad]:
+    """Every card of a photo of several laid side by side, top to bottom and left to right.
+
+    Beside the most card-like outline, only outlines of about the same size that do not overlap it
+    count: a card's inner panel or a small label is not a second card.
+    """
+    quads = sorted(_all_quads(pixels), key=lambda q: q.score, reverse=True)
+    if not quads:
+        return []
+    best_area = _area(quads[0])
+    cards = [quads[0]]
+    for quad in quads[1:]:
+        if not 0.6 * best_area <= _area(quad) <= 1.6 * best_area:
+            continue
+        if any(_overlap(quad, other) > 0.05 * min(_area(quad), _area(other)) for other in cards):
+            continue
+        cards.append(quad)
+    rows = sorted(cards, key=lambda q: float(q.corners[:, 1].mean()))
+    return sorted(rows, key=lambda q: (round(float(q.corners[:, 1].mean()) / (0.5 * np.sqrt(best_area))),
+                                       float(q.corners[:, 0].mean())))
+
+
+def _all_quads(pixels: np.ndarray) -> list[Quad]:
     height, width = pixels.shape[:2]
     factor = DETECT_LONG_SIDE / max(height, width)
     small = cv2.resize(pixels, (round(width * factor), round(height * factor)), interpolation=cv2.INTER_AREA)
-    best: Quad | None = None
-    for mask in _candidate_masks(small):
-        quad = _best_quad(mask)
-        if quad is not None and (best is None or quad.score > best.score):
-            best = quad
-    if best is None:
-        return None
-    return Quad(corners=(best.corners / factor).astype(np.float32), score=best.score)
+    return [Quad(corners=(q.corners / factor).astype(np.float32), score=q.score)
+            for mask in _candidate_masks(small) for q in _quads(mask)]
+
+
+def _area(quad: Quad) -> float:
+    return float(cv2.contourArea(quad.corners))
+
+
+def _overlap(a: Quad, b: Quad) -> float:
+    area, _ = cv2.intersectConvexConvex(a.corners, b.corners)
+    return float(area)
 
 
 def warp_card(pixels: np.ndarray, corners: np.ndarray) -> np.ndarray:
@@ -122,10 +160,11 @@ def _candidate_masks(small: np.ndarray) -> list[np.ndarray]:
     return masks
 
 
-def _best_quad(mask: np.ndarray) -> Quad | None:
+def _quads(mask: np.ndarray) -> list[Quad]:
+    """Every card-shaped outline of a mask."""
     image_area = mask.shape[0] * mask.shape[1]
     contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-    best: Quad | None = None
+    found: list[Quad] = []
     for contour in contours:
         area = cv2.contourArea(contour)
         share = area / image_area
@@ -147,10 +186,8 @@ def _best_quad(mask: np.ndarray) -> Quad | None:
         fit = min(area, quad_area) / max(area, quad_area)
         if fit < 0.80 or not _card_shaped(corners):
             continue
-        score = share * fit * fit
-        if best is None or score > best.score:
-            best = Quad(corners=corners, score=score)
-    return best
+        found.append(Quad(corners=corners, score=share * fit * fit))
+    return found
 
 
 def _border_share(contour: np.ndarray, shape: tuple[int, ...]) -> float:

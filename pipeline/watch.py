@@ -31,7 +31,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-from .batch import PhotoOutcome, ScanOptions, _read_safely
+from .batch import PhotoOutcome, ScanOptions, read_safely
 from .errors import CardscanError, InputError
 from .load import is_image_name
 from .report import describe, describe_merge
@@ -49,7 +49,7 @@ DEFAULT_STABILITY = 1.0
 DECODE_GRACE = 30.0
 JOURNAL_NAME = "watch-journal.sqlite"
 
-Reader = Callable[[str, ScanOptions], PhotoOutcome]
+Reader = Callable[[str, ScanOptions], "PhotoOutcome | list[PhotoOutcome]"]
 
 
 @dataclass(frozen=True)
@@ -151,7 +151,7 @@ class Watcher:
     """Files every photo that lands in the inbox; ``run`` returns when stopped (or at once with ``once``)."""
 
     def __init__(self, options: WatchOptions, folder: ContactsFolder, write: WriteOptions,
-                 reader: Reader = _read_safely, processes: bool = True,
+                 reader: Reader = read_safely, processes: bool = True,
                  on_filed: Callable[[PhotoOutcome], None] | None = None) -> None:
         self.options = options
         self.folder = folder
@@ -163,7 +163,7 @@ class Watcher:
         self.journal = Journal(folder.root / JOURNAL_NAME)
         self.summary = WatchSummary()
         self._seen: dict[Path, _Seen] = {}
-        self._in_flight: dict[Path, tuple[Future[PhotoOutcome], str]] = {}
+        self._in_flight: dict[Path, tuple[Future[PhotoOutcome | list[PhotoOutcome]], str]] = {}
         self._first_failures: dict[Path, float | None] = {}
         # with --once nobody waits for a paused upload: a stable file that does not decode fails soon
         self._decode_grace = 2 * options.stability if options.once else DECODE_GRACE
@@ -282,39 +282,44 @@ class Watcher:
         for path, (future, sha) in list(self._in_flight.items()):
             if not block and not future.done():
                 continue
-            outcome = future.result()
+            result = future.result()
             del self._in_flight[path]
-            self._file(path, sha, outcome)
+            self._file(path, sha, result if isinstance(result, list) else [result])
 
-    def _file(self, path: Path, sha: str, outcome: PhotoOutcome) -> None:
+    def _file(self, path: Path, sha: str, outcomes: list[PhotoOutcome]) -> None:
+        """File every card read on the photo, then move the photo once."""
         first_failure = self._first_failures.pop(path, None)
-        if outcome.reading is None:
-            error = outcome.error or CardscanError("unknown error")
+        readings = [o.reading for o in outcomes if o.reading is not None]
+        if not readings:
+            error = next((o.error for o in outcomes if o.error), None) or CardscanError("unknown error")
             if self._may_still_be_arriving(path, error, first_failure):
                 return
             self._fail(path, sha, str(error))
             return
+        filed: list[PhotoOutcome] = []
         try:
-            written = self.folder.write_contact(outcome.reading, self.write_options)
-            self.folder.write_review_material(outcome.reading)
-            self.folder.rebuild_event_files(written.stored.meetings)
+            for reading in readings:
+                written = self.folder.write_contact(reading, self.write_options)
+                self.folder.write_review_material(reading)
+                self.folder.rebuild_event_files(written.stored.meetings)
+                filed.append(PhotoOutcome(source=str(path), reading=reading, vcard=written.path,
+                                          merged_with=written.merged_with))
         except CardscanError as exc:
             self._fail(path, sha, str(exc))
             return
-        self.journal.record(sha, "done", str(path), vcard=str(written.path))
-        meeting = outcome.reading.meeting
+        self.journal.record(sha, "done", str(path), vcard=", ".join(str(o.vcard) for o in filed))
+        meeting = readings[0].meeting
         destination = self.options.inbox / PROCESSED / f"{meeting.date.isoformat()}_{event_slug(meeting.event)}"
         moved = move_without_overwrite(path, destination)
-        filed = PhotoOutcome(source=str(path), reading=outcome.reading, vcard=written.path,
-                             merged_with=written.merged_with)
-        self.summary.filed += 1
-        self.summary.merged += written.merged_with is not None
-        log.info("%s", describe(filed))
-        if written.merged_with is not None:
-            log.info("%s", describe_merge(filed))
+        for outcome in filed:
+            self.summary.filed += 1
+            self.summary.merged += outcome.merged_with is not None
+            log.info("%s", describe(outcome))
+            if outcome.merged_with is not None:
+                log.info("%s", describe_merge(outcome))
+            if self.on_filed is not None:
+                self.on_filed(outcome)
         log.debug("%s moved to %s", path, moved)
-        if self.on_filed is not None:
-            self.on_filed(filed)
 
     def _may_still_be_arriving(self, path: Path, error: CardscanError, first_failure: float | None) -> bool:
         """A stable file that does not decode is given DECODE_GRACE seconds before it counts as broken."""

@@ -115,7 +115,33 @@ def test_each_quarter_turn_is_read_upright(tmp_path: Path, degrees: int):
 
     photo = tmp_path / f"turned{degrees}.jpg"
     Image.open(SAMPLES / "fr-cabinet-dupont.jpg").rotate(degrees, expand=True).save(photo, quality=90)
-    reading = read_photo(str(photo), ScanOptions(event="x"))
+    [reading] = read_photo(str(photo), ScanOptions(event="x"))
     assert reading.contact.name is not None
     assert reading.contact.name.value.full == "Jean-François Dupont"
     assert [p.value.number for p in reading.contact.phones] == ["+33145002718", "+33698765432"]
+
+
+def test_two_cards_in_one_photo_are_two_contacts(tmp_path: Path):
+    import numpy as np
+    from PIL import Image
+
+    from pipeline.load import load_photo
+    from pipeline.straighten import straighten
+
+    cards = [straighten(load_photo(SAMPLES / name).pixels).pixels[:, :, ::-1]
+             for name in ("fr-atelier-lumiere.jpg", "en-northwind.jpg")]
+    table = Image.new("RGB", (2800, 1100), (92, 70, 52))  # a wooden table
+    for index, pixels in enumerate(cards):
+        card = Image.fromarray(np.ascontiguousarray(pixels)).resize((1200, 780))
+        table.paste(card, (100 + index * 1400, 160))
+    photo = tmp_path / "two-cards.jpg"
+    table.save(photo, quality=90)
+    contacts = tmp_path / "contacts"
+    result = cardscan(str(photo), "--event", "salon", "--contacts", str(contacts), "--json")
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["contact"]["name"]["full"] for r in records] == ["Camille Martin", "Olivia Bennett"]
+    assert len({r["vcard"] for r in records}) == 2
+    again = cardscan(str(photo), "--event", "salon", "--contacts", str(contacts), "-q")
+    assert again.returncode == 0
+    assert len(list((contacts / "people").glob("*.vcf"))) == 2  # the same photo again: the same two contacts
