@@ -173,7 +173,6 @@ US_STATE_NAMES: dict[str, str] = {
     "wisconsin": "WI", "wyoming": "WY",
 }
 
-BR_STATES = frozenset("AC AL AP AM BA CE DF ES GO MA MT MS MG PA PB PR PE PI RJ RN RS RO RR SC SP SE TO".split())
 
 NAME_PREFIXES = frozenset({
     "m", "mr", "mme", "mlle", "mrs", "ms", "miss", "dr", "me", "pr", "prof", "sr", "sra", "srta", "dra",

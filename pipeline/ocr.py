@@ -30,7 +30,6 @@ PAGE_SEGMENTATION = 11
 THRESHOLDING_METHOD = 0
 TIMEOUT_SECONDS = 60
 OSD_TIMEOUT_SECONDS = 20
-MIN_WORD_CONFIDENCE = 0.0  # keep everything; extraction weighs confidences itself
 
 
 class OcrEngine(Protocol):
@@ -58,10 +57,6 @@ class TesseractEngine:
         os.environ["OMP_THREAD_LIMIT"] = "1"
         self.lang = lang
         self.timeout = timeout
-
-    def check_available(self) -> None:
-        """Raise TesseractMissingError when Tesseract or a requested language is missing."""
-        check_tesseract(self.lang)
 
     def read(self, pixels: np.ndarray) -> OcrResult:
         config = f"--psm {PAGE_SEGMENTATION} -c thresholding_method={THRESHOLDING_METHOD}"
