@@ -659,12 +659,19 @@ def _take_organisation_by_size(card: _Card) -> Found[str] | None:
 _NAME_WORD = re.compile(r"^[A-ZÀ-Ý][A-Za-zÀ-ÿ'\-]*\.?$|^(?:de|du|des|la|le|van|von|der|da|das|dos|do|di|del|e|y)$")
 
 
+_GERMAN_TITLE_ENDINGS = ("leiter", "leiterin", "fuhrer", "fuhrerin", "berater", "beraterin", "referent",
+                         "referentin", "ingenieur", "ingenieurin")
+
+
 def _is_title(text: str) -> bool:
     folded = fold(text)
     if any(phrase in folded for phrase in TITLE_PHRASES):
         return True
     words = re.findall(r"[a-z]+(?:-[a-z]+)?", folded)
-    return any(w in TITLE_WORDS or w.rstrip("s") in TITLE_WORDS or w.rstrip("e") in TITLE_WORDS for w in words)
+    if any(w in TITLE_WORDS or w.rstrip("s") in TITLE_WORDS or w.rstrip("e") in TITLE_WORDS for w in words):
+        return True
+    # German compounds: Projektleiter, Vertriebsleiterin, Steuerberater, Geschäftsführerin
+    return any(w.endswith(_GERMAN_TITLE_ENDINGS) and len(w) > 8 for w in words)
 
 
 def _name_score(ln: TextLine, locals_: list[str], max_height: float, next_line: TextLine | None) -> float:

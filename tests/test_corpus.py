@@ -1,6 +1,6 @@
 """Field extraction on a corpus of fictional card texts, as OCR gives them: every expectation is exact.
 
-Each line of tests/corpus/cards.jsonl is one card: its text, the phone region the run uses, and the
+Each line of tests/corpus/*.jsonl is one card: its text, the phone region the run uses, and the
 fields a perfect reading gives (null where the card has none). A field that regresses fails here.
 """
 
@@ -14,8 +14,10 @@ import pytest
 from pipeline.extract import extract_contact, guess_region, lines_from_text
 from pipeline.normalise import normalise_contact
 
-CORPUS = [json.loads(line) for line in (Path(__file__).parent / "corpus" / "cards.jsonl").read_text(
-    encoding="utf-8").splitlines() if line.strip()]
+# cards.jsonl is written by hand; generated.jsonl by tools/make_corpus.py (varied layouts and OCR noise)
+CORPUS = [json.loads(line) for name in ("cards.jsonl", "generated.jsonl")
+          for line in (Path(__file__).parent / "corpus" / name).read_text(encoding="utf-8").splitlines()
+          if line.strip()]
 
 
 def read(card: dict):
