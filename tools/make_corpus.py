@@ -73,7 +73,8 @@ def fold(text: str) -> str:
 def digits(rng: random.Random) -> dict[str, str]:
     two = [f"{rng.randrange(10, 99)}" for _ in range(4)]
     return {"a": two[0], "b": two[1], "c": two[2], "d": two[3], "e": f"{rng.randrange(7000, 7999)}",
-            "f": f"{rng.randrange(1000, 9999)}", "g": f"{rng.randrange(400, 999)}", "h": f"{rng.randrange(100000, 999999)}"}
+            "f": f"{rng.randrange(1000, 9999)}", "g": f"{rng.randrange(400, 999)}",
+            "h": f"{rng.randrange(100000, 999999)}"}
 
 
 def e164(country: dict, printed: str) -> str:
