@@ -39,6 +39,7 @@ lint: venv
 	$(BIN)/mypy
 
 bench: venv
+	$(BIN)/python tools/evaluate.py --shared $(SHARED)
 	$(BIN)/python tools/bench.py --shared $(SHARED)
 
 bench-watch: venv

@@ -1,4 +1,4 @@
-"""Field scores of cardscan on the bundled samples and, when present, on ../shared/cards.
+"""Field scores of cardscan on the text corpus, the bundled samples and, when present, ../shared/cards.
 
     python tools/evaluate.py [--shared ../shared] [--show-errors]
 
@@ -106,6 +106,42 @@ def score_samples(show_errors: bool) -> None:
         print(f"   {field:<11} P {precision:.3f}  R {recall:.3f}  F1 {f1:.3f}  (n={tp + fn})")
 
 
+def score_corpus(show_errors: bool) -> None:
+    """Per-field exact-match rate on the text corpus of tests/corpus (no image, no OCR)."""
+    sys.path.insert(0, str(ROOT))
+    from pipeline.extract import extract_contact, guess_region, lines_from_text
+    from pipeline.normalise import normalise_contact
+
+    cards = [json.loads(line) for path in sorted((ROOT / "tests" / "corpus").glob("*.jsonl"))
+             for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    right: dict[str, int] = defaultdict(int)
+    total: dict[str, int] = defaultdict(int)
+    for card in cards:
+        lines = lines_from_text(card["text"])
+        region = guess_region(lines, card["region"])
+        contact = normalise_contact(extract_contact(lines, region), region)
+        got = {
+            "name": contact.name.value.full if contact.name else None,
+            "title": contact.title.value if contact.title else None,
+            "org": contact.organisation.value if contact.organisation else None,
+            "phones": [[p.value.number, p.value.kind] for p in contact.phones],
+            "emails": [e.value for e in contact.emails],
+            "urls": [u.value for u in contact.websites],
+            "postcode": contact.addresses[0].value.postcode if contact.addresses else None,
+            "city": contact.addresses[0].value.city if contact.addresses else None,
+        }
+        for field, want in card["expected"].items():
+            if field == "org" and want is None:
+                continue  # no printed company: any reading of the logo is fine
+            total[field] += 1
+            right[field] += got[field] == want
+            if show_errors and got[field] != want:
+                print(f"{card['id']}\t{field}\tgot={got[field]!r}\twant={want!r}", file=sys.stderr)
+    print(f"== tests/corpus: {len(cards)} card texts, exact matches per field")
+    for field in total:
+        print(f"   {field:<11} {right[field] / total[field]:.3f}  (n={total[field]})")
+
+
 def score_shared(shared: Path, show_errors: bool) -> None:
     cards, scorer = shared / "cards", shared / "eval" / "score.py"
     if not (cards / "labels.jsonl").exists() or not scorer.exists():
@@ -127,6 +163,7 @@ def main() -> int:
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     parser.add_argument("--show-errors", action="store_true")
     args = parser.parse_args()
+    score_corpus(args.show_errors)
     score_samples(args.show_errors)
     score_shared(args.shared, args.show_errors)
     return 0
