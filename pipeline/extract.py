@@ -189,6 +189,8 @@ def guess_region(lines: list[TextLine], default: str) -> str:
         for word in re.findall(r"[a-z]+", folded):
             for code in _COUNTRY_CUES.get(word, ()):
                 votes[code] = votes.get(code, 0) + 0.5
+        if _BR_CITY_STATE.search(ln.text):
+            votes["BR"] = votes.get("BR", 0) + 1  # "... - São Paulo - SP": a Brazilian state closes the line
         state_zip = _US_STATE_ZIP.search(ln.text)
         if state_zip and _us_state(state_zip.group(2)):
             votes["US"] = votes.get("US", 0) + 1
@@ -443,6 +445,9 @@ _NUMERIC_POSTCODE_CITY = re.compile(
 _CITY_FIRST_REGIONS = frozenset({"US", "GB", "CA", "JP", "AU", "IE", "KR", "CN", "IN"})
 _FOUR_DIGIT_POSTCODES = frozenset({"BE", "CH", "LU", "AT", "DK", "NO", "HU", "AU", "NZ", "ZA"})
 _BR_CEP = re.compile(r"(?i)(?:\bcep\b\s*[:.]?\s*)?\b(\d{5}-\d{3}|\d{2}\.\d{3}-\d{3})\b")
+_BR_STATES = "AC|AL|AP|AM|BA|CE|DF|ES|GO|MA|MT|MS|MG|PA|PB|PR|PE|PI|RJ|RN|RS|RO|RR|SC|SP|SE|TO"
+# "Av. Paulista, 1000 - Bela Vista - São Paulo - SP": a Brazilian state closes the address line
+_BR_CITY_STATE = re.compile(rf"([A-Za-zÀ-ÿ][A-Za-zÀ-ÿ .'-]*?)\s*[-/,]\s*({_BR_STATES})\.?\s*(?:[-|(]|$)")
 _PT_POSTCODE_CITY = re.compile(r"\b(\d{4}-\d{3})\s+([A-Za-zÀ-ÿ][A-Za-zÀ-ÿ' -]*[A-Za-zÀ-ÿ])\s*$")
 _UK_POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2})\b")
 _US_STATE_ZIP = re.compile(
