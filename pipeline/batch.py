@@ -27,7 +27,7 @@ from .orient import upright_and_read
 from .photo import contact_photo, review_image
 from .qr import blank_out, contact_from_payload, find_qr_codes, merge_qr
 from .store import ContactsFolder, WriteOptions
-from .straighten import straighten_all
+from .straighten import straighten_all, whole_photo
 from .vcard import DEFAULT_VERSION, StoredCard
 
 REVIEW_THRESHOLD = 0.6  # a field read with less confidence than this is counted "to review"
@@ -139,9 +139,27 @@ def read_photo(source: str, options: ScanOptions) -> list[CardReading]:
             readings.append(_read_card(photo, card, index, options))
         except NoTextError as exc:
             failures.append(exc)  # beside other cards, an outline without text was no card
+    if len(cards) == 1 and cards[0].found_card and (not readings or not _reaches_anyone(readings[0])):
+        # the outline may have been a panel of the card, not the card: read the whole photo too
+        try:
+            whole = _read_card(photo, whole_photo(photo.pixels), 0, options)
+        except NoTextError:
+            whole = None
+        if whole is not None and (not readings or _detail_count(whole) > _detail_count(readings[0])):
+            readings = [whole]
     if not readings:
         raise failures[0]
     return readings
+
+
+def _reaches_anyone(reading: CardReading) -> bool:
+    """A card read well enough to call or write to someone."""
+    contact = reading.contact
+    return bool(contact.phones or contact.emails or contact.websites)
+
+
+def _detail_count(reading: CardReading) -> int:
+    return len(reading.contact.all_found())
 
 
 def _read_card(photo: LoadedPhoto, card: CardImage, index: int, options: ScanOptions) -> CardReading:

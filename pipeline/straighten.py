@@ -42,8 +42,13 @@ def straighten(pixels: np.ndarray) -> CardImage:
     """Return the card cut out of ``pixels`` (BGR), upright as photographed and scaled for OCR."""
     quad = find_card(pixels)
     if quad is None:
-        return CardImage(pixels=_scale_whole_photo(pixels), found_card=False, rotation=0)
+        return whole_photo(pixels)
     return CardImage(pixels=warp_card(pixels, quad.corners), found_card=True, rotation=0)
+
+
+def whole_photo(pixels: np.ndarray) -> CardImage:
+    """The whole photo, scaled for OCR: what is read when no card outline can be trusted."""
+    return CardImage(pixels=_scale_whole_photo(pixels), found_card=False, rotation=0)
 
 
 def straighten_all(pixels: np.ndarray) -> list[CardImage]:

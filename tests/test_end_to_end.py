@@ -145,3 +145,16 @@ def test_two_cards_in_one_photo_are_two_contacts(tmp_path: Path):
     again = cardscan(str(photo), "--event", "salon", "--contacts", str(contacts), "-q")
     assert again.returncode == 0
     assert len(list((contacts / "people").glob("*.vcf"))) == 2  # the same photo again: the same two contacts
+
+
+def test_a_wrong_crop_falls_back_to_the_whole_photo(monkeypatch):
+    import numpy as np
+
+    import pipeline.batch as batch
+    from pipeline.models import CardImage
+
+    blank_panel = CardImage(pixels=np.full((400, 700, 3), 40, np.uint8), found_card=True, rotation=0)
+    monkeypatch.setattr(batch, "straighten_all", lambda pixels: [blank_panel])
+    [reading] = batch.read_photo(str(SAMPLES / "fr-atelier-lumiere.jpg"), batch.ScanOptions(event="x"))
+    assert not reading.found_card
+    assert reading.contact.name is not None and reading.contact.name.value.full == "Camille Martin"
