@@ -32,3 +32,18 @@ def ocr_lines_to_json(ocr: OcrResult) -> list[dict[str, Any]]:
     """Each OCR line with its box in the straightened card image, to outline on the review page."""
     return [{"text": line.text, "box": [line.box.left, line.box.top, line.box.width, line.box.height],
              "confidence": round(line.confidence, 3)} for line in ocr.lines]
+
+
+def contact_summary(contact: Contact) -> dict[str, Any]:
+    """The main values only, flat: what the text corpus and `make eval` compare with expectations."""
+    address = contact.addresses[0].value if contact.addresses else None
+    return {
+        "name": contact.name.value.full if contact.name else None,
+        "title": contact.title.value if contact.title else None,
+        "org": contact.organisation.value if contact.organisation else None,
+        "phones": [[p.value.number, p.value.kind] for p in contact.phones],
+        "emails": [e.value for e in contact.emails],
+        "urls": [u.value for u in contact.websites],
+        "postcode": address.postcode if address else None,
+        "city": address.city if address else None,
+    }

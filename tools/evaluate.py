@@ -111,6 +111,7 @@ def score_corpus(show_errors: bool) -> None:
     sys.path.insert(0, str(ROOT))
     from pipeline.extract import extract_contact, guess_region, lines_from_text
     from pipeline.normalise import normalise_contact
+    from pipeline.serialise import contact_summary
 
     cards = [json.loads(line) for path in sorted((ROOT / "tests" / "corpus").glob("*.jsonl"))
              for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -120,16 +121,7 @@ def score_corpus(show_errors: bool) -> None:
         lines = lines_from_text(card["text"])
         region = guess_region(lines, card["region"])
         contact = normalise_contact(extract_contact(lines, region), region)
-        got = {
-            "name": contact.name.value.full if contact.name else None,
-            "title": contact.title.value if contact.title else None,
-            "org": contact.organisation.value if contact.organisation else None,
-            "phones": [[p.value.number, p.value.kind] for p in contact.phones],
-            "emails": [e.value for e in contact.emails],
-            "urls": [u.value for u in contact.websites],
-            "postcode": contact.addresses[0].value.postcode if contact.addresses else None,
-            "city": contact.addresses[0].value.city if contact.addresses else None,
-        }
+        got = contact_summary(contact)
         for field, want in card["expected"].items():
             if field == "org" and want is None:
                 continue  # no printed company: any reading of the logo is fine
