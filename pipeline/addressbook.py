@@ -21,7 +21,7 @@ import vobject
 from .lexicons import fold
 from .models import Meeting
 from .store import ContactsFolder, event_slug, read_vcf
-from .vcard import StoredCard
+from .vcard import CardFields, StoredCard, card_fields
 
 EXPORT_FORMATS = ("vcf", "google-csv", "outlook-csv")
 
@@ -119,67 +119,16 @@ OUTLOOK_HEADER = [
 ]
 
 
-@dataclass(frozen=True)
-class _Fields:
-    given: str
-    additional: str
-    family: str
-    prefix: str
-    suffix: str
-    company: str
-    department: str
-    title: str
-    note: str
-    categories: list[str]
-    emails: list[str]
-    phones: list[tuple[str, str]]  # (kind, number)
-    street: str
-    city: str
-    region: str
-    postcode: str
-    country: str
-    url: str
-
-
-def _fields(card: Any) -> _Fields:
-    contents = card.contents
-    n = card.n.value if "n" in contents else None
-    company_card = "x-abshowas" in contents
-    org = card.org.value if "org" in contents else []
-    org = org if isinstance(org, list) else [org]
-    adr = card.adr.value if "adr" in contents else None
-    phones = []
-    for tel in contents.get("tel", []):
-        types = {t.lower() for value in tel.params.get("TYPE", []) for t in value.split(",")}
-        kind = "cell" if "cell" in types else "fax" if "fax" in types else "work"
-        phones.append((kind, str(tel.value).removeprefix("tel:").replace(";ext=", " ext. ")))
-    return _Fields(
-        given="" if company_card or n is None else str(n.given),
-        additional="" if company_card or n is None else str(n.additional),
-        family="" if company_card or n is None else str(n.family),
-        prefix="" if n is None else str(n.prefix),
-        suffix="" if n is None else str(n.suffix),
-        company=str(org[0]) if org else (str(card.fn.value) if company_card else ""),
-        department=str(org[1]) if len(org) > 1 else "",
-        title=str(card.title.value) if "title" in contents else "",
-        note=str(card.note.value) if "note" in contents else "",
-        categories=list(card.categories.value) if "categories" in contents else [],
-        emails=[str(e.value) for e in contents.get("email", [])],
-        phones=phones,
-        street=str(adr.street) if adr else "",
-        city=str(adr.city) if adr else "",
-        region=str(adr.region) if adr else "",
-        postcode=str(adr.code) if adr else "",
-        country=str(adr.country) if adr else "",
-        url=str(card.url.value) if "url" in contents else "",
-    )
-
-
 _GOOGLE_PHONE_LABELS = {"cell": "Mobile", "work": "Work", "fax": "Work Fax"}
 
 
+def _exported_phones(f: CardFields) -> list[tuple[str, str]]:
+    # the CSV formats have work, mobile and fax columns: a phone of no stated kind goes with work
+    return [(kind if kind != "other" else "work", number) for kind, number in f.phones]
+
+
 def _google_row(card: Any) -> dict[str, str]:
-    f = _fields(card)
+    f = card_fields(card)
     row = {
         "First Name": f.given, "Middle Name": f.additional, "Last Name": f.family, "Name Prefix": f.prefix,
         "Name Suffix": f.suffix, "Organization Name": f.company, "Organization Title": f.title,
@@ -189,7 +138,7 @@ def _google_row(card: Any) -> dict[str, str]:
     }
     for i, email in enumerate(f.emails[:2], start=1):
         row[f"E-mail {i} - Label"], row[f"E-mail {i} - Value"] = "Work", email
-    for i, (kind, number) in enumerate(f.phones[:3], start=1):
+    for i, (kind, number) in enumerate(_exported_phones(f)[:3], start=1):
         row[f"Phone {i} - Label"], row[f"Phone {i} - Value"] = _GOOGLE_PHONE_LABELS[kind], number
     if f.street or f.city or f.postcode:
         row.update({
@@ -197,23 +146,23 @@ def _google_row(card: Any) -> dict[str, str]:
             "Address 1 - Region": f.region, "Address 1 - Postal Code": f.postcode, "Address 1 - Country": f.country,
             "Address 1 - Formatted": "\n".join(p for p in (f.street, f"{f.postcode} {f.city}".strip(), f.country) if p),
         })
-    if f.url:
-        row["Website 1 - Label"], row["Website 1 - Value"] = "Work", f.url
+    if f.websites:
+        row["Website 1 - Label"], row["Website 1 - Value"] = "Work", f.websites[0]
     return row
 
 
 def _outlook_row(card: Any) -> dict[str, str]:
-    f = _fields(card)
+    f = card_fields(card)
     row = {
         "Title": f.prefix, "First Name": f.given, "Middle Name": f.additional, "Last Name": f.family,
         "Suffix": f.suffix, "Company": f.company, "Department": f.department, "Job Title": f.title,
         "Business Street": f.street, "Business City": f.city, "Business State": f.region,
         "Business Postal Code": f.postcode, "Business Country/Region": f.country,
-        "Categories": ";".join(f.categories), "Notes": f.note, "Web Page": f.url,
+        "Categories": ";".join(f.categories), "Notes": f.note, "Web Page": f.websites[0] if f.websites else "",
     }
     slots = {"cell": ["Mobile Phone", "Other Phone"], "work": ["Business Phone", "Business Phone 2", "Other Phone"],
              "fax": ["Business Fax", "Other Fax"]}
-    for kind, number in f.phones:
+    for kind, number in _exported_phones(f):
         free = next((column for column in slots[kind] if not row.get(column)), None)
         if free:
             row[free] = number

@@ -32,7 +32,7 @@ from .lexicons import TLD_REGIONS
 from .models import Meeting
 from .normalise import normalise_email
 from .store import ContactsFolder, atomic_write, event_slug, read_vcf
-from .vcard import ContactEdits, PhoneEdit, edit_vcard, read_stored, remove_meeting
+from .vcard import ContactEdits, PhoneEdit, card_fields, edit_vcard, read_stored, remove_meeting
 
 REVIEW_THRESHOLD = 0.6
 _SHA = re.compile(r"^[0-9a-f]{64}(?:-\d{1,3})?$")  # a photo's SHA-256, and the card's rank on it
@@ -88,26 +88,15 @@ class ReviewSession:
             return None
         card = vobject.readOne(read_vcf(path))
         contents = card.contents
-        n = card.n.value if "n" in contents else None
-        org = card.org.value if "org" in contents else []
-        org = org if isinstance(org, list) else [org]
-        adr = card.adr.value if "adr" in contents else None
-        company = "x-abshowas" in contents
+        f = card_fields(card)
         fields = {
-            "given": "" if company or n is None else str(n.given),
-            "family": "" if company or n is None else str(n.family),
-            "prefix": "" if n is None else str(n.prefix),
-            "suffix": "" if n is None else str(n.suffix),
-            "title": str(card.title.value) if "title" in contents else "",
-            "organisation": str(org[0]) if org else "",
-            "department": str(org[1]) if len(org) > 1 else "",
-            "phones": [{"number": _tel_value(t), "kind": _tel_kind(t)} for t in contents.get("tel", [])],
-            "emails": [str(e.value) for e in contents.get("email", [])],
-            "websites": [str(u.value) for u in contents.get("url", [])],
-            "address": {"street": str(adr.street) if adr else "", "postcode": str(adr.code) if adr else "",
-                        "city": str(adr.city) if adr else "", "region": str(adr.region) if adr else "",
-                        "country": str(adr.country) if adr else ""},
-            "note": str(card.note.value) if "note" in contents else "",
+            "given": f.given, "family": f.family, "prefix": f.prefix, "suffix": f.suffix, "title": f.title,
+            "organisation": f.organisation, "department": f.department,
+            "phones": [{"number": number, "kind": kind} for kind, number in f.phones],
+            "emails": f.emails, "websites": f.websites,
+            "address": {"street": f.street, "postcode": f.postcode, "city": f.city, "region": f.region,
+                        "country": f.country},
+            "note": f.note,
         }
         shas = [str(p.value) for p in contents.get("x-cardscan-photo", [])]
         sidecar, sha = self._sidecar(shas)
@@ -267,15 +256,6 @@ class ReviewSession:
         if not (edits.given or edits.family or edits.organisation):
             errors["family"] = "a contact needs a name or an organisation"
         return edits, errors
-
-
-def _tel_value(prop: Any) -> str:
-    return re.split(r";ext=", str(prop.value).removeprefix("tel:"))[0]
-
-
-def _tel_kind(prop: Any) -> str:
-    types = {t.lower() for value in prop.params.get("TYPE", []) for t in value.split(",")}
-    return "cell" if "cell" in types else "fax" if "fax" in types else "work" if "work" in types else "other"
 
 
 def _region_for(country: str, default: str) -> str:

@@ -314,7 +314,7 @@ def read_stored(text: str) -> StoredCard | None:
         organisation=organisation,
         is_company="x-abshowas" in contents,
         emails=tuple(str(e.value).strip().lower() for e in contents.get("email", [])),
-        phones=tuple(_tel_number(t) for t in contents.get("tel", [])),
+        phones=tuple(tel_number(t) for t in contents.get("tel", [])),
         meetings=tuple(_meetings_of(card)),
         photos=tuple(s.sha256 for s in _sources_of(card)),
     )
@@ -462,17 +462,90 @@ def _sources_of(card: Any) -> list[PhotoSource]:
     return [PhotoSource(n, h) for n, h in zip(names, hashes, strict=False)]
 
 
-def _tel_number(prop: Any) -> str:
-    value = str(prop.value)
-    value = value.removeprefix("tel:")
-    return re.split(r";ext=| ext\. ", value)[0].strip()
+def tel_number(prop: Any) -> str:
+    """A TEL's number without extension, in 3.0 ('+33… ext. 2') or 4.0 ('tel:+33…;ext=2') form."""
+    return re.split(r";ext=| ext\. ", tel_display(prop))[0].strip()
+
+
+def tel_display(prop: Any) -> str:
+    """A TEL as a person reads it: '+33472001234 ext. 240', whatever the vCard version."""
+    return str(prop.value).removeprefix("tel:").replace(";ext=", " ext. ")
+
+
+def tel_kind(prop: Any) -> PhoneKind:
+    """cell, fax, work or other, from a TEL's TYPE parameters."""
+    types = {t.lower() for value in prop.params.get("TYPE", []) for t in value.split(",")}
+    return "cell" if "cell" in types else "fax" if "fax" in types else "work" if "work" in types else "other"
+
+
+@dataclass(frozen=True)
+class CardFields:
+    """The values of a vCard as plain text, for the CSV exports and the review page."""
+
+    given: str
+    additional: str
+    family: str
+    prefix: str
+    suffix: str
+    organisation: str  # ORG's first component, as written
+    is_company: bool  # a card with no person: FN names the company
+    full_name: str
+    department: str
+    title: str
+    note: str
+    categories: list[str]
+    emails: list[str]
+    phones: list[tuple[PhoneKind, str]]  # (kind, number as displayed)
+    websites: list[str]
+    street: str
+    city: str
+    region: str
+    postcode: str
+    country: str
+
+    @property
+    def company(self) -> str:
+        """The organisation, or the name of a company's own card."""
+        return self.organisation or (self.full_name if self.is_company else "")
+
+
+def card_fields(card: Any) -> CardFields:
+    """Read a parsed vCard (vobject) into plain values."""
+    contents = card.contents
+    n = card.n.value if "n" in contents else None
+    company_card = "x-abshowas" in contents
+    org = card.org.value if "org" in contents else []
+    org = org if isinstance(org, list) else [org]
+    adr = card.adr.value if "adr" in contents else None
+    return CardFields(
+        given="" if company_card or n is None else str(n.given),
+        additional="" if company_card or n is None else str(n.additional),
+        family="" if company_card or n is None else str(n.family),
+        prefix="" if n is None else str(n.prefix),
+        suffix="" if n is None else str(n.suffix),
+        organisation=str(org[0]) if org else "",
+        is_company=company_card,
+        full_name=str(card.fn.value) if "fn" in contents else "",
+        department=str(org[1]) if len(org) > 1 else "",
+        title=str(card.title.value) if "title" in contents else "",
+        note=str(card.note.value) if "note" in contents else "",
+        categories=list(card.categories.value) if "categories" in contents else [],
+        emails=[str(e.value) for e in contents.get("email", [])],
+        phones=[(tel_kind(t), tel_display(t)) for t in contents.get("tel", [])],
+        websites=[str(u.value) for u in contents.get("url", [])],
+        street=str(adr.street) if adr else "",
+        city=str(adr.city) if adr else "",
+        region=str(adr.region) if adr else "",
+        postcode=str(adr.code) if adr else "",
+        country=str(adr.country) if adr else "",
+    )
 
 
 def _identity(key: str, prop: Any) -> object:
     """When two properties say the same thing, whatever their case or spacing."""
     value = prop.value
     if key == "tel":
-        return _tel_number(prop)
+        return tel_number(prop)
     if key == "adr":
         return tuple(fold(str(getattr(value, part, ""))).strip() for part in ("street", "code", "city"))
     if key == "photo":

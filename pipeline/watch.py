@@ -26,10 +26,9 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Any
 
 from .batch import PhotoOutcome, ScanOptions, read_safely
 from .errors import CardscanError, InputError
@@ -106,7 +105,6 @@ class WatchSummary:
     failed: int = 0
     already_filed: int = 0
     merged: int = 0
-    events: set[Any] = field(default_factory=set)
 
 
 def is_ignored(path: Path) -> bool:
