@@ -11,9 +11,8 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from functools import cache
 
 import phonenumbers
 
@@ -35,9 +34,18 @@ from .lexicons import (
     fold,
     is_first_name,
 )
-from .models import Address, Contact, Found, OcrLine, OcrResult, PersonName, Phone, PhoneKind, SocialProfile
-
-T = TypeVar("T")
+from .models import (
+    Address,
+    Contact,
+    Found,
+    OcrLine,
+    OcrResult,
+    PersonName,
+    Phone,
+    PhoneKind,
+    SocialProfile,
+    unique_found,
+)
 
 SOCIAL_HOSTS = {
     "linkedin.com": "linkedin", "twitter.com": "twitter", "x.com": "twitter", "instagram.com": "instagram",
@@ -199,6 +207,7 @@ def guess_region(lines: list[TextLine], default: str) -> str:
             votes["PT"] = votes.get("PT", 0) + 0.3
     spans = [m.group(0) for ln in lines for m in _NUMBER_SPAN.finditer(repair_digits(ln.text))]
 
+    @cache  # each region is weighed more than once below
     def fit(region: str) -> tuple[int, int]:
         """(digits read as numbers of ``region`` minus digits left over, digits of valid numbers)."""
         covered = valid_digits = total = 0
@@ -244,7 +253,7 @@ def _take_emails(card: _Card) -> list[Found[str]]:
             value = match.group(0).strip(".-'")
             found.append(Found(value, _conf(ln, 0.95), (ln.text,)))
             card.used.add(i)
-    return _unique(found)
+    return unique_found(found)
 
 
 # ---------------------------------------------------------------- websites and social profiles
@@ -280,7 +289,7 @@ def _take_urls(card: _Card) -> tuple[list[Found[str]], list[Found[SocialProfile]
             else:
                 websites.append(Found(url, _conf(ln, 0.9 if explicit else 0.75), (ln.text,)))
             card.used.add(i)
-    return _unique(websites), social
+    return unique_found(websites), social
 
 
 def _social_service(host: str) -> str | None:
@@ -432,7 +441,7 @@ def _take_phones(card: _Card) -> list[Found[Phone]]:
         pending_label = None
         if took_any:
             card.used.add(i)
-    return _unique(found, key=lambda f: re.sub(r"\D", "", f.value.number))
+    return unique_found(found, key=lambda f: re.sub(r"\D", "", f.value.number))
 
 
 # ---------------------------------------------------------------- addresses
@@ -775,15 +784,3 @@ def _take_department(card: _Card) -> Found[str] | None:
 
 def _conf(ln: TextLine, rule_certainty: float) -> float:
     return round(max(0.0, min(1.0, rule_certainty * (0.4 + 0.6 * ln.confidence))), 3)
-
-
-def _unique(found: list[Found[T]], key: Callable[[Found[T]], Any] = lambda f: f.value) -> list[Found[T]]:
-    seen = set()
-    out = []
-    for f in found:
-        k = key(f)
-        if k in seen:
-            continue
-        seen.add(k)
-        out.append(f)
-    return out

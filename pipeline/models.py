@@ -7,6 +7,7 @@ then normalise) -> vCard (vcard) -> contacts folder (store).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, TypeVar
 
@@ -117,6 +118,18 @@ class Found(Generic[T]):
     value: T
     confidence: float
     evidence: tuple[str, ...] = ()
+
+
+def unique_found(found: list[Found[T]], key: Callable[[Found[T]], Any] = lambda f: f.value) -> list[Found[T]]:
+    """The values in their order, each kept once (the first reading of it wins)."""
+    seen: set[Any] = set()
+    out = []
+    for f in found:
+        k = key(f)
+        if k not in seen:
+            seen.add(k)
+            out.append(f)
+    return out
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ as URLs, names in natural case split into given and family names.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TypeVar
 
@@ -16,7 +16,7 @@ import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
 from .lexicons import NAME_PARTICLES, NAME_PREFIXES, NAME_SUFFIXES, fold
-from .models import Address, Contact, Found, PersonName, Phone, PhoneKind, SocialProfile
+from .models import Address, Contact, Found, PersonName, Phone, PhoneKind, SocialProfile, unique_found
 
 T = TypeVar("T")
 
@@ -33,9 +33,10 @@ def normalise_contact(contact: Contact, region: str) -> Contact:
         title=_map(contact.title, _tidy),
         organisation=_map(contact.organisation, _tidy),
         department=_map(contact.department, _tidy),
-        phones=_unique(f for f in (_phone(p, region) for p in contact.phones) if f),
-        emails=_unique(f for f in (_email(e) for e in contact.emails) if f),
-        websites=_unique(replace(w, value=normalise_url(w.value)) for w in contact.websites),
+        phones=tuple(unique_found([f for f in (_phone(p, region) for p in contact.phones) if f],
+                                  key=lambda f: f.value.number)),
+        emails=tuple(unique_found([f for f in (_email(e) for e in contact.emails) if f])),
+        websites=tuple(unique_found([replace(w, value=normalise_url(w.value)) for w in contact.websites])),
         addresses=tuple(replace(a, value=_address(a.value)) for a in contact.addresses),
         social=tuple(
             replace(s, value=SocialProfile(s.value.service, normalise_url(s.value.url))) for s in contact.social
@@ -182,15 +183,3 @@ def _address(address: Address) -> Address:
 
 def _map(found: Found[T] | None, fn: Callable[[Found[T]], Found[T]]) -> Found[T] | None:
     return fn(found) if found is not None else None
-
-
-def _unique(found: Iterable[Found[T]]) -> tuple[Found[T], ...]:
-    seen = set()
-    out = []
-    for f in found:
-        key = f.value.number if isinstance(f.value, Phone) else f.value
-        if key in seen:
-            continue
-        seen.add(key)
-        out.append(f)
-    return tuple(out)
