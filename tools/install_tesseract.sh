@@ -4,6 +4,7 @@
 # As root on Debian/Ubuntu it installs what is missing with apt-get; otherwise it
 # says exactly what to install and fails.
 set -euo pipefail
+source "$(dirname "$0")/apt.sh"
 
 need_packages=()
 if ! command -v tesseract >/dev/null 2>&1; then
@@ -27,11 +28,7 @@ if [ ${#need_packages[@]} -eq 0 ]; then
     exit 0
 fi
 
-if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "installing ${need_packages[*]} with apt-get"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq --no-install-recommends "${need_packages[@]}" >/dev/null
+if apt_install "${need_packages[@]}"; then
     tesseract --version 2>&1 | head -n 1
     exit 0
 fi

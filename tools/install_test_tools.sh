@@ -4,6 +4,7 @@
 # (Playwright drives it; its own browser download is not used). As root on Debian/Ubuntu this
 # installs what is missing; the tests that need a missing tool are skipped, with the reason.
 set -euo pipefail
+source "$(dirname "$0")/apt.sh"
 
 need=()
 command -v javac >/dev/null 2>&1 || need+=(default-jdk-headless)
@@ -15,12 +16,6 @@ if [ ${#need[@]} -eq 0 ]; then
     echo "test tools: javac, ez-vcard, vinnie and chromium present"
     exit 0
 fi
-if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "installing ${need[*]} with apt-get"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-    exit 0
-fi
+apt_install "${need[@]}" && exit 0
 echo "some tests need: ${need[*]} (sudo apt-get install ${need[*]}); they are skipped without them" >&2
 exit 1
