@@ -192,8 +192,6 @@ def read_safely(source: str, options: ScanOptions) -> list[PhotoOutcome]:
         readings = read_photo(source, options)
     except CardscanError as exc:
         return [PhotoOutcome(source=source, error=exc)]
-    if isinstance(readings, CardReading):  # a stand-in reader (tests) may give one reading
-        readings = [readings]
     return [PhotoOutcome(source=source, reading=reading) for reading in readings]
 
 

@@ -48,7 +48,7 @@ DEFAULT_STABILITY = 1.0
 DECODE_GRACE = 30.0
 JOURNAL_NAME = "watch-journal.sqlite"
 
-Reader = Callable[[str, ScanOptions], "PhotoOutcome | list[PhotoOutcome]"]
+Reader = Callable[[str, ScanOptions], list[PhotoOutcome]]  # one outcome per card, or one error
 
 
 @dataclass(frozen=True)
@@ -161,7 +161,7 @@ class Watcher:
         self.journal = Journal(folder.root / JOURNAL_NAME)
         self.summary = WatchSummary()
         self._seen: dict[Path, _Seen] = {}
-        self._in_flight: dict[Path, tuple[Future[PhotoOutcome | list[PhotoOutcome]], str]] = {}
+        self._in_flight: dict[Path, tuple[Future[list[PhotoOutcome]], str]] = {}
         self._first_failures: dict[Path, float | None] = {}
         # with --once nobody waits for a paused upload: a stable file that does not decode fails soon
         self._decode_grace = 2 * options.stability if options.once else DECODE_GRACE
@@ -282,7 +282,7 @@ class Watcher:
                 continue
             result = future.result()
             del self._in_flight[path]
-            self._file(path, sha, result if isinstance(result, list) else [result])
+            self._file(path, sha, result)
 
     def _file(self, path: Path, sha: str, outcomes: list[PhotoOutcome]) -> None:
         """File every card read on the photo, then move the photo once."""

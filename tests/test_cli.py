@@ -17,7 +17,7 @@ from pipeline.models import CardReading, Contact, Found, Meeting, PersonName
 from .conftest import SAMPLES
 
 
-def fake_reading(source: str, options: batch.ScanOptions) -> CardReading:
+def fake_reading(source: str, options: batch.ScanOptions) -> list[CardReading]:
     """Stands in for stages 1-5 so these tests check the CLI alone."""
     if "notext" in source:
         raise NoTextError("no text found on the photo")
@@ -26,9 +26,9 @@ def fake_reading(source: str, options: batch.ScanOptions) -> CardReading:
     photo = load_photo(source)  # the real loader, so bad files fail as they really do
     contact = Contact(name=Found(PersonName("Camille Martin", "Camille", "Martin"), 0.9),
                       emails=(Found("camille@exemple-atelier.fr", 0.4),))
-    return CardReading(source=source, sha256=photo.sha256, contact=contact,
-                       meeting=Meeting(options.event, options.date or photo.taken or photo.modified),
-                       ocr_confidence=0.9, found_card=True)
+    return [CardReading(source=source, sha256=photo.sha256, contact=contact,
+                        meeting=Meeting(options.event, options.date or photo.taken or photo.modified),
+                        ocr_confidence=0.9, found_card=True)]
 
 
 @pytest.fixture

@@ -35,20 +35,20 @@ class FakeReader:
         self.reads: dict[str, list[int]] = {}
         self.lock = threading.Lock()
 
-    def __call__(self, source: str, options: ScanOptions) -> PhotoOutcome:
+    def __call__(self, source: str, options: ScanOptions) -> list[PhotoOutcome]:
         with self.lock:
             self.reads.setdefault(Path(source).name, []).append(Path(source).stat().st_size)
         try:
             photo = load_photo(source)
         except CardscanError as exc:
-            return PhotoOutcome(source=source, error=exc)
+            return [PhotoOutcome(source=source, error=exc)]
         stem = Path(source).stem
         contact = Contact(name=Found(PersonName(f"Person {stem}", "Person", stem), 0.9),
                           emails=(Found(f"{stem.lower()}@exemple-salon.fr", 0.9),))
         reading = CardReading(source=source, sha256=photo.sha256, contact=contact,
                               meeting=Meeting(options.event, options.date or photo.modified),
                               ocr_confidence=0.9, found_card=True)
-        return PhotoOutcome(source=source, reading=reading)
+        return [PhotoOutcome(source=source, reading=reading)]
 
 
 def small_photo(path: Path, seed: int) -> Path:
