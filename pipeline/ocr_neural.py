@@ -9,7 +9,9 @@ spelling is taken. Installed with ``pip install cardscan[neural]``; without it c
 
 from __future__ import annotations
 
+import difflib
 import os
+import re
 import unicodedata
 from functools import cache
 from typing import Any
@@ -102,7 +104,7 @@ def _plain(text: str) -> str:
 
 
 def _with_accents(line: OcrLine, tesseract: OcrResult) -> OcrLine:
-    """The line in Tesseract's spelling when Tesseract read the same characters there, accents aside."""
+    """The line with Tesseract's accents and word spaces wherever both engines read the same letters."""
     if line.text.isascii() and not any(c.isalpha() for c in line.text):
         return line  # digits and punctuation: PP-OCRv4 reads them better
     box = line.box
@@ -112,10 +114,79 @@ def _with_accents(line: OcrLine, tesseract: OcrResult) -> OcrLine:
     ]
     overlapping.sort(key=lambda w: w.box.left)
     spelled = " ".join(w.text for w in overlapping)
-    if spelled and _plain(spelled) == _plain(line.text) and spelled != line.text:
-        confidence = line.confidence
-        return OcrLine(words=tuple(OcrWord(w.text, w.box, max(w.confidence, confidence)) for w in overlapping))
-    return line
+    if not spelled or spelled == line.text:
+        return line
+    aligned = _aligned_spelling(line.text, overlapping)
+    if aligned == spelled:  # Tesseract's very words: keep their boxes too
+        return OcrLine(words=tuple(OcrWord(w.text, w.box, max(w.confidence, line.confidence)) for w in overlapping))
+    if aligned == line.text:
+        return line
+    return OcrLine(words=_words(aligned, box, line.confidence))
+
+
+MIN_ALIGNMENT = 0.75  # share of letters the two readings must agree on before one corrects the other
+SURE_WORD = 0.75  # Tesseract's confidence in both words around a space it saw before that space is taken
+
+
+def _aligned_spelling(neural: str, tesseract: list[OcrWord]) -> str:
+    """``neural`` with the accents and word spaces of ``tesseract`` where their letters align.
+
+    A letter takes Tesseract's accent only when its neighbours agree too, and a space is put back only
+    between letters that agree, in words Tesseract read with confidence, outside numbers and links.
+    """
+    spelled = " ".join(w.text for w in tesseract)
+    word_at = [w for w in tesseract for _ in range(len(w.text) + 1)]  # the word of each character of spelled
+    n_chars = [i for i, c in enumerate(neural) if _plain(c)]
+    t_chars = [i for i, c in enumerate(spelled) if _plain(c)]
+    matcher = difflib.SequenceMatcher(
+        None, [_plain(neural[i]) for i in n_chars], [_plain(spelled[i]) for i in t_chars], autojunk=False
+    )
+    if matcher.ratio() < MIN_ALIGNMENT:
+        return neural
+    partner: dict[int, int] = {}
+    for block in matcher.get_matching_blocks():
+        for k in range(block.size):
+            partner[block.a + k] = block.b + k
+
+    def agreed(k: int, j: int) -> bool:
+        """The k-th letter of the neural reading was read as Tesseract's j-th letter."""
+        return k >= 0 and partner.get(k) == j
+
+    out = [neural[: n_chars[0]]] if n_chars else [neural]
+    for k, i in enumerate(n_chars):
+        j = partner.get(k)
+        if k:
+            gap = neural[n_chars[k - 1] + 1:i]  # only spaces: every other character is in n_chars
+            if not gap and j is not None and agreed(k - 1, j - 1) and _may_split(neural, n_chars[k - 1], i):
+                left, right = t_chars[j - 1], t_chars[j]
+                if " " in spelled[left:right] and _sure_neighbours(word_at[left], word_at[right]):
+                    gap = " "
+            out.append(gap)
+        letter = neural[i]
+        if j is not None and (k == 0 or agreed(k - 1, j - 1)) and (k == len(n_chars) - 1 or agreed(k + 1, j + 1)):
+            theirs = spelled[t_chars[j]]
+            if not theirs.isascii() and theirs.casefold() != letter.casefold():
+                letter = theirs.upper() if letter.isupper() else theirs.lower()
+        out.append(letter)
+    if n_chars:
+        out.append(neural[n_chars[-1] + 1:])
+    return "".join(out)
+
+
+def _sure_neighbours(left: OcrWord, right: OcrWord) -> bool:
+    """Two words Tesseract read with confidence, side by side in the same print size: a real space."""
+    heights = max(left.box.height, right.box.height) / max(min(left.box.height, right.box.height), 1)
+    return min(left.confidence, right.confidence) >= SURE_WORD and heights < 1.6  # descenders: "Lake" / "City,"
+
+
+def _may_split(text: str, left: int, right: int) -> bool:
+    """A space may go between ``text[left]`` and ``text[right]``: not inside a number, an address or a link."""
+    if text[left].isdigit() and text[right].isdigit():
+        return False
+    start = text.rfind(" ", 0, left) + 1
+    end = text.find(" ", right)
+    token = text[start:] if end < 0 else text[start:end]
+    return not re.search(r"[@/]|\.[^\W\d_]", token)
 
 
 def _overlap(a: Box, b: Box) -> int:

@@ -27,6 +27,42 @@ def test_neural_reading_stays_when_tesseract_read_other_letters():
     assert _with_accents(neural, tesseract).text == "daniel.silva@beltis.com.br"
 
 
+def tesseract_words(*words: tuple[str, float], height: int = 36) -> OcrResult:
+    placed, left = [], 100
+    for text, confidence in words:
+        placed.append(OcrWord(text, Box(left, 52, 25 * len(text), height), confidence))
+        left += 25 * len(text) + 15
+    return OcrResult(lines=(OcrLine(words=tuple(placed)),), width=1200, height=400)
+
+
+def test_spaces_and_accents_come_back_where_most_letters_agree():
+    neural = line("12RuedelaRepublique", 100, 50, 600, 40)
+    tesseract = tesseract_words(("12", 0.9), ("Rue", 0.9), ("de", 0.9), ("la", 0.9), ("Répub1ique", 0.8))
+    assert _with_accents(neural, tesseract).text == "12 Rue de la République"
+
+
+def test_no_space_from_a_doubtful_or_differently_sized_tesseract_word():
+    neural = line("CHEVROLESTE", 100, 50, 600, 40)
+    unsure = tesseract_words(("CHEVR", 0.9), ("OLESTE", 0.4))
+    assert _with_accents(neural, unsure).text == "CHEVROLESTE"
+    logo = OcrResult(lines=(OcrLine(words=(OcrWord("CHEVR", Box(100, 52, 200, 36), 0.9),
+                                           OcrWord("OLESTE", Box(320, 30, 330, 60), 0.9))),), width=1200, height=400)
+    assert _with_accents(neural, logo).text == "CHEVROLESTE"
+
+
+def test_no_space_inside_numbers_addresses_or_links():
+    neural = line("Tel 0612345678 jean.dupont@cabinet-martin.fr", 100, 50, 900, 40)
+    tesseract = tesseract_words(("Tel", 0.9), ("06", 0.9), ("12345678", 0.9), ("jean.dupont@cabinet", 0.9),
+                                ("martin.fr", 0.9))
+    assert _with_accents(neural, tesseract).text == "Tel 0612345678 jean.dupont@cabinet-martin.fr"
+
+
+def test_an_accent_is_taken_only_between_agreeing_letters():
+    neural = line("Pecas Mecanicas", 100, 50, 600, 40)
+    tesseract = tesseract_words(("Pégas", 0.9), ("Mecanicas", 0.9))
+    assert _with_accents(neural, tesseract).text == "Pecas Mecanicas"
+
+
 def test_sideways_text_is_noticed():
     sideways = OcrResult(lines=(line("Sophie Lefevre", 100, 50, 40, 400),), width=800, height=600)
     upright = OcrResult(lines=(line("Sophie Lefevre", 100, 50, 400, 40),), width=800, height=600)
