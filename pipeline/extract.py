@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 import phonenumbers
@@ -206,6 +206,16 @@ def guess_region(lines: list[TextLine], default: str) -> str:
             votes["BR"] = votes.get("BR", 0) + 0.5
             votes["PT"] = votes.get("PT", 0) + 0.3
     spans = [m.group(0) for ln in lines for m in _NUMBER_SPAN.finditer(repair_digits(ln.text))]
+    for span in spans:
+        if span.startswith("+"):  # a number printed with its country code names its country
+            try:
+                calling_code = phonenumbers.parse(span, None).country_code or 0
+            except phonenumbers.NumberParseException:
+                continue
+            # the calling code's main country: +44 is the UK, even for a number Guernsey also uses
+            code = phonenumbers.region_code_for_country_code(calling_code)
+            if code != "ZZ":
+                votes[code] = votes.get(code, 0) + 1
 
     @cache  # each region is weighed more than once below
     def fit(region: str) -> tuple[int, int]:
@@ -337,7 +347,16 @@ def repair_digits(text: str) -> str:
         return re.sub(r"(?<=\d)[OoDQlIi|SsBZzg]|[OoDQlIi|SsBZzg](?=\d)",
                       lambda c: c.group(0).translate(_CONFUSABLE_DIGITS), run)
 
-    return _DIGITISH_RUN.sub(fix, text)
+    return _PLUS_READ_AS_FOUR.sub(_plus_for_four, _DIGITISH_RUN.sub(fix, text))
+
+
+# "(0)" follows an international prefix only ("+44 (0)20..."): a "4" just before that prefix was a "+"
+_PLUS_READ_AS_FOUR = re.compile(r"(?<![\d+])4\s?(\d{1,3})(?=\s?\(\s?0\s?\))")
+
+
+def _plus_for_four(match: re.Match[str]) -> str:
+    known = phonenumbers.region_code_for_country_code(int(match.group(1))) != "ZZ"
+    return "+" + match.group(1) if known else match.group(0)
 
 
 def _label_kind(prefix: str) -> PhoneKind | None:
@@ -453,7 +472,7 @@ _NUMERIC_POSTCODE_CITY = re.compile(
 # Countries that write the city before the postcode ("Justin, TX 76247", "London W2 6BD").
 _CITY_FIRST_REGIONS = frozenset({"US", "GB", "CA", "JP", "AU", "IE", "KR", "CN", "IN"})
 _FOUR_DIGIT_POSTCODES = frozenset({"BE", "CH", "LU", "AT", "DK", "NO", "HU", "AU", "NZ", "ZA"})
-_BR_CEP = re.compile(r"(?i)(?:\bcep\b\s*[:.]?\s*)?\b(\d{5}-\d{3}|\d{2}\.\d{3}-\d{3})\b")
+_BR_CEP = re.compile(r"(?i)(?:\bcep\s*[:.]?\s*)?(?<![\d.])(\d{5}-\d{3}|\d{2}\.\d{3}-\d{3})(?!\d)")
 _BR_STATES = "AC|AL|AP|AM|BA|CE|DF|ES|GO|MA|MT|MS|MG|PA|PB|PR|PE|PI|RJ|RN|RS|RO|RR|SC|SP|SE|TO"
 # "Av. Paulista, 1000 - Bela Vista - São Paulo - SP": a Brazilian state closes the address line
 _BR_CITY_STATE = re.compile(rf"([A-Za-zÀ-ÿ][A-Za-zÀ-ÿ .'-]*?)\s*[-/,]\s*({_BR_STATES})\.?\s*(?:[-|(]|$)")
@@ -488,13 +507,13 @@ def _us_state(word: str) -> str | None:
 def parse_postcode_city(text: str, region: str) -> Address | None:
     """Recognise a postcode-and-city line in the forms of France, Brazil, the UK and the US."""
     # OCR reads a CEP's digits as letters too ("CEP OllB7-O0O"): the label says they are digits
-    text = re.sub(r"(?i)(\bcep\b\s*[:.]?\s*)([0-9OoIlB|SZ]{5}-?[0-9OoIlB|SZ]{3})\b",
+    text = re.sub(r"(?i)(\bcep\s*[:.]?\s*)([0-9OoIlB|SZ]{5}-?[0-9OoIlB|SZ]{3})\b",
                   lambda cep: cep.group(1) + cep.group(2).translate(_CONFUSABLE_DIGITS), text)
     m = _BR_CEP.search(text)
     if m and (region == "BR" or "cep" in fold(text)):
         rest = [p.strip(" -|,.") for p in re.split(r"[|,/]|\s-\s|-(?=[A-Z]{2}\b)", text[m.end():]) if p.strip(" -|,.")]
         state = next((p for p in rest if re.fullmatch(r"[A-Z]{2}", p)), "")
-        cities = [p for p in rest if p != state and not re.search(r"\d", p) and fold(p) not in ("centro",)]
+        cities = [p for p in rest if p != state and _may_be_brazilian_city(p)]
         return Address(postcode=m.group(1), city=cities[-1] if cities else "", region=state, country="BR")
     m = _PT_POSTCODE_CITY.search(text)
     if m:
@@ -503,7 +522,8 @@ def parse_postcode_city(text: str, region: str) -> Address | None:
     if m and (region == "GB" or "london" in fold(text)):
         before = [p.strip() for p in text[: m.start()].split(",") if p.strip()]
         city = before[-1] if before else ""
-        return Address(postcode=m.group(1), city=city, country="GB")
+        postcode = re.sub(r"\s+", "", m.group(1))
+        return Address(postcode=f"{postcode[:-3]} {postcode[-3:]}", city=city, country="GB")  # "W26BD" -> "W2 6BD"
     m = _US_STATE_ZIP.search(text)
     state = _us_state(m.group(2)) if m else None
     if m and state and region in ("US", "CA", "FR"):
@@ -527,6 +547,39 @@ def parse_postcode_city(text: str, region: str) -> Address | None:
         if cedex:
             city = f"{city} CEDEX {cedex.group(1) or ''}".strip()
         return Address(postcode=m.group(1), city=city, country=region)
+    return None
+
+
+# Words that open a Brazilian neighbourhood, a unit or a landmark ("Jardim Paulista", "Sala 6", "próximo ao..."),
+# not a city
+_NOT_BRAZILIAN_CITY = frozenset("""
+jardim jd vila vl parque pq bairro centro chacara conjunto cj residencial setor sala andar loja prox proximo
+""".split())
+
+
+def _may_be_brazilian_city(text: str) -> bool:
+    words = re.findall(r"[a-z]+", fold(text))
+    if not words or re.search(r"[\d()]", text):
+        return False
+    # "JardimFernandes": the OCR may have glued the neighbourhood's words together
+    return not any(words[0] == w or (len(w) >= 4 and words[0].startswith(w)) for w in _NOT_BRAZILIAN_CITY)
+
+
+def unglue(text: str) -> str:
+    """Split words an OCR glued together at a capital: "SaoPaulo" -> "Sao Paulo" (but "McKenzie" stays)."""
+    return re.sub(r"(?<=[A-Za-zÀ-ÿ][a-zà-ÿ]{2})(?=[A-ZÀ-Ý][a-zà-ÿ])", " ", text)
+
+
+def brazilian_city(text: str) -> tuple[str, str] | None:
+    """(city, state) closing a Brazilian address line: "Rua X, 12 - Tatuapé - São Paulo - SP", "Bairro - Cidade"."""
+    m = _BR_CITY_STATE.search(text)
+    if m:
+        city = re.split(r"\s*[-,/]\s*", m.group(1).strip())[-1].strip(" .")
+        return (city, m.group(2)) if sum(c.isalpha() for c in city) >= 3 and _may_be_brazilian_city(city) else None
+    parts = [p.strip(" ,.|") for p in re.split(r"\s*[-–|]\s*", text)]
+    last = parts[-1]
+    if len(parts) >= 3 and re.fullmatch(r"[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ' ]{2,30}", last) and len(last.split()) <= 3:
+        return (last, "") if _may_be_brazilian_city(last) else None  # street - neighbourhood - city
     return None
 
 
@@ -568,15 +621,38 @@ def _take_addresses(card: _Card) -> list[Found[Address]]:
             evidence.append(below.text)
         address = Address(street=", ".join(street_parts), postcode=place.postcode, city=place.city,
                           region=place.region, country=country)
+        if not address.city and card.region == "BR":
+            address = _with_brazilian_city(address, [*street_parts, ln.text], card.lines[i + 1:i + 2])
+        address = replace(address, city=unglue(address.city))
         found.append(Found(address, _conf(ln, 0.85 if street_parts else 0.7), tuple(evidence)))
         card.used.add(i)
     if not found:
         for i, ln in card.free():
             if _is_street(ln.text):
-                found.append(Found(Address(street=ln.text), _conf(ln, 0.5), (ln.text,)))
+                address = Address(street=ln.text)
+                if card.region == "BR":
+                    address = _with_brazilian_city(address, [ln.text], card.lines[i + 1:i + 2])
+                found.append(Found(replace(address, city=unglue(address.city)), _conf(ln, 0.5), (ln.text,)))
                 card.used.add(i)
                 break
     return found
+
+
+def _with_brazilian_city(address: Address, own_lines: list[str], next_lines: list[TextLine]) -> Address:
+    """The address with the city its own lines end with, or that opens the next line ("São Paulo, SP - ...")."""
+    for text in own_lines:
+        found = brazilian_city(text)
+        if found:
+            street = address.street
+            if street.endswith(text) or street == text:
+                cut = re.split(r"\s*[-–|]\s*" + re.escape(found[0]), street, maxsplit=1)[0].strip(" ,-|")
+                street = cut or street
+            return replace(address, street=street, city=found[0], region=address.region or found[1], country="BR")
+    for below in next_lines:
+        m = _BR_CITY_STATE.match(below.text)
+        if m and _may_be_brazilian_city(m.group(1)):
+            return replace(address, city=m.group(1).strip(" ,.-"), region=address.region or m.group(2), country="BR")
+    return address
 
 
 # ---------------------------------------------------------------- organisation

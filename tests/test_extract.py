@@ -257,3 +257,40 @@ def test_a_job_title_the_domain_also_names_stays_the_title():
                    "antoine@moreau-architectes.fr")
     assert contact.organisation is not None and contact.organisation.value == "Moreau Architectes"
     assert contact.title is not None and contact.title.value == "Architecte"
+
+
+def test_a_number_with_a_country_code_names_the_card_country():
+    lines = lines_from_text("Dr. Ana Reyes\nmob: +44 (0)7700 900123\nParkside, London, N1 9GU")
+    assert guess_region(lines, "FR") == "GB"
+    contact = read("Dr. Ana Reyes\nmob: +44 (0)7700 900123\nParkside, London, N1 9GU")
+    assert [(a.value.postcode, a.value.city) for a in contact.addresses] == [("N1 9GU", "London")]
+
+
+def test_a_plus_read_as_four_before_a_trunk_zero_is_a_plus_again():
+    assert repair_digits("mob:444(0)7700900123") == "mob:+44(0)7700900123"
+    assert repair_digits("Tel 4 33 (0)1 42 00 00 00") == "Tel +33 (0)1 42 00 00 00"
+    assert repair_digits("Réf. 4123 4567") == "Réf. 4123 4567"  # no "(0)": nothing to say it was a "+"
+
+
+@pytest.mark.parametrize(("line", "city"), [
+    ("Rua das Flores, 120 - Vila Nova - Campinas - SP", "Campinas"),
+    ("Av. Brasil, 55 - Centro - Curitiba", "Curitiba"),
+    ("Av.Atlantica,2365-Jd.Esperanca-SaoPaulo-SP", "Sao Paulo"),
+])
+def test_a_brazilian_street_line_ends_with_its_city(line: str, city: str):
+    contact = read(f"Lojas Exemplo Ltda\n{line}\nTel (11) 3456-7890", "BR")
+    assert [a.value.city for a in contact.addresses] == [city]
+
+
+def test_a_brazilian_neighbourhood_or_landmark_is_not_a_city():
+    contact = read("Rua Exemplo, 10 - Sala 4 - Jardim Aurora - SP\nCEP 04000-000 (próximo ao metrô)\n(11) 3456-7890",
+                   "BR")
+    assert [(a.value.postcode, a.value.city) for a in contact.addresses] == [("04000-000", "")]
+
+
+def test_a_cep_glued_to_its_label_is_read():
+    assert parse_postcode_city("Rua X, 15 - Centro - CEP01013-001", "BR").postcode == "01013-001"
+
+
+def test_a_uk_postcode_read_without_its_space_gets_it_back():
+    assert parse_postcode_city("Paddington, London, W26BD", "GB").postcode == "W2 6BD"
