@@ -20,9 +20,12 @@ from .lexicons import (
     COUNTRY_NAMES,
     DEPARTMENT_WORDS,
     GENERIC_TLDS,
+    LANDMARK_WORDS,
     LEGAL_FORMS,
     NAME_PREFIXES,
     NOT_NAME_WORDS,
+    OPENING_HOURS_WORDS,
+    ORG_DESCRIPTORS,
     PHONE_LABELS,
     POSTBOX_WORDS,
     STREET_WORDS,
@@ -63,6 +66,7 @@ class TextLine:
     confidence: float = 0.9
     top: float = 0.0
     left: float = 0.0
+    width: float = 0.0  # 0 when unknown (text without an image)
 
 
 @dataclass
@@ -86,7 +90,7 @@ def lines_from_ocr(ocr: OcrResult) -> list[TextLine]:
             continue
         for part in split_at_labels(text):
             out.append(TextLine(text=part, height=line.height, confidence=line.confidence,
-                                top=line.box.top, left=line.box.left))
+                                top=line.box.top, left=line.box.left, width=line.box.width * len(part) / len(text)))
     return out
 
 
@@ -125,6 +129,8 @@ def extract_contact(lines: list[TextLine], region: str = "FR") -> Contact:
     department = _take_department(card)
     if organisation is None:
         organisation = _take_organisation_by_size(card)
+    if organisation is not None:
+        organisation = _with_descriptor(card, organisation)
     return Contact(
         name=name, title=title, organisation=organisation, department=department,
         phones=tuple(phones), emails=tuple(emails), websites=tuple(websites),
@@ -170,6 +176,8 @@ _COUNTRY_CUES: dict[str, tuple[str, ...]] = {
     "the": ("US", "GB"), "and": ("US", "GB"), "street": ("US", "GB"), "road": ("US", "GB"),
     "suite": ("US",), "phone": ("US", "GB"), "cell": ("US",), "website": ("US", "GB"), "llc": ("US",),
     "inc": ("US",), "ltd": ("GB",), "calle": ("ES", "MX"), "telefono": ("ES", "MX"), "movil": ("ES",),
+    "contato": ("BR",), "proximo": ("BR", "PT"), "jd": ("BR",), "loja": ("BR", "PT"), "ramal": ("BR",),
+    "atendimento": ("BR", "PT"), "horario": ("BR", "PT"),
 }
 
 
@@ -475,7 +483,7 @@ _FOUR_DIGIT_POSTCODES = frozenset({"BE", "CH", "LU", "AT", "DK", "NO", "HU", "AU
 _BR_CEP = re.compile(r"(?i)(?:\bcep\s*[:.]?\s*)?(?<![\d.])(\d{5}-\d{3}|\d{2}\.\d{3}-\d{3})(?!\d)")
 _BR_STATES = "AC|AL|AP|AM|BA|CE|DF|ES|GO|MA|MT|MS|MG|PA|PB|PR|PE|PI|RJ|RN|RS|RO|RR|SC|SP|SE|TO"
 # "Av. Paulista, 1000 - Bela Vista - São Paulo - SP": a Brazilian state closes the address line
-_BR_CITY_STATE = re.compile(rf"([A-Za-zÀ-ÿ][A-Za-zÀ-ÿ .'-]*?)\s*[-/,]\s*({_BR_STATES})\.?\s*(?:[-|(]|$)")
+_BR_CITY_STATE = re.compile(rf"([A-Za-zÀ-ÿ][A-Za-zÀ-ÿ .'-]*?)\s*[-/,]\s*({_BR_STATES})\.?\s*(?:[-|(]|\s\d|$)")
 _PT_POSTCODE_CITY = re.compile(r"\b(\d{4}-\d{3})\s+([A-Za-zÀ-ÿ][A-Za-zÀ-ÿ' -]*[A-Za-zÀ-ÿ])\s*$")
 _UK_POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2})\b")
 _US_STATE_ZIP = re.compile(
@@ -736,12 +744,47 @@ def _take_organisation_by_size(card: _Card) -> Found[str] | None:
             continue  # "óculos e lentes de contato": a description, names are capitalised
         if len(words) == 1 and fold(words[0]) in _TRADE_WORDS:
             continue  # "RESTAURANTE" says what the place is, not what it is called
+        if not _may_name_a_business(ln.text):
+            continue
         candidates.append((ln.height * (0.5 + ln.confidence), i, ln))
     if not candidates:
         return None
     _, i, ln = max(candidates, key=lambda c: c[0])
     card.used.add(i)
     return Found(ln.text, _conf(ln, 0.45), (ln.text,))
+
+
+def _may_name_a_business(text: str) -> bool:
+    """False for opening hours, directions, asides and lists of services, which logos sit beside."""
+    words = re.findall(r"[a-z]+", fold(text))
+    if any(w in OPENING_HOURS_WORDS for w in words) or re.search(r"\d{1,2}\s?[h:]\s?\d{2}", text):
+        return False  # "Segunda à Sábado", "9h30 - 18h"
+    if words and words[0] in LANDMARK_WORDS:
+        return False  # "Próximo à Escola ...": directions
+    if text.startswith("(") and text.endswith(")"):
+        return False  # "(Guina)": an aside, such as the person's nickname
+    return text.count(",") < 2  # "Escrituras, Inventários, Divórcio": what is done, not who does it
+
+
+def _with_descriptor(card: _Card, organisation: Found[str]) -> Found[str]:
+    """The organisation with the line under its logo that says what it does ("BELTIS" + "IT Solutions")."""
+    logo_text = organisation.evidence[-1]
+    index = next((i for i, ln in enumerate(card.lines) if i in card.used and ln.text == logo_text), None)
+    if index is None:
+        return organisation
+    logo = card.lines[index]
+    for i, ln in card.free():
+        words = re.findall(r"[a-z]+", fold(ln.text))
+        if not 1 <= len(words) <= 3 or re.search(r"\d|@|www", ln.text) or not any(w in ORG_DESCRIPTORS for w in words):
+            continue
+        gap = ln.top - (logo.top + logo.height)
+        beside = not (logo.width and ln.width) or (
+            min(logo.left + logo.width, ln.left + ln.width) - max(logo.left, ln.left) > 0.3 * min(logo.width, ln.width)
+        )
+        if -0.2 * logo.height <= gap <= 1.2 * logo.height and ln.height <= 1.1 * logo.height and beside:
+            card.used.add(i)
+            return Found(f"{organisation.value} {ln.text}", organisation.confidence, (*organisation.evidence, ln.text))
+    return organisation
 
 
 # ---------------------------------------------------------------- name, title, department

@@ -52,6 +52,30 @@ ltda eireli me epp mei s/a s/c sc
 kk pty pte oy ab as asa aps
 """.split())
 
+# Words that say what a business does, printed under or beside its logo ("BELTIS" / "IT Solutions"):
+# such a line belongs to the organisation's name. Accent-free, lowercase.
+ORG_DESCRIPTORS = frozenset("""
+solutions solution services service conseil conseils consulting consultants consultoria consultores
+informatique informatica computing software systems systemes sistemas technologies technology tecnologia
+technologie tech digital media medias marketing communication communications comunicacao agency agence agencia
+design studio group groupe grupo partners associes associados avocats advocacia advogados immobilier imoveis
+construction construcoes engenharia ingenierie engineering industries industria logistics logistique logistica
+transports transportes international finance finances assurances seguros architecture arquitetura
+interiors interieurs events evenements eventos voyages travel viagens consultancy networks telecom labs lab
+""".split())
+
+# Names of days and words of opening hours: such a line is no organisation. Accent-free, lowercase.
+OPENING_HOURS_WORDS = frozenset("""
+lundi mardi mercredi jeudi vendredi samedi dimanche horaires
+monday tuesday wednesday thursday friday saturday sunday mon tue wed thu fri sat sun hours open
+segunda terca quarta quinta sexta sabado domingo horario
+lunes martes miercoles jueves viernes domingo
+montag dienstag mittwoch donnerstag freitag samstag sonntag offnungszeiten
+""".split())
+
+# Words that open a directions note ("Próximo à Escola...", "Near the station"): no organisation either.
+LANDMARK_WORDS = frozenset({"proximo", "prox", "perto", "near", "next", "opposite", "pres", "face", "frente", "junto"})
+
 # Words that make a line a job title (first word forms, accent-free, lowercase).
 TITLE_WORDS = frozenset("""
 directeur directrice director directora diretor diretora direttore direktor dir

@@ -294,3 +294,29 @@ def test_a_cep_glued_to_its_label_is_read():
 
 def test_a_uk_postcode_read_without_its_space_gets_it_back():
     assert parse_postcode_city("Paddington, London, W26BD", "GB").postcode == "W2 6BD"
+
+
+def test_the_line_under_a_logo_saying_what_the_business_does_is_part_of_its_name():
+    lines = [TextLine("NORVA", height=60, top=100, left=80, width=220),
+             TextLine("Conseil & Solutions", height=28, top=165, left=70, width=260),
+             TextLine("Claire Dubois", height=40, top=260, left=500, width=300),
+             TextLine("Directrice associée", height=28, top=310, left=500, width=300),
+             TextLine("claire.dubois@norva.fr", height=26, top=360, left=500, width=330)]
+    contact = normalise_contact(extract_contact(lines, "FR"), "FR")
+    assert contact.organisation is not None
+    assert contact.organisation.value == "NORVA Conseil & Solutions"
+
+
+def test_a_descriptor_far_from_the_logo_stays_apart():
+    lines = [TextLine("NORVA", height=60, top=100, left=80, width=220),
+             TextLine("Solutions", height=28, top=165, left=700, width=160),
+             TextLine("claire.dubois@norva.fr", height=26, top=360, left=500, width=330)]
+    contact = extract_contact(lines, "FR")
+    assert contact.organisation is not None and contact.organisation.value == "NORVA"
+
+
+@pytest.mark.parametrize("text", ["Segunda à Sábado", "Lundi - Vendredi", "Ouvert 9h30 - 19h00",
+                                  "Próximo à Escola Central", "Escrituras, Inventários, Divórcio", "(Guina)"])
+def test_hours_directions_asides_and_lists_are_not_the_organisation(text: str):
+    contact = read(f"{text}\nTel (11) 2642-5294\ncontato@exemplo.com.br", "BR")
+    assert contact.organisation is None or contact.organisation.value != text
