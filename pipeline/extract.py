@@ -349,11 +349,17 @@ def repair_digits(text: str) -> str:
         run = match.group(0)
         digits = sum(c.isdigit() for c in run)
         letters = sum(c.isalpha() for c in run)
-        if digits < 6 or letters > digits // 2:
+        if digits < 6 or letters > 0.6 * digits:
             return run
-        # only a letter touching a digit is a misread digit ("O6", "l2"); "ID" or "Tel" stay words
-        return re.sub(r"(?<=\d)[OoDQlIi|SsBZzg]|[OoDQlIi|SsBZzg](?=\d)",
-                      lambda c: c.group(0).translate(_CONFUSABLE_DIGITS), run)
+        # only a letter touching a digit is a misread digit ("O6", "l2", "38ll"); "ID" or "Tel" stay words;
+        # a short group of such letters alone between digit groups is a group of digits ("Ol 23 45 67 89")
+        as_digits = lambda c: c.group(0).translate(_CONFUSABLE_DIGITS)  # noqa: E731
+        run = re.sub(r"(?<![^\s(])[OoQlI|]{2}(?=[\s.)-]{1,2}\d)", as_digits, run)
+        run = re.sub(r"(?<=\d)[OoDQlIi|SsBZzg]|[OoDQlIi|SsBZzg](?=\d)", as_digits, run)
+        # and the letters that follow such a digit ("38ll"); not backwards, where "ID 45" is a label
+        while (repaired := re.sub(r"(?<=\d)[OoDQlIi|SsBZzg]", as_digits, run)) != run:
+            run = repaired
+        return run
 
     return _PLUS_READ_AS_FOUR.sub(_plus_for_four, _DIGITISH_RUN.sub(fix, text))
 
@@ -422,7 +428,7 @@ def _split_numbers(span: str, region: str) -> list[tuple[str, phonenumbers.Phone
     return out
 
 
-def _looks_like_other_number(candidate: str, before: str) -> bool:
+def _looks_like_other_number(candidate: str, before: str, region: str) -> bool:
     digits = re.sub(r"\D", "", candidate)
     if _NOT_PHONE_CONTEXT.search(before[-25:]):
         return True
@@ -430,9 +436,10 @@ def _looks_like_other_number(candidate: str, before: str) -> bool:
         return True
     if re.fullmatch(r"\d{1,2}[./-]\d{1,2}[./-](?:19|20)\d{2}", candidate.strip()):
         return True
-    # a SIREN (9 digits) or SIRET (14) printed in groups of three, which no phone number starts without a 0
+    # a French SIREN (9 digits) or SIRET (14) printed in groups of three, which no French phone number starts
+    # without a 0; in Spain or Portugal "612 345 678" is a phone number
     siren_like = re.fullmatch(r"\d{3} ?\d{3} ?\d{3}(?: ?\d{5})?", candidate.strip()) is not None
-    return len(digits) in (9, 14) and siren_like and not candidate.startswith("0")
+    return region == "FR" and len(digits) in (9, 14) and siren_like and not candidate.startswith("0")
 
 
 def _take_phones(card: _Card) -> list[Found[Phone]]:
@@ -454,7 +461,7 @@ def _take_phones(card: _Card) -> list[Found[Phone]]:
             kind = _label_kind(before) or pending_label
             ext_match = _EXTENSION.match(text[span.end():].lstrip(" ,;"))
             for candidate, _, valid in _split_numbers(span.group(0), card.region):
-                if _looks_like_other_number(candidate, text[: span.start()]):
+                if _looks_like_other_number(candidate, text[: span.start()], card.region):
                     continue
                 labelled = kind is not None
                 if not valid and not labelled and len(re.sub(r"\D", "", candidate)) < 8:
@@ -485,6 +492,7 @@ _BR_STATES = "AC|AL|AP|AM|BA|CE|DF|ES|GO|MA|MT|MS|MG|PA|PB|PR|PE|PI|RJ|RN|RS|RO|
 # "Av. Paulista, 1000 - Bela Vista - São Paulo - SP": a Brazilian state closes the address line
 _BR_CITY_STATE = re.compile(rf"([A-Za-zÀ-ÿ][A-Za-zÀ-ÿ .'-]*?)\s*[-/,]\s*({_BR_STATES})\.?\s*(?:[-|(]|\s\d|$)")
 _PT_POSTCODE_CITY = re.compile(r"\b(\d{4}-\d{3})\s+([A-Za-zÀ-ÿ][A-Za-zÀ-ÿ' -]*[A-Za-zÀ-ÿ])\s*$")
+_NL_POSTCODE_CITY = re.compile(r"\b([1-9]\d{3})\s?([A-Z]{2})\s+([A-Z][A-Za-zÀ-ÿ'\- ]*[A-Za-zÀ-ÿ])\s*$")
 _UK_POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2})\b")
 _US_STATE_ZIP = re.compile(
     r"(?:^|,\s*|\s)([A-Z][A-Za-z .'-]+?)?[,.]?\s*\b([A-Za-z]{2}|[A-Za-z]+(?: [A-Za-z]+)?)\s*(\d{5}(?:-\d{4})?)\b"
@@ -513,7 +521,7 @@ def _us_state(word: str) -> str | None:
 
 
 def parse_postcode_city(text: str, region: str) -> Address | None:
-    """Recognise a postcode-and-city line in the forms of France, Brazil, the UK and the US."""
+    """Recognise a postcode-and-city line in the forms of France, Brazil, Portugal, the Netherlands, the UK, the US."""
     # OCR reads a CEP's digits as letters too ("CEP OllB7-O0O"): the label says they are digits
     text = re.sub(r"(?i)(\bcep\s*[:.]?\s*)([0-9OoIlB|SZ]{5}-?[0-9OoIlB|SZ]{3})\b",
                   lambda cep: cep.group(1) + cep.group(2).translate(_CONFUSABLE_DIGITS), text)
@@ -526,6 +534,13 @@ def parse_postcode_city(text: str, region: str) -> Address | None:
     m = _PT_POSTCODE_CITY.search(text)
     if m:
         return Address(postcode=m.group(1), city=m.group(2).strip(), country="PT")
+    m = _NL_POSTCODE_CITY.search(text)
+    if m and region == "NL":  # "1015 CJ Amsterdam"
+        city = m.group(3)
+        city_words = city.split()
+        if len(city_words) > 1 and fold(city_words[-1]) in COUNTRY_NAMES:
+            city = " ".join(city_words[:-1])
+        return Address(postcode=f"{m.group(1)} {m.group(2)}", city=city, country="NL")
     m = _UK_POSTCODE.search(text)
     if m and (region == "GB" or "london" in fold(text)):
         before = [p.strip() for p in text[: m.start()].split(",") if p.strip()]

@@ -119,6 +119,9 @@ marketing communication communications
 attache attachee
 delegue deleguee
 inspecteur inspectrice inspector
+responsabile amministratore amministratrice delegato delegata direttrice titolare consulente
+jefe jefa asesor asesora
+accountmanager projectleider projectmanager adviseur adviseuse bedrijfsleider eigenaar medewerker
 """.split())
 
 TITLE_PHRASES = (

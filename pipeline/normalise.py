@@ -147,6 +147,9 @@ def split_name(full: str) -> PersonName:
         return PersonName(full=full)
     # an initial ("M.") is neither the surname in capitals nor a particle
     capitals = [len(w.rstrip(".")) > 1 and w.isupper() and w.lower() not in NAME_PARTICLES for w in words]
+    for k in range(len(words) - 2, -1, -1):
+        if words[k].isupper() and words[k].lower() in NAME_PARTICLES and capitals[k + 1]:
+            capitals[k] = True  # "DE VRIES Sanne": a particle in capitals before the surname is part of it
     if any(capitals) and not all(capitals):
         # "Jean-François DUPONT" or "DUPONT Jean-François": the capitals are the surname
         family_words = [w for w, c in zip(words, capitals, strict=True) if c]

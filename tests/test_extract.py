@@ -320,3 +320,21 @@ def test_a_descriptor_far_from_the_logo_stays_apart():
 def test_hours_directions_asides_and_lists_are_not_the_organisation(text: str):
     contact = read(f"{text}\nTel (11) 2642-5294\ncontato@exemplo.com.br", "BR")
     assert contact.organisation is None or contact.organisation.value != text
+
+
+def test_letters_read_for_a_whole_group_of_digits_are_digits_again():
+    assert repair_digits("Tel Ol 33 14 84 90") == "Tel 01 33 14 84 90"
+    assert repair_digits("Cel: (ll) 93924-38ll") == "Cel: (11) 93924-3811"
+    assert repair_digits("Il y a 12 34 56 78") == "Il y a 12 34 56 78"
+
+
+def test_groups_of_three_are_a_siren_in_france_only():
+    assert read("Tél. 612 345 678\nSIRET sans libellé", "FR").phones == ()
+    spanish = read("Móvil 612 345 678\nventas@ejemplo.es", "ES")
+    assert [p.value.number for p in spanish.phones] == ["+34612345678"]
+
+
+def test_a_dutch_postcode_has_two_letters():
+    assert parse_postcode_city("1015 CJ Amsterdam", "NL") == parse_postcode_city("1015CJ Amsterdam", "NL")
+    address = parse_postcode_city("1015 CJ Amsterdam", "NL")
+    assert address is not None and (address.postcode, address.city) == ("1015 CJ", "Amsterdam")

@@ -17,7 +17,7 @@ import unicodedata
 from pathlib import Path
 
 OUT = Path(__file__).resolve().parent.parent / "tests" / "corpus" / "generated.jsonl"
-COUNT = 130
+COUNT = 230
 
 COUNTRIES = {
     "FR": {
@@ -63,6 +63,72 @@ COUNTRIES = {
         "labels": {"work": ["Tel.", "Telefon"], "cell": ["Mobil", "Handy"], "fax": ["Fax"]},
         "tld": "de",
     },
+    "ES": {
+        "people": [("Lucía", "Navarro"), ("Javier", "Moreno"), ("Carmen", "Ortega"), ("Pablo", "Serrano"),
+                   ("Marta", "Delgado"), ("Diego", "Castillo")],
+        "titles": ["Director Comercial", "Jefa de Proyectos", "Gerente", "Responsable de Compras",
+                   "Directora de Marketing"],
+        "companies": ["Soluciones Ibéricas S.L.", "Grupo Alameda S.A.", "Castillo Ingeniería S.L."],
+        "places": [("Calle Mayor 15", "28013", "Madrid"), ("Avenida Diagonal 420", "08037", "Barcelona"),
+                   ("Calle Colón 8", "46004", "Valencia")],
+        "work": ["91 {i} {a} {b}", "93 {i} {a} {b}"],
+        "cell": ["6{a} {i} {j}"],
+        "prefix": "+34",
+        "labels": {"work": ["Tel.", "Teléfono", "Tlf."], "cell": ["Móvil", "Movil", "Móv."], "fax": ["Fax"]},
+        "tld": "es",
+    },
+    "IT": {
+        "people": [("Giulia", "Romano"), ("Marco", "Ricci"), ("Francesca", "Greco"), ("Luca", "Bruno"),
+                   ("Chiara", "Gallo"), ("Matteo", "Conti")],
+        "titles": ["Direttore Commerciale", "Responsabile Acquisti", "Amministratore Delegato",
+                   "Responsabile Marketing"],
+        "companies": ["Studio Ricci S.r.l.", "Conti Costruzioni S.p.A.", "Greco Design S.r.l."],
+        "places": [("Via Roma 12", "20121", "Milano"), ("Corso Vittorio Emanuele 8", "10121", "Torino"),
+                   ("Piazza Navona 3", "00186", "Roma")],
+        "work": ["02 {k} {l}", "06 {k} {l}"],
+        "cell": ["3{a} {i} {k}"],
+        "prefix": "+39",
+        "keeps_trunk_zero": True,  # Italian landlines keep their 0 after +39
+        "labels": {"work": ["Tel.", "Telefono", "T."], "cell": ["Cell.", "Cellulare", "Mob."], "fax": ["Fax"]},
+        "tld": "it",
+    },
+    "PT": {
+        "people": [("Inês", "Carvalho"), ("Tiago", "Ferreira"), ("Beatriz", "Sousa"), ("Rui", "Almeida")],
+        "titles": ["Diretor Comercial", "Gestora de Projetos", "Consultor", "Diretora Financeira"],
+        "companies": ["Atlântico Consultores Lda.", "Sousa & Filhos Lda."],
+        "places": [("Rua Augusta 100", "1100-053", "Lisboa"), ("Avenida da Boavista 45", "4100-130", "Porto")],
+        "work": ["21 {i} {k}", "22 {i} {k}"],
+        "cell": ["91{m} {i} {j}"],
+        "prefix": "+351",
+        "labels": {"work": ["Tel.", "Telefone"], "cell": ["Telemóvel", "Tlm.", "Móvel"], "fax": ["Fax"]},
+        "tld": "pt",
+    },
+    "NL": {
+        "people": [("Sanne", "de Vries"), ("Daan", "Jansen"), ("Eva", "Bakker"), ("Bram", "Visser"),
+                   ("Lotte", "Smit")],
+        "titles": ["Directeur", "Accountmanager", "Projectleider", "Adviseur"],
+        "companies": ["Visser Advies B.V.", "Bakker Techniek BV", "Jansen & Smit B.V."],
+        "places": [("Keizersgracht 123", "1015 CJ", "Amsterdam"), ("Stationsweg 5", "3511 ED", "Utrecht"),
+                   ("Coolsingel 40", "3011 AD", "Rotterdam")],
+        "work": ["020 {i} {k}", "030 {i} {k}"],
+        "cell": ["06 {p} {l}"],
+        "prefix": "+31",
+        "labels": {"work": ["Tel.", "Telefoon", "T"], "cell": ["Mobiel", "Mob.", "M"], "fax": ["Fax"]},
+        "tld": "nl",
+    },
+    "BR": {
+        "people": [("Ana", "Oliveira"), ("João", "Pereira"), ("Fernanda", "Lima"), ("Rafael", "Costa"),
+                   ("Juliana", "Rocha"), ("Bruno", "Almeida")],
+        "titles": ["Diretor Administrativo", "Gerente Comercial", "Consultora", "Analista de Sistemas"],
+        "companies": ["Lumen Informática Ltda", "Ferraz & Filhos Ltda.", "Rocha Engenharia Ltda"],
+        "places": [("Av. Paulista, 1000", "01310-100", "São Paulo"), ("Rua da Assembleia, 10", "20011-000",
+                   "Rio de Janeiro"), ("Rua XV de Novembro, 250", "80020-310", "Curitiba")],
+        "work": ["(11) 3{i}-{k}"],
+        "cell": ["(11) 9{k}-{l}"],
+        "prefix": "+55",
+        "labels": {"work": ["Tel.", "Fone:", "Tel:"], "cell": ["Cel.", "Celular:", "Cel:"], "fax": ["Fax"]},
+        "tld": "com.br",
+    },
 }
 
 
@@ -74,12 +140,15 @@ def digits(rng: random.Random) -> dict[str, str]:
     two = [f"{rng.randrange(10, 99)}" for _ in range(4)]
     return {"a": two[0], "b": two[1], "c": two[2], "d": two[3], "e": f"{rng.randrange(7000, 7999)}",
             "f": f"{rng.randrange(1000, 9999)}", "g": f"{rng.randrange(400, 999)}",
-            "h": f"{rng.randrange(100000, 999999)}"}
+            "h": f"{rng.randrange(100000, 999999)}", "i": f"{rng.randrange(200, 999)}",
+            "j": f"{rng.randrange(100, 999)}", "k": f"{rng.randrange(1000, 9999)}",
+            "l": f"{rng.randrange(1000, 9999)}", "m": f"{rng.randrange(0, 9)}",
+            "p": f"{rng.randrange(1000, 5999)}"}  # Dutch mobiles are 061 to 065
 
 
 def e164(country: dict, printed: str) -> str:
     national = "".join(c for c in printed if c.isdigit())
-    return country["prefix"] + national.lstrip("0")
+    return country["prefix"] + (national if country.get("keeps_trunk_zero") else national.lstrip("0"))
 
 
 def noisy_number(printed: str, rng: random.Random) -> str:
@@ -96,14 +165,14 @@ def noisy_number(printed: str, rng: random.Random) -> str:
 
 
 def card(index: int, rng: random.Random) -> dict:
-    code = rng.choice(["FR", "FR", "FR", "GB", "DE"])
+    code = rng.choice(["FR", "FR", "FR", "FR", "GB", "DE", "ES", "IT", "PT", "NL", "BR"])  # France first
     country = COUNTRIES[code]
     given, family = rng.choice(country["people"])
     title = rng.choice(country["titles"])
     company = rng.choice(country["companies"])
     street, postcode, city = rng.choice(country["places"])
     domain = "".join(c for c in fold(company.split()[0]) if c.isalnum()) + "-" + str(index) + "." + country["tld"]
-    email = f"{fold(given)}.{fold(family)}@{domain}"
+    email = f"{fold(given)}.{fold(family).replace(' ', '')}@{domain}"
     work = rng.choice(country["work"]).format(**digits(rng))
     cell = rng.choice(country["cell"]).format(**digits(rng))
     name_line = rng.choice([f"{given} {family}", f"{given} {family.upper()}", f"{family.upper()} {given}"])
@@ -111,7 +180,12 @@ def card(index: int, rng: random.Random) -> dict:
     labels = country["labels"]
     lines_person = [name_line, title]
     lines_company = [company]
-    lines_address = [street, f"{city} {postcode}" if code == "GB" else f"{postcode} {city}"]
+    if code == "GB":
+        lines_address = [street, f"{city} {postcode}"]
+    elif code == "BR":
+        lines_address = [street, f"CEP {postcode} - {city} - {rng.choice(['SP', 'RJ', 'PR'])}"]
+    else:
+        lines_address = [street, f"{postcode} {city}"]
     lines_phones = [f"{rng.choice(labels['work'])} {noisy_number(work, rng)}",
                     f"{rng.choice(labels['cell'])} {noisy_number(cell, rng)}"]
     blocks = [lines_person, lines_company, lines_address, lines_phones, [email_line]]
