@@ -146,8 +146,9 @@ def _google_row(card: Any) -> dict[str, str]:
             "Address 1 - Region": f.region, "Address 1 - Postal Code": f.postcode, "Address 1 - Country": f.country,
             "Address 1 - Formatted": "\n".join(p for p in (f.street, f"{f.postcode} {f.city}".strip(), f.country) if p),
         })
-    if f.websites:
-        row["Website 1 - Label"], row["Website 1 - Value"] = "Work", f.websites[0]
+    sites = [("Work", site) for site in f.websites] + [("Profile", profile) for profile in f.social]
+    if sites:  # one column: the website, else the social profile
+        row["Website 1 - Label"], row["Website 1 - Value"] = sites[0]
     return row
 
 
@@ -158,7 +159,7 @@ def _outlook_row(card: Any) -> dict[str, str]:
         "Suffix": f.suffix, "Company": f.company, "Department": f.department, "Job Title": f.title,
         "Business Street": f.street, "Business City": f.city, "Business State": f.region,
         "Business Postal Code": f.postcode, "Business Country/Region": f.country,
-        "Categories": ";".join(f.categories), "Notes": f.note, "Web Page": f.websites[0] if f.websites else "",
+        "Categories": ";".join(f.categories), "Notes": f.note, "Web Page": (f.websites + f.social or [""])[0],
     }
     slots = {"cell": ["Mobile Phone", "Other Phone"], "work": ["Business Phone", "Business Phone 2", "Other Phone"],
              "fax": ["Business Fax", "Other Fax"]}

@@ -268,10 +268,18 @@ def _take_emails(card: _Card) -> list[Found[str]]:
         if "@" not in repaired:
             continue
         for match in _EMAIL.finditer(_EMAIL_LABEL.sub("", repaired)):
-            value = match.group(0).strip(".-'")
+            value = _repair_domain_letters(match.group(0).strip(".-'"))
             found.append(Found(value, _conf(ln, 0.95), (ln.text,)))
             card.used.add(i)
     return unique_found(found)
+
+
+def _repair_domain_letters(email: str) -> str:
+    """An "o" or "l" read as a digit among a domain's letters ("tabelia0.com.br", "hotmai1.com")."""
+    local, _, domain = email.rpartition("@")
+    domain = re.sub(r"(?<=[a-z]{2})0(?=[a-z]|\.|$)|(?<=[a-z])0(?=[a-z]{2})", "o", domain, flags=re.IGNORECASE)
+    domain = re.sub(r"(?<=[a-z]{2})1(?=[a-z]|\.|$)|(?<=[a-z])1(?=[a-z]{2})", "l", domain, flags=re.IGNORECASE)
+    return f"{local}@{domain}"
 
 
 # ---------------------------------------------------------------- websites and social profiles
@@ -299,6 +307,8 @@ def _take_urls(card: _Card) -> tuple[list[Found[str]], list[Found[SocialProfile]
             labels = host.split(".")
             if len(labels) < 2 or len(labels[-2]) < 2 or re.fullmatch(r"[\d.]+", host):
                 continue
+            if labels[0] in ("com", "net", "org", "co", "www", "gov", "edu"):
+                continue  # "com.de": the tail of an address whose name was lost
             if not explicit and len(host) < 6:
                 continue  # "S.A.", "Av.br" and such are abbreviations, not sites
             service = _social_service(host)

@@ -159,7 +159,6 @@ def build_vcard(
     for profile in contact.social:
         prop = _add_uri(card, "x-socialprofile", profile.value.url)
         prop.params["TYPE"] = [profile.value.service]
-        _add_uri(card, "url", profile.value.url)
     if photo_jpeg:
         _add_photo(card, dialect, photo_jpeg)
     card.add("uid").value = uid
@@ -497,6 +496,7 @@ class CardFields:
     emails: list[str]
     phones: list[tuple[PhoneKind, str]]  # (kind, number as displayed)
     websites: list[str]
+    social: list[str]
     street: str
     city: str
     region: str
@@ -533,6 +533,7 @@ def card_fields(card: Any) -> CardFields:
         emails=[str(e.value) for e in contents.get("email", [])],
         phones=[(tel_kind(t), tel_display(t)) for t in contents.get("tel", [])],
         websites=[str(u.value) for u in contents.get("url", [])],
+        social=[str(p.value) for p in contents.get("x-socialprofile", [])],
         street=str(adr.street) if adr else "",
         city=str(adr.city) if adr else "",
         region=str(adr.region) if adr else "",

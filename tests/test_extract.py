@@ -338,3 +338,14 @@ def test_a_dutch_postcode_has_two_letters():
     assert parse_postcode_city("1015 CJ Amsterdam", "NL") == parse_postcode_city("1015CJ Amsterdam", "NL")
     address = parse_postcode_city("1015 CJ Amsterdam", "NL")
     assert address is not None and (address.postcode, address.city) == ("1015 CJ", "Amsterdam")
+
+
+def test_a_digit_among_the_letters_of_an_email_domain_was_a_letter():
+    contact = read("guina@8tabelia0.not.br\ncontato@hotmai1.com\nvendas@loja2000.com.br", "BR")
+    assert [e.value for e in contact.emails] == ["guina@8tabeliao.not.br", "contato@hotmail.com",
+                                                 "vendas@loja2000.com.br"]
+
+
+def test_a_bare_tld_pair_is_no_website():
+    assert read("Av. Brasil, 100 com.de\nwww.exemplo.com.br", "BR").websites[0].value == "www.exemplo.com.br"
+    assert len(read("Av. Brasil, 100 com.de\nwww.exemplo.com.br", "BR").websites) == 1

@@ -168,3 +168,13 @@ def test_merge_keeps_notes_a_person_added():
         Meeting("salon", dt.date(2027, 1, 10)),))))
     assert merged.note.value.splitlines() == ["Rencontré à vernissage le 20 novembre 2026",
                                               "Rencontré à salon le 10 janvier 2027", "A rappeler en janvier"]
+
+
+def test_a_social_profile_is_no_website():
+    from pipeline.models import SocialProfile
+
+    contact = Contact(websites=(Found("www.atelier-lumiere.fr", 0.9, ()),),
+                      social=(Found(SocialProfile("instagram", "instagram.com/atelierlumiere"), 0.9, ()),))
+    card = vobject.readOne(build_vcard(contact, meetings=[], uid="u-1", sources=[]))
+    assert [u.value for u in card.contents["url"]] == ["www.atelier-lumiere.fr"]
+    assert [p.value for p in card.contents["x-socialprofile"]] == ["instagram.com/atelierlumiere"]
