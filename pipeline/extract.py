@@ -877,11 +877,35 @@ def _take_name(card: _Card, locals_: list[str]) -> Found[PersonName] | None:
         if score >= 2.0 and (best is None or score > best[0]):
             best = (score, i, ln)
     if best is None:
-        return None
+        return _first_name_beside_a_number(card)
     score, i, ln = best
     card.used.add(i)
     confidence = _conf(ln, min(0.95, 0.4 + score / 8))
     return Found(PersonName(full=ln.text), confidence, (ln.text,))
+
+
+_FIRST_OF_SEVERAL = re.compile(r"^([A-ZÀ-Ý][A-Za-zÀ-ÿ'-]+(?: [A-ZÀ-Ý][A-Za-zÀ-ÿ'-]+){0,2})\s*/\s*[A-ZÀ-Ý]")
+_FIRST_NAME_THEN_NUMBER = re.compile(r"^([A-ZÀ-Ý][A-Za-zÀ-ÿ'-]+)\s*[:-]?\s*[+(]?\d[\d .()/-]{6,}\d")
+
+
+def _first_name_beside_a_number(card: _Card) -> Found[PersonName] | None:
+    """Cards of a small business often name only first names: "Eliete / Ana Paula", "JON 248.343.5976".
+
+    The first person named is the contact; used only when no full name was found.
+    """
+    for i, ln in enumerate(card.lines):
+        match = _FIRST_OF_SEVERAL.match(ln.text) or _FIRST_NAME_THEN_NUMBER.match(ln.text)
+        if not match:
+            continue
+        words = match.group(1).split()
+        folded = fold(words[0])
+        if folded in PHONE_LABELS or folded in NOT_NAME_WORDS or folded in STREET_WORDS or folded in COUNTRY_NAMES:
+            continue
+        if is_first_name(words[0]):
+            if i not in card.used and match.re is _FIRST_OF_SEVERAL:
+                card.used.add(i)
+            return Found(PersonName(full=match.group(1)), _conf(ln, 0.5), (ln.text,))
+    return None
 
 
 def _take_title(card: _Card, name: Found[PersonName] | None) -> Found[str] | None:

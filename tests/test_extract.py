@@ -349,3 +349,9 @@ def test_a_digit_among_the_letters_of_an_email_domain_was_a_letter():
 def test_a_bare_tld_pair_is_no_website():
     assert read("Av. Brasil, 100 com.de\nwww.exemplo.com.br", "BR").websites[0].value == "www.exemplo.com.br"
     assert len(read("Av. Brasil, 100 com.de\nwww.exemplo.com.br", "BR").websites) == 1
+
+
+def test_a_first_name_beside_its_number_names_the_contact_when_no_full_name_is_printed():
+    assert read("LAWN CARE\nJON 248.343.5976\nKAYLEN 734.552.8728", "US").name.value.full == "Jon"
+    assert read("Sophie / Claire\nFleurs et Jardins\nTél. 01 42 00 00 00").name.value.full == "Sophie"
+    assert read("Tudo é possível\nMarcos 9:23\nTel (11) 2685-2862", "BR").name is None
