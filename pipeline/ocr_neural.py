@@ -40,7 +40,9 @@ def _rapidocr() -> Any:
 
     # one thread per process: cardscan runs one process per core
     os.environ.setdefault("OMP_NUM_THREADS", "1")
-    return RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1, print_verbose=False)
+    # no line-angle classifier: cardscan turns the whole card upright itself (orient.py); measured on real
+    # photos, the classifier cost time and flipped some lines the wrong way
+    return RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1, print_verbose=False, cls_thresh=0.99)
 
 
 class NeuralEngine:
@@ -125,13 +127,15 @@ def _with_accents(line: OcrLine, tesseract: OcrResult) -> OcrLine:
 
 
 MIN_ALIGNMENT = 0.75  # share of letters the two readings must agree on before one corrects the other
+_SAME_SHAPE_CASES = "cosuvwxz"  # letters whose capital is their small letter, only bigger
 SURE_WORD = 0.75  # Tesseract's confidence in both words around a space it saw before that space is taken
 
 
 def _aligned_spelling(neural: str, tesseract: list[OcrWord]) -> str:
     """``neural`` with the accents and word spaces of ``tesseract`` where their letters align.
 
-    A letter takes Tesseract's accent only when its neighbours agree too, and a space is put back only
+    A letter takes Tesseract's accent (or its case, for letters such as "s" / "S" that differ only in size)
+    only when its neighbours agree too, and a space is put back only
     between letters that agree, in words Tesseract read with confidence, outside numbers and links.
     """
     spelled = " ".join(w.text for w in tesseract)
@@ -152,6 +156,16 @@ def _aligned_spelling(neural: str, tesseract: list[OcrWord]) -> str:
         """The k-th letter of the neural reading was read as Tesseract's j-th letter."""
         return k >= 0 and partner.get(k) == j
 
+    def same_case_around(k: int, j: int) -> bool:
+        """The letters next to the k-th, of a shape that shows their case, have the same case in both readings."""
+        checked = [
+            neural[n_chars[k + d]] == spelled[t_chars[j + d]]
+            for d in (-1, 1)
+            if 0 <= k + d < len(n_chars) and agreed(k + d, j + d)
+            and neural[n_chars[k + d]].isalpha() and neural[n_chars[k + d]].lower() not in _SAME_SHAPE_CASES
+        ]
+        return bool(checked) and all(checked)
+
     out = [neural[: n_chars[0]]] if n_chars else [neural]
     for k, i in enumerate(n_chars):
         j = partner.get(k)
@@ -167,6 +181,9 @@ def _aligned_spelling(neural: str, tesseract: list[OcrWord]) -> str:
             theirs = spelled[t_chars[j]]
             if not theirs.isascii() and theirs.casefold() != letter.casefold():
                 letter = theirs.upper() if letter.isupper() else theirs.lower()
+            elif (theirs != letter and theirs.casefold() == letter.casefold() and letter.lower() in _SAME_SHAPE_CASES
+                  and same_case_around(k, j)):
+                letter = theirs  # "SAs": PP-OCRv4 guesses the case of letters drawn alike; Tesseract sees the x-height
         out.append(letter)
     if n_chars:
         out.append(neural[n_chars[-1] + 1:])

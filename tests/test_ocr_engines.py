@@ -75,3 +75,11 @@ def test_pieces_of_one_printed_line_are_joined_but_columns_are_not():
             "height": [40, 40, 40, 40], "block_num": [1, 2, 2, 3], "par_num": [1, 1, 1, 1], "line_num": [1, 1, 1, 1]}
     result = lines_from_tesseract_data(data, 2000, 800)
     assert [ln.text for ln in result.lines] == ["Eletrônica ADACHI Ltda.", "Portable"]
+
+
+def test_the_case_of_letters_drawn_alike_comes_from_tesseract():
+    neural = line("Groupe Fontaine SAs", 100, 50, 600, 40)
+    tesseract = tesseract_words(("Groupe", 0.9), ("Fontaine", 0.9), ("SAS", 0.9))
+    assert _with_accents(neural, tesseract).text == "Groupe Fontaine SAS"
+    other_letters = tesseract_words(("GROUPE", 0.9), ("Fontaine", 0.9), ("SAs", 0.9))
+    assert _with_accents(line("Groupe Fontaine SAs", 100, 50, 600, 40), other_letters).text == "Groupe Fontaine SAs"
