@@ -771,7 +771,9 @@ def _take_organisation_by_size(card: _Card) -> Found[str] | None:
             continue  # "RESTAURANTE" says what the place is, not what it is called
         if not _may_name_a_business(ln.text):
             continue
-        candidates.append((ln.height * (0.5 + ln.confidence), i, ln))
+        # a business's name is short ("Sianatel", "Nexa Conseil"); what it sells takes more words
+        brevity = 1.15 if len(words) <= 2 else 0.85 if len(words) >= 4 else 1.0
+        candidates.append((ln.height * (0.5 + ln.confidence) * brevity, i, ln))
     if not candidates:
         return None
     _, i, ln = max(candidates, key=lambda c: c[0])
@@ -788,7 +790,14 @@ def _may_name_a_business(text: str) -> bool:
         return False  # "Próximo à Escola ...": directions
     if text.startswith("(") and text.endswith(")"):
         return False  # "(Guina)": an aside, such as the person's nickname
-    return text.count(",") < 2  # "Escrituras, Inventários, Divórcio": what is done, not who does it
+    # "Escrituras, Inventários, Divórcio" or "Acessórios p/ Computador,": what is done, not who does it
+    return text.count(",") < 2 and not text.rstrip().endswith(",")
+
+
+def _is_descriptor(word: str) -> bool:
+    """A word saying what a business does, also when the OCR lost a letter of it ("nformatica")."""
+    return word in ORG_DESCRIPTORS or (len(word) >= 7 and bool(difflib.get_close_matches(word, ORG_DESCRIPTORS,
+                                                                                          n=1, cutoff=0.8)))
 
 
 def _with_descriptor(card: _Card, organisation: Found[str]) -> Found[str]:
@@ -800,7 +809,7 @@ def _with_descriptor(card: _Card, organisation: Found[str]) -> Found[str]:
     logo = card.lines[index]
     for i, ln in card.free():
         words = re.findall(r"[a-z]+", fold(ln.text))
-        if not 1 <= len(words) <= 3 or re.search(r"\d|@|www", ln.text) or not any(w in ORG_DESCRIPTORS for w in words):
+        if not 1 <= len(words) <= 3 or re.search(r"\d|@|www", ln.text) or not any(map(_is_descriptor, words)):
             continue
         gap = ln.top - (logo.top + logo.height)
         beside = not (logo.width and ln.width) or (

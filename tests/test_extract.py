@@ -355,3 +355,20 @@ def test_a_first_name_beside_its_number_names_the_contact_when_no_full_name_is_p
     assert read("LAWN CARE\nJON 248.343.5976\nKAYLEN 734.552.8728", "US").name.value.full == "Jon"
     assert read("Sophie / Claire\nFleurs et Jardins\nTél. 01 42 00 00 00").name.value.full == "Sophie"
     assert read("Tudo é possível\nMarcos 9:23\nTel (11) 2685-2862", "BR").name is None
+
+
+def test_a_short_name_beats_a_longer_line_of_wares_of_about_the_same_size():
+    lines = [TextLine("Celular e Aparelho Telefonico", height=50, top=100),
+             TextLine("Sianatel", height=48, top=160),
+             TextLine("Acessorios p/ Computador,", height=56, top=220),
+             TextLine("Tel: (11) 2685-2862", height=47, top=280)]
+    contact = extract_contact(lines, "BR")
+    assert contact.organisation is not None and contact.organisation.value == "Sianatel"
+
+
+def test_a_descriptor_the_ocr_damaged_still_joins_the_logo():
+    lines = [TextLine("Microvida", height=100, top=100, left=100, width=400),
+             TextLine("nformatica", height=50, top=205, left=150, width=300),
+             TextLine("www.microvida.com.br", height=40, top=300, left=100, width=400)]
+    contact = extract_contact(lines, "BR")
+    assert contact.organisation is not None and contact.organisation.value == "Microvida nformatica"
