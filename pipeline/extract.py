@@ -238,6 +238,12 @@ def guess_region(lines: list[TextLine], default: str) -> str:
         return covered - (total - covered), valid_digits
 
     best = max(votes, key=lambda region: (fit(region), votes[region]))
+    favourite = max(votes, key=lambda region: votes[region])
+    runner_up = max((v for region, v in votes.items() if region != favourite), default=0.0)
+    if votes[favourite] >= 3 and votes[favourite] >= 2 * runner_up and fit(favourite)[1] >= fit(best)[1]:
+        # the card names its country plainly (country name, domain, +prefix) and all its valid numbers
+        # are valid there: a postcode elsewhere read as a local number does not outvote that
+        best = favourite
     if spans and fit(best)[0] <= 0:
         # nothing on the card reads as a number of the countries it suggests: ask where its numbers fit
         fallback = max(_FALLBACK_REGIONS, key=fit)
@@ -502,6 +508,7 @@ _BR_STATES = "AC|AL|AP|AM|BA|CE|DF|ES|GO|MA|MT|MS|MG|PA|PB|PR|PE|PI|RJ|RN|RS|RO|
 # "Av. Paulista, 1000 - Bela Vista - São Paulo - SP": a Brazilian state closes the address line
 _BR_CITY_STATE = re.compile(rf"([A-Za-zÀ-ÿ][A-Za-zÀ-ÿ .'-]*?)\s*[-/,]\s*({_BR_STATES})\.?\s*(?:[-|(]|\s\d|$)")
 _PT_POSTCODE_CITY = re.compile(r"\b(\d{4}-\d{3})\s+([A-Za-zÀ-ÿ][A-Za-zÀ-ÿ' -]*[A-Za-zÀ-ÿ])\s*$")
+_JP_POSTCODE = re.compile(r"(?<![\d-])(\d{3}-\d{4})(?![\d-])")
 _NL_POSTCODE_CITY = re.compile(r"\b([1-9]\d{3})\s?([A-Z]{2})\s+([A-Z][A-Za-zÀ-ÿ'\- ]*[A-Za-zÀ-ÿ])\s*$")
 _UK_POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2})\b")
 _US_STATE_ZIP = re.compile(
@@ -531,7 +538,8 @@ def _us_state(word: str) -> str | None:
 
 
 def parse_postcode_city(text: str, region: str) -> Address | None:
-    """Recognise a postcode-and-city line in the forms of France, Brazil, Portugal, the Netherlands, the UK, the US."""
+    """Recognise a postcode-and-city line in the forms of France, Brazil, Portugal, Japan, the Netherlands, the UK
+    and the US."""
     # OCR reads a CEP's digits as letters too ("CEP OllB7-O0O"): the label says they are digits
     text = re.sub(r"(?i)(\bcep\s*[:.]?\s*)([0-9OoIlB|SZ]{5}-?[0-9OoIlB|SZ]{3})\b",
                   lambda cep: cep.group(1) + cep.group(2).translate(_CONFUSABLE_DIGITS), text)
@@ -544,6 +552,12 @@ def parse_postcode_city(text: str, region: str) -> Address | None:
     m = _PT_POSTCODE_CITY.search(text)
     if m:
         return Address(postcode=m.group(1), city=m.group(2).strip(), country="PT")
+    m = _JP_POSTCODE.search(text)
+    if m and (region == "JP" or "japan" in fold(text)):  # "Minato-ku, Tokyo 108-0023, Japan"
+        before = [p.strip() for p in re.split(r"[,、]", text[: m.start()].replace("〒", "")) if p.strip()]
+        after = [p.strip() for p in text[m.end():].split(",") if p.strip() and fold(p.strip()) not in COUNTRY_NAMES]
+        city = before[-1] if before else after[0] if after else ""
+        return Address(postcode=m.group(1), city=city, country="JP")
     m = _NL_POSTCODE_CITY.search(text)
     if m and region == "NL":  # "1015 CJ Amsterdam"
         city = m.group(3)

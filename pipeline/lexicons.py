@@ -122,6 +122,7 @@ inspecteur inspectrice inspector
 responsabile amministratore amministratrice delegato delegata direttrice titolare consulente
 jefe jefa asesor asesora
 accountmanager projectleider projectmanager adviseur adviseuse bedrijfsleider eigenaar medewerker
+leiter leiterin geschaftsfuhrerin inhaber inhaberin prokurist prokuristin vorstand referent referentin
 """.split())
 
 TITLE_PHRASES = (
