@@ -76,3 +76,27 @@ def test_dark_cards_are_inverted_for_ocr():
     assert prepare_for_ocr(dark).mean() > 200
     light = np.full((100, 200, 3), 230, np.uint8)
     assert prepare_for_ocr(light) is light
+
+
+def turned_card(cx: float, cy: float, width: float, height: float, degrees: float) -> np.ndarray:
+    box = cv2.boxPoints(((cx, cy), (width, height), degrees))
+    total, difference = box.sum(axis=1), np.diff(box, axis=1).ravel()
+    return np.array([box[np.argmin(total)], box[np.argmin(difference)], box[np.argmax(total)],
+                     box[np.argmax(difference)]], dtype=np.float32)
+
+
+@pytest.mark.parametrize(("corners", "card", "table"), [
+    (turned_card(800, 600, 700, 400, 40), (245, 245, 240), (60, 90, 120)),   # tilted 40 degrees
+    (turned_card(800, 600, 600, 350, 30), (245, 245, 240), (60, 90, 120)),   # small (11 %) and tilted
+    (turned_card(800, 600, 800, 460, 10), (245, 245, 242), (215, 212, 205)),  # light card, light table
+    (turned_card(800, 600, 800, 460, 10), (40, 35, 30), (75, 70, 65)),        # dark card, dark table
+    (turned_card(800, 600, 800, 460, 20), (30, 120, 200), (60, 110, 160)),    # coloured card on wood
+])
+@pytest.mark.parametrize("shadow", [False, True])
+def test_hard_photos_are_still_cut_within_a_few_percent(corners, card, table, shadow: bool):
+    photo = synthetic_photo(corners, card_colour=card, table=table)
+    if shadow:  # light falling off across the table, as from a window
+        photo = (photo * np.linspace(0.6, 1.0, photo.shape[1])[None, :, None]).astype(np.uint8)
+    quad = find_card(photo)
+    assert quad is not None
+    assert np.linalg.norm(quad.corners - corners, axis=1).max() < 0.03 * 1600
