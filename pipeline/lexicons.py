@@ -252,7 +252,9 @@ def _cities_by_country() -> dict[str, dict[str, tuple[str, int]]]:
         names = by_country.setdefault(city["countrycode"], {})
         population = int(city.get("population") or 0)
         entry = (city["name"], population)  # one tuple per city, shared by all its names
-        for name in (city["name"], *city.get("alternatenames", ())):
+        # other languages' names of the big cities only: a small town's are rarely printed, and cost memory
+        others = city.get("alternatenames", ()) if population >= CITY_CORRECTION_POPULATION else ()
+        for name in (city["name"], *others):
             if len(name) < 3 or not all(c.isascii() or (c.isalpha() and ord(c) < 0x250) for c in name):
                 continue
             key = fold(name)
