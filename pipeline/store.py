@@ -13,6 +13,7 @@ and from the event slug.
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 import re
@@ -22,6 +23,8 @@ import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import phonenumbers
 
 from .errors import BadArgumentsError, OutputError
 from .lexicons import fold
@@ -233,18 +236,56 @@ class _Index:
             self.by_name_org[key] = stored
 
     def match(self, contact: Contact) -> StoredCard | None:
-        """The contact on disk that is this person: same e-mail, same phone, or same name and company."""
+        """The contact on disk that is this person: same e-mail, same phone, or same name and company.
+
+        Colleagues share a switchboard number and a contact@ mailbox, and a company's card is not its
+        employee's: a shared number or mailbox joins two cards only when it is personal (a mobile, a named
+        mailbox) and no two different names are printed, or when both cards name the same person.
+        """
+        name = contact.name.value.full if contact.name else ""
         for email in contact.emails:
-            if email.value.lower() in self.by_email:
-                return self.by_email[email.value.lower()]
+            stored = self.by_email.get(email.value.lower())
+            if stored is not None and _same_holder(name, stored, personal=not _shared_mailbox(email.value)):
+                return stored
         for phone in contact.phones:
-            if phone.value.number in self.by_phone:
-                return self.by_phone[phone.value.number]
+            stored = self.by_phone.get(phone.value.number)
+            if stored is not None and _same_holder(name, stored, personal=_is_mobile(phone.value.number)):
+                return stored
         if contact.name and contact.organisation:
             key = _name_org_key(contact.name.value.full, contact.organisation.value)
             if key and key in self.by_name_org:
                 return self.by_name_org[key]
         return None
+
+
+# Mailboxes a whole office reads: they say nothing of whose card it is.
+_SHARED_MAILBOXES = frozenset("""
+contact contacts info infos information hello hi bonjour accueil office bureau sales ventes vente vendas
+comercial commercial admin administration secretariat secretaria reception recepcao atendimento support
+service services mail team equipe compta contabilidade rh hr jobs recrutement booking reservation reservas
+""".split())
+
+
+def _shared_mailbox(email: str) -> bool:
+    return fold(email.split("@")[0]) in _SHARED_MAILBOXES
+
+
+def _is_mobile(number: str) -> bool:
+    try:
+        parsed = phonenumbers.parse(number, None)
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.number_type(parsed) == phonenumbers.PhoneNumberType.MOBILE
+
+
+def _same_holder(name: str, stored: StoredCard, personal: bool) -> bool:
+    """Whether a card printing ``name`` and the stored contact sharing a number or mailbox are one holder."""
+    stored_name = "" if stored.is_company else stored.full_name
+    if name and stored_name:  # "José Carlos" read once as "Fose Carlos" is still him
+        return difflib.SequenceMatcher(None, fold(name), fold(stored_name)).ratio() >= 0.8
+    if not name and not stored_name:
+        return True  # two cards of the same company
+    return personal  # a mobile or a named mailbox belongs to the person whose name the other card prints
 
 
 def _name_org_key(name: str, organisation: str) -> tuple[str, str] | None:

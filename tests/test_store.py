@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -183,3 +184,41 @@ def test_a_photo_merged_into_someone_is_recognised_when_read_again(tmp_path: Pat
     assert again.path == merged.path
     assert again.merged_with is None  # the same photo, not a new meeting
     assert len(list(folder.people.iterdir())) == 1
+
+
+def colleague(sha: str, name: str, **fields) -> CardReading:
+    reading = card(sha, "salon", name, org="Transalpina SA", **fields)
+    if "phone" in fields:  # the switchboard: a landline, typed work
+        from pipeline.models import Phone
+
+        contact = replace(reading.contact, phones=(Found(Phone(fields["phone"], "work"), 0.9),))
+        reading = replace(reading, contact=contact)
+    return reading
+
+
+@pytest.mark.parametrize("shared", [dict(phone="+41223104560"), dict(email="contact@transalpina.ch")],
+                         ids=["switchboard", "contact mailbox"])
+def test_colleagues_sharing_a_switchboard_or_mailbox_stay_two_people(tmp_path: Path, shared):
+    folder = ContactsFolder(tmp_path / "contacts")
+    folder.prepare()
+    folder.write_contact(colleague("a" * 64, "Anna Keller", **shared))
+    other = folder.write_contact(colleague("b" * 64, "Marc Favre", **shared))
+    assert other.merged_with is None
+    assert len(list(folder.people.iterdir())) == 2
+
+
+def test_a_card_without_a_name_joins_nobody_through_a_switchboard(tmp_path: Path):
+    folder = ContactsFolder(tmp_path / "contacts")
+    folder.prepare()
+    folder.write_contact(colleague("a" * 64, "Anna Keller", phone="+41223104560"))
+    company_card = colleague("b" * 64, "x", phone="+41223104560")
+    company_card = replace(company_card, contact=replace(company_card.contact, name=None))
+    assert folder.write_contact(company_card).merged_with is None
+
+
+def test_the_same_mobile_joins_a_name_read_slightly_differently(tmp_path: Path):
+    folder = ContactsFolder(tmp_path / "contacts")
+    folder.prepare()
+    folder.write_contact(card("a" * 64, "vernissage", "José Carlos", phone="+5511999336564"))
+    again = folder.write_contact(card("b" * 64, "salon", "Fose Carlos", phone="+5511999336564"))
+    assert again.merged_with is not None
