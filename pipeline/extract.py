@@ -771,13 +771,17 @@ garage boulangerie librairie salon clinique institut eletronica electronique inf
 def _take_organisation_by_size(card: _Card) -> Found[str] | None:
     """Fallback: the biggest line left that reads like a name of something, i.e. the logo line."""
     candidates = []
-    for i, ln in card.free():
+    free = card.free()
+    tallest = max((ln.height for _, ln in free), default=0.0)
+    for i, ln in free:
         letters = sum(c.isalpha() for c in ln.text)
         # only a line read with confidence: a garbled logo is worse than no organisation
         if letters < 4 or letters / max(len(ln.text), 1) < 0.7 or ln.confidence < 0.75 or len(ln.text) > 50:
             continue
-        if len(ln.text.split()) > 6:
-            continue  # a slogan or a list of services
+        if len(ln.text.split()) > (9 if ln.height >= tallest else 6):
+            continue  # a slogan or a list of services, unless it is the card's biggest print
+        if any(len(token) > 15 for token in re.findall(r"[^\W\d_]+", ln.text)):
+            continue  # "MADRINHASEFORMANDAS": words the OCR glued together, a phrase rather than a name
         words = [w for w in re.findall(r"[^\W\d_]{3,}", ln.text)]
         if words and sum(w[0].islower() for w in words) * 2 > len(words):
             continue  # "óculos e lentes de contato": a description, names are capitalised
@@ -786,7 +790,7 @@ def _take_organisation_by_size(card: _Card) -> Found[str] | None:
         if not _may_name_a_business(ln.text):
             continue
         # a business's name is short ("Sianatel", "Nexa Conseil"); what it sells takes more words
-        brevity = 1.15 if len(words) <= 2 else 0.85 if len(words) >= 4 else 1.0
+        brevity = 1.1 if len(words) <= 2 else 0.9 if len(words) >= 4 else 1.0
         candidates.append((ln.height * (0.5 + ln.confidence) * brevity, i, ln))
     if not candidates:
         return None

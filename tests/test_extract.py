@@ -372,3 +372,21 @@ def test_a_descriptor_the_ocr_damaged_still_joins_the_logo():
              TextLine("www.microvida.com.br", height=40, top=300, left=100, width=400)]
     contact = extract_contact(lines, "BR")
     assert contact.organisation is not None and contact.organisation.value == "Microvida nformatica"
+
+
+def test_the_biggest_print_may_be_a_long_name_but_a_smaller_long_line_is_a_slogan():
+    lines = [TextLine("8º Cartório de Notas da Capital de São Paulo", height=71, top=50),
+             TextLine("Escrituras e Procurações", height=51, top=140),
+             TextLine("Tel: (11) 3241-0322", height=38, top=400)]
+    contact = extract_contact(lines, "BR")
+    assert contact.organisation is not None
+    assert contact.organisation.value == "8º Cartório de Notas da Capital de São Paulo"
+    slogan = [TextLine("Mobilier Dupont", height=60, top=50),
+              TextLine("Le meilleur du bois pour votre maison depuis 1950", height=40, top=140)]
+    assert extract_contact(slogan, "FR").organisation.value == "Mobilier Dupont"
+
+
+def test_words_the_ocr_glued_together_are_no_name():
+    lines = [TextLine("ALUGUELDEVESTIDOSPARANOIVAS", height=60, top=50),
+             TextLine("Casa Aurora", height=50, top=140)]
+    assert extract_contact(lines, "BR").organisation.value == "Casa Aurora"
