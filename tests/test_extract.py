@@ -388,5 +388,5 @@ def test_the_biggest_print_may_be_a_long_name_but_a_smaller_long_line_is_a_sloga
 
 def test_words_the_ocr_glued_together_are_no_name():
     lines = [TextLine("ALUGUELDEVESTIDOSPARANOIVAS", height=60, top=50),
-             TextLine("Casa Aurora", height=50, top=140)]
-    assert extract_contact(lines, "BR").organisation.value == "Casa Aurora"
+             TextLine("Sianatel", height=50, top=140)]
+    assert extract_contact(lines, "BR").organisation.value == "Sianatel"
