@@ -83,3 +83,18 @@ def test_the_case_of_letters_drawn_alike_comes_from_tesseract():
     assert _with_accents(neural, tesseract).text == "Groupe Fontaine SAS"
     other_letters = tesseract_words(("GROUPE", 0.9), ("Fontaine", 0.9), ("SAs", 0.9))
     assert _with_accents(line("Groupe Fontaine SAs", 100, 50, 600, 40), other_letters).text == "Groupe Fontaine SAs"
+
+
+def test_tesseract_is_shown_only_the_lines_with_letters_on_the_card_colour():
+    import numpy as np
+
+    from pipeline.ocr_neural import _only_words
+
+    card = np.full((200, 600, 3), 230, np.uint8)
+    card[20:60, 50:300] = 10    # a line with letters
+    card[100:140, 50:300] = 10  # a line of digits only
+    card[150:190, 400:590] = 90  # a logo nobody read
+    lines = (line("Camille Martin", 50, 20, 250, 40), line("04 72 00 12 34", 50, 100, 250, 40))
+    shown = _only_words(card, lines)
+    assert (shown[20:60, 50:300] == 10).all()
+    assert (shown[100:140, 50:300] == 230).all() and (shown[150:190, 400:590] == 230).all()
