@@ -51,7 +51,7 @@ class NeuralEngine:
     name = "neural"
 
     def __init__(self, lang: str) -> None:
-        self._tesseract = TesseractEngine(lang=lang)
+        self._tesseract = TesseractEngine(lang=lang, second_look=False)  # it only confirms PP-OCRv4's lines
 
     def read(self, pixels: np.ndarray) -> OcrResult:
         height, width = pixels.shape[:2]

@@ -98,3 +98,21 @@ def test_tesseract_is_shown_only_the_lines_with_letters_on_the_card_colour():
     shown = _only_words(card, lines)
     assert (shown[20:60, 50:300] == 10).all()
     assert (shown[100:140, 50:300] == 230).all() and (shown[150:190, 400:590] == 230).all()
+
+
+def test_tesseract_looks_again_for_the_contact_lines_it_missed(monkeypatch):
+    import numpy as np
+
+    from pipeline.ocr import TesseractEngine
+
+    otsu = OcrResult(lines=(line("Camille Martin", 50, 20, 300, 40), line("Tél. 04 72 OO", 50, 80, 300, 40, 0.4)),
+                     width=600, height=300)
+    sauvola = OcrResult(lines=(line("Camile Martln", 50, 20, 300, 40), line("Tél. 04 72 00 12 34", 50, 80, 300, 40),
+                               line("camille@atelier.fr", 50, 140, 300, 40)), width=600, height=300)
+    readings = {0: otsu, 2: sauvola}
+    engine = TesseractEngine()
+    monkeypatch.setattr(engine, "_read", lambda pixels, thresholding: readings[thresholding])
+    texts = [ln.text for ln in engine.read(np.zeros((300, 600), np.uint8)).lines]
+    assert texts == ["Camille Martin", "Tél. 04 72 OO", "Tél. 04 72 00 12 34", "camille@atelier.fr"]
+    monkeypatch.setattr(engine, "second_look", False)  # as the hybrid asks: Tesseract only confirms there
+    assert [ln.text for ln in engine.read(np.zeros((300, 600), np.uint8)).lines] == ["Camille Martin", "Tél. 04 72 OO"]
