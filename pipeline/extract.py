@@ -150,6 +150,9 @@ def clean_line(text: str) -> str:
     text = re.sub(r"(?<=\d)[·•‧](?=\d)", ".", text)
     text = re.sub(r"\(\s*0\s*[lI|\]]", "(0)", text)  # "+44 (0l 20": the trunk prefix's bracket misread
     text = re.sub(r"\b(Dr|Mr|Mrs|Ms|Mme|Mlle|Me|Pr|Prof|Sr|Sra)\.(?=[A-ZÀ-Ý])", r"\1. ", text)  # "Dr.Avery"
+    # "2Kingdom Street", "12rue des Lilas": a street number the OCR glued to the street's name
+    text = re.sub(r"^(\d{1,5}(?:bis|ter)?)(?=[A-ZÀ-Ý][a-zà-ÿ]{3,}|(?:rue|avenue|bd|boulevard|chemin|allée|impasse|place"
+                  r"|quai|route|rua|avenida|calle|via)\b)", r"\1 ", text)
     text = re.sub(r"\s+", " ", text)
     return _JUNK_EDGES.sub("", text).strip()
 

@@ -390,3 +390,9 @@ def test_words_the_ocr_glued_together_are_no_name():
     lines = [TextLine("ALUGUELDEVESTIDOSPARANOIVAS", height=60, top=50),
              TextLine("Sianatel", height=50, top=140)]
     assert extract_contact(lines, "BR").organisation.value == "Sianatel"
+
+
+def test_a_street_number_glued_to_the_street_is_parted():
+    contact = read("Dr. Ana Reyes\n2Kingdom Street\nLondon W2 6BD\nT: +44 20 7946 0321")
+    assert [(a.value.street, a.value.postcode) for a in contact.addresses] == [("2 Kingdom Street", "W2 6BD")]
+    assert read("12rue des Lilas\n69003 Lyon\nTél. 04 72 00 12 34").addresses[0].value.street == "12 rue des Lilas"
