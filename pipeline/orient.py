@@ -51,6 +51,9 @@ def upright_and_read(card: CardImage, engine: OcrEngine) -> tuple[CardImage, Ocr
         best_turn, best = max(candidates, key=lambda c: orientation_score(c[1]))
         return _turned(card, best_turn), best
     if turn == 0 and _looks_upside_down(as_is):
+        probe = getattr(engine, "upside_down_score", None)
+        if probe is not None and probe(prepared, as_is) <= orientation_score(as_is) * UPSIDE_DOWN_MARGIN:
+            return card, as_is  # a quick look at the card turned over reads no better: it was upright
         turn, margin = 180, UPSIDE_DOWN_MARGIN
     elif turn and confidence >= UNSURE_OSD_CONFIDENCE:
         margin = 1.15

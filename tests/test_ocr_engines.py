@@ -116,3 +116,38 @@ def test_tesseract_looks_again_for_the_contact_lines_it_missed(monkeypatch):
     assert texts == ["Camille Martin", "Tél. 04 72 OO", "Tél. 04 72 00 12 34", "camille@atelier.fr"]
     monkeypatch.setattr(engine, "second_look", False)  # as the hybrid asks: Tesseract only confirms there
     assert [ln.text for ln in engine.read(np.zeros((300, 600), np.uint8)).lines] == ["Camille Martin", "Tél. 04 72 OO"]
+
+
+class FakeHybrid:
+    """Reads much text but confirms little of it, like the hybrid on a card Tesseract reads badly."""
+
+    name = "fake"
+
+    def __init__(self, turned_score: float) -> None:
+        self.turned_score = turned_score
+        self.reads = 0
+
+    def read(self, pixels):
+        self.reads += 1
+        return OcrResult(lines=(line("Camille Martin Directrice commerciale", 10, 10, 500, 40),),
+                         width=600, height=300, orientation_score=2.0)
+
+    def detect_rotation(self, pixels):
+        return 0, 0.0
+
+    def upside_down_score(self, pixels, reading):
+        return self.turned_score
+
+
+def test_a_quick_look_at_the_card_turned_over_spares_a_second_reading():
+    import numpy as np
+
+    from pipeline.models import CardImage
+    from pipeline.orient import upright_and_read
+
+    card = CardImage(pixels=np.full((300, 600, 3), 230, np.uint8), found_card=True, rotation=0)
+    upright = FakeHybrid(turned_score=1.0)
+    assert upright_and_read(card, upright)[0].rotation == 0 and upright.reads == 1
+    over = FakeHybrid(turned_score=30.0)  # the turned card reads far better: read it turned
+    upright_and_read(card, over)
+    assert over.reads == 2
