@@ -58,8 +58,10 @@ def main() -> int:
     engine_name = resolve_engine("auto")
     engine = _engine(ScanOptions(event="bench").lang, engine_name)
     ocr_time = 0.0
-    for method in ("read", "detect_rotation"):
-        original = getattr(engine, method)
+    for method in ("read", "detect_rotation", "upside_down_score"):
+        original = getattr(engine, method, None)
+        if original is None:
+            continue
 
         def timed(*a, _original=original, **k):  # type: ignore[no-untyped-def]
             nonlocal ocr_time
