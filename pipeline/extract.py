@@ -35,6 +35,7 @@ from .lexicons import (
     US_STATE_NAMES,
     US_STATES,
     fold,
+    is_city,
     is_first_name,
 )
 from .models import (
@@ -933,6 +934,8 @@ def _first_name_beside_a_number(card: _Card) -> Found[PersonName] | None:
         folded = fold(words[0])
         if folded in PHONE_LABELS or folded in NOT_NAME_WORDS or folded in STREET_WORDS or folded in COUNTRY_NAMES:
             continue
+        if is_city(words[0], card.region):
+            continue  # "Paris 01 42 00 00 00": a branch's number, not a person's
         if is_first_name(words[0]):
             if i not in card.used and match.re is _FIRST_OF_SEVERAL:
                 card.used.add(i)

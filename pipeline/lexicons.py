@@ -273,6 +273,11 @@ def _cities_by_country() -> dict[str, dict[str, tuple[str, int]]]:
     return by_country
 
 
+def is_city(name: str, country: str) -> bool:
+    """``name`` is the name of a city of 15,000 people or more in ``country`` (ISO code)."""
+    return fold(name).strip() in _cities_by_country().get(country.upper(), {})
+
+
 def known_city(name: str, country: str) -> str | None:
     """``name`` when it is a city of ``country`` (ISO code); a big city's name when ``name`` is one misread
     letter away from it; None when the name is unknown (small towns are not in the list: left as printed)."""

@@ -396,3 +396,7 @@ def test_a_street_number_glued_to_the_street_is_parted():
     contact = read("Dr. Ana Reyes\n2Kingdom Street\nLondon W2 6BD\nT: +44 20 7946 0321")
     assert [(a.value.street, a.value.postcode) for a in contact.addresses] == [("2 Kingdom Street", "W2 6BD")]
     assert read("12rue des Lilas\n69003 Lyon\nTél. 04 72 00 12 34").addresses[0].value.street == "12 rue des Lilas"
+
+
+def test_a_city_beside_a_number_is_a_branch_not_a_person():
+    assert read("Le Petit Bistrot\nParis 01 42 00 00 00\nLyon 04 78 00 00 00").name is None
