@@ -917,7 +917,10 @@ def _take_name(card: _Card, locals_: list[str]) -> Found[PersonName] | None:
     return Found(PersonName(full=ln.text), confidence, (ln.text,))
 
 
-_FIRST_OF_SEVERAL = re.compile(r"^([A-ZÀ-Ý][A-Za-zÀ-ÿ'-]+(?: [A-ZÀ-Ý][A-Za-zÀ-ÿ'-]+){0,2})\s*/\s*[A-ZÀ-Ý]")
+_CAPITALISED = r"[A-ZÀ-Ý][A-Za-zÀ-ÿ'-]+"
+_FIRST_OF_SEVERAL = re.compile(
+    rf"^({_CAPITALISED}(?: {_CAPITALISED}){{0,2}})\s*/\s*({_CAPITALISED})(?: {_CAPITALISED})?$"
+)
 _FIRST_NAME_THEN_NUMBER = re.compile(r"^([A-ZÀ-Ý][A-Za-zÀ-ÿ'-]+)\s*[:-]?\s*[+(]?\d[\d .()/-]{6,}\d")
 
 
@@ -936,7 +939,9 @@ def _first_name_beside_a_number(card: _Card) -> Found[PersonName] | None:
             continue
         if is_city(words[0], card.region):
             continue  # "Paris 01 42 00 00 00": a branch's number, not a person's
-        if is_first_name(words[0]):
+        # "Eliete / Ana Paula": a first name the dictionary lacks, beside one it knows
+        beside = match.group(2) if match.re is _FIRST_OF_SEVERAL else ""
+        if is_first_name(words[0]) or (beside and len(words) == 1 and is_first_name(beside)):
             if i not in card.used and match.re is _FIRST_OF_SEVERAL:
                 card.used.add(i)
             return Found(PersonName(full=match.group(1)), _conf(ln, 0.5), (ln.text,))

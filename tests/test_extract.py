@@ -354,6 +354,8 @@ def test_a_bare_tld_pair_is_no_website():
 def test_a_first_name_beside_its_number_names_the_contact_when_no_full_name_is_printed():
     assert read("LAWN CARE\nJON 248.343.5976\nKAYLEN 734.552.8728", "US").name.value.full == "Jon"
     assert read("Sophie / Claire\nFleurs et Jardins\nTél. 01 42 00 00 00").name.value.full == "Sophie"
+    assert read("Eliete / Ana Paula\nTel: 2685-2862", "BR").name.value.full == "Eliete"  # unknown, beside a known one
+    assert read("Vendas e Assistência / Peças\nTel: 2685-2862", "BR").name is None
     assert read("Tudo é possível\nMarcos 9:23\nTel (11) 2685-2862", "BR").name is None
 
 
