@@ -23,6 +23,7 @@ from .lexicons import (
     LANDMARK_WORDS,
     LEGAL_FORMS,
     NAME_PREFIXES,
+    NOT_BRAZILIAN_CITY_WORDS,
     NOT_NAME_WORDS,
     OPENING_HOURS_WORDS,
     ORG_DESCRIPTORS,
@@ -541,6 +542,12 @@ def _us_state(word: str) -> str | None:
     return US_STATE_NAMES.get(fold(word))
 
 
+def _without_country(city: str) -> str:
+    """Drop a trailing country name: "Bruxelles Belgique" -> "Bruxelles"; "Luxembourg" alone is a city."""
+    words = city.split()
+    return " ".join(words[:-1]) if len(words) > 1 and fold(words[-1]) in COUNTRY_NAMES else city
+
+
 def parse_postcode_city(text: str, region: str) -> Address | None:
     """Recognise a postcode-and-city line in the forms of France, Brazil, Portugal, Japan, the Netherlands, the UK
     and the US."""
@@ -564,11 +571,7 @@ def parse_postcode_city(text: str, region: str) -> Address | None:
         return Address(postcode=m.group(1), city=city, country="JP")
     m = _NL_POSTCODE_CITY.search(text)
     if m and region == "NL":  # "1015 CJ Amsterdam"
-        city = m.group(3)
-        city_words = city.split()
-        if len(city_words) > 1 and fold(city_words[-1]) in COUNTRY_NAMES:
-            city = " ".join(city_words[:-1])
-        return Address(postcode=f"{m.group(1)} {m.group(2)}", city=city, country="NL")
+        return Address(postcode=f"{m.group(1)} {m.group(2)}", city=_without_country(m.group(3)), country="NL")
     m = _UK_POSTCODE.search(text)
     if m and (region == "GB" or "london" in fold(text)):
         before = [p.strip() for p in text[: m.start()].split(",") if p.strip()]
@@ -590,9 +593,7 @@ def parse_postcode_city(text: str, region: str) -> Address | None:
         cedex = re.search(r"(?i)\s*\bcedex\b(?:\s*(\d{1,2}))?", text[m.end(1):])
         if cedex:
             city = text[m.end(1):m.end(1) + cedex.start()].strip()
-        city_words = city.split()
-        if len(city_words) > 1 and fold(city_words[-1]) in COUNTRY_NAMES:
-            city = " ".join(city_words[:-1])  # "1000 Bruxelles Belgique"; but "1118 Luxembourg" is a city
+        city = _without_country(city)
         if fold(city) in ("cedex", "bp", "cs") or not city:
             return None
         if cedex:
@@ -601,19 +602,12 @@ def parse_postcode_city(text: str, region: str) -> Address | None:
     return None
 
 
-# Words that open a Brazilian neighbourhood, a unit or a landmark ("Jardim Paulista", "Sala 6", "próximo ao..."),
-# not a city
-_NOT_BRAZILIAN_CITY = frozenset("""
-jardim jd vila vl parque pq bairro centro chacara conjunto cj residencial setor sala andar loja prox proximo
-""".split())
-
-
 def _may_be_brazilian_city(text: str) -> bool:
     words = re.findall(r"[a-z]+", fold(text))
     if not words or re.search(r"[\d()]", text):
         return False
     # "JardimFernandes": the OCR may have glued the neighbourhood's words together
-    return not any(words[0] == w or (len(w) >= 4 and words[0].startswith(w)) for w in _NOT_BRAZILIAN_CITY)
+    return not any(words[0] == w or (len(w) >= 4 and words[0].startswith(w)) for w in NOT_BRAZILIAN_CITY_WORDS)
 
 
 def unglue(text: str) -> str:

@@ -64,6 +64,12 @@ transports transportes international finance finances assurances seguros archite
 interiors interieurs events evenements eventos voyages travel viagens consultancy networks telecom labs lab
 """.split())
 
+# Words that open a Brazilian neighbourhood, a unit or a landmark ("Jardim Paulista", "Sala 6", "próximo ao..."),
+# not a city. Accent-free, lowercase.
+NOT_BRAZILIAN_CITY_WORDS = frozenset("""
+jardim jd vila vl parque pq bairro centro chacara conjunto cj residencial setor sala andar loja prox proximo
+""".split())
+
 # Names of days and words of opening hours: such a line is no organisation. Accent-free, lowercase.
 OPENING_HOURS_WORDS = frozenset("""
 lundi mardi mercredi jeudi vendredi samedi dimanche horaires
@@ -278,6 +284,13 @@ def is_city(name: str, country: str) -> bool:
     return fold(name).strip() in _cities_by_country().get(country.upper(), {})
 
 
+@cache
+def _big_city_names(country: str) -> tuple[str, ...]:
+    """The folded names of ``country``'s cities big enough to be corrections, listed once per country."""
+    names = _cities_by_country().get(country, {})
+    return tuple(key for key, (_, population) in names.items() if population >= CITY_CORRECTION_POPULATION)
+
+
 def known_city(name: str, country: str) -> str | None:
     """``name`` when it is a city of ``country`` (ISO code); a big city's name when ``name`` is one misread
     letter away from it; None when the name is unknown (small towns are not in the list: left as printed)."""
@@ -289,8 +302,7 @@ def known_city(name: str, country: str) -> str | None:
         return name
     if len(folded) < 5:
         return None
-    big = [key for key, (_, population) in names.items() if population >= CITY_CORRECTION_POPULATION]
-    close = difflib.get_close_matches(folded, big, n=5, cutoff=CITY_CORRECTION_RATIO)
+    close = difflib.get_close_matches(folded, _big_city_names(country.upper()), n=5, cutoff=CITY_CORRECTION_RATIO)
     if not close:
         return None
     best = max(close, key=lambda key: (difflib.SequenceMatcher(None, folded, key).ratio(), names[key][1]))

@@ -115,14 +115,14 @@ def test_unwritable_folder_is_reported(tmp_path: Path):
 
 
 def card(sha: str, event: str, name: str, org: str = "", email: str = "", phone: str = "",
-         day: int = 20) -> CardReading:
+         day: int = 20, phone_kind: str = "cell") -> CardReading:
     from pipeline.models import Phone
 
     contact = Contact(
         name=Found(PersonName(name, *name.split(" ", 1)), 0.9),
         organisation=Found(org, 0.9) if org else None,
         emails=(Found(email, 0.9),) if email else (),
-        phones=(Found(Phone(phone, "cell"), 0.9),) if phone else (),
+        phones=(Found(Phone(phone, phone_kind), 0.9),) if phone else (),
     )
     return CardReading(source=f"/photos/{sha[:4]}.jpg", sha256=sha, contact=contact,
                        meeting=Meeting(event, dt.date(2026, 11, day)), ocr_confidence=0.9, found_card=True)
@@ -187,13 +187,7 @@ def test_a_photo_merged_into_someone_is_recognised_when_read_again(tmp_path: Pat
 
 
 def colleague(sha: str, name: str, **fields) -> CardReading:
-    reading = card(sha, "salon", name, org="Transalpina SA", **fields)
-    if "phone" in fields:  # the switchboard: a landline, typed work
-        from pipeline.models import Phone
-
-        contact = replace(reading.contact, phones=(Found(Phone(fields["phone"], "work"), 0.9),))
-        reading = replace(reading, contact=contact)
-    return reading
+    return card(sha, "salon", name, org="Transalpina SA", phone_kind="work", **fields)  # the switchboard
 
 
 @pytest.mark.parametrize("shared", [dict(phone="+41223104560"), dict(email="contact@transalpina.ch")],
