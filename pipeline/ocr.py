@@ -80,7 +80,7 @@ class TesseractEngine:
         added = [line for line in second.lines if line.text not in known and _CONTACT_LINE.search(line.text)]
         if not added:
             return first
-        lines = sorted((*first.lines, *added), key=lambda line: (line.box.top + line.box.height / 2, line.box.left))
+        lines = sorted((*first.lines, *added), key=page_position)
         return OcrResult(lines=tuple(lines), width=first.width, height=first.height)
 
     def _read(self, pixels: np.ndarray, thresholding: int) -> OcrResult:
@@ -123,6 +123,11 @@ def _has_contact_lines(result: OcrResult) -> bool:
         len(re.findall(r"\d", t)) >= 8 for t in sure)
 
 
+def page_position(line: OcrLine) -> tuple[float, int]:
+    """Where a line stands, for sorting top to bottom (by its middle) and then left to right."""
+    return line.box.top + line.box.height / 2, line.box.left
+
+
 def lines_from_tesseract_data(data: dict[str, list[Any]], width: int, height: int) -> OcrResult:
     """Group Tesseract's word table (image_to_data) into lines, top to bottom."""
     grouped: dict[tuple[int, int, int], list[OcrWord]] = defaultdict(list)
@@ -135,7 +140,7 @@ def lines_from_tesseract_data(data: dict[str, list[Any]], width: int, height: in
         key = (int(data["block_num"][i]), int(data["par_num"][i]), int(data["line_num"][i]))
         grouped[key].append(OcrWord(text=text, box=box, confidence=max(0.0, min(conf / 100, 1.0))))
     lines = [OcrLine(words=tuple(sorted(words, key=lambda w: w.box.left))) for words in grouped.values()]
-    lines.sort(key=lambda line: (line.box.top + line.box.height / 2, line.box.left))
+    lines.sort(key=page_position)
     return OcrResult(lines=tuple(_reading_order(lines)), width=width, height=height)
 
 

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from .models import Box, OcrLine, OcrResult, OcrWord
-from .ocr import TesseractEngine, _reading_order
+from .ocr import TesseractEngine, _reading_order, page_position
 
 MIN_SCORE = 0.5
 
@@ -67,7 +67,7 @@ class NeuralEngine:
             ys = [int(p[1]) for p in polygon]
             box = Box(min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys))
             lines.append(OcrLine(words=_words(text, box, float(score))))
-        lines.sort(key=lambda line: (line.box.top + line.box.height / 2, line.box.left))
+        lines.sort(key=page_position)
         return OcrResult(lines=tuple(_reading_order(lines)), width=width, height=height)
 
     def detect_rotation(self, pixels: np.ndarray) -> tuple[int, float]:
