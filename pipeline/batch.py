@@ -133,12 +133,14 @@ def read_photo(source: str, options: ScanOptions) -> list[CardReading]:
     photo = load_photo(source)
     cards = straighten_all(photo.pixels)
     readings: list[CardReading] = []
-    failures: list[CardscanError] = []
+    # messages, not the exceptions: an exception kept in a local of the frame it was raised through is a
+    # reference cycle, which holds the whole photo in memory until the garbage collector comes round
+    no_text: list[str] = []
     for index, card in enumerate(cards):
         try:
             readings.append(_read_card(photo, card, index, options))
         except NoTextError as exc:
-            failures.append(exc)  # beside other cards, an outline without text was no card
+            no_text.append(str(exc))  # beside other cards, an outline without text was no card
     if len(cards) == 1 and cards[0].found_card and (not readings or not _reaches_anyone(readings[0])):
         # the outline may have been a panel of the card, not the card: read the whole photo too
         try:
@@ -148,7 +150,7 @@ def read_photo(source: str, options: ScanOptions) -> list[CardReading]:
         if whole is not None and (not readings or _detail_count(whole) > _detail_count(readings[0])):
             readings = [whole]
     if not readings:
-        raise failures[0]
+        raise NoTextError(no_text[0])
     return readings
 
 

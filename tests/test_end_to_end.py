@@ -158,3 +158,28 @@ def test_a_wrong_crop_falls_back_to_the_whole_photo(monkeypatch):
     [reading] = batch.read_photo(str(SAMPLES / "fr-atelier-lumiere.jpg"), batch.ScanOptions(event="x"))
     assert not reading.found_card
     assert reading.contact.name is not None and reading.contact.name.value.full == "Camille Martin"
+
+
+def test_a_photo_is_freed_as_soon_as_it_is_read(monkeypatch):
+    # a photo caught in a reference cycle stays in memory until the garbage collector comes round:
+    # over a batch, memory would grow by whole photos
+    import gc
+
+    import numpy as np
+
+    import pipeline.batch as batch
+    from pipeline.models import CardImage
+
+    blank_panel = CardImage(pixels=np.full((400, 700, 3), 40, np.uint8), found_card=True, rotation=0)
+    monkeypatch.setattr(batch, "straighten_all", lambda pixels: [blank_panel])
+    options = batch.ScanOptions(event="x")
+    batch.read_photo(str(SAMPLES / "fr-atelier-lumiere.jpg"), options)  # models and lexicons loaded once
+    gc.collect()
+    for photo in ("fr-atelier-lumiere.jpg", "en-northwind.jpg"):
+        batch.read_photo(str(SAMPLES / photo), options)
+        assert gc.collect() == 0, photo
+    monkeypatch.setattr(batch, "straighten_all", lambda pixels: [CardImage(blank_panel.pixels, True, 0)])
+    monkeypatch.setattr(batch, "whole_photo", lambda pixels: blank_panel)
+    with pytest.raises(batch.NoTextError):
+        batch.read_photo(str(SAMPLES / "en-northwind.jpg"), options)
+    assert gc.collect() == 0
