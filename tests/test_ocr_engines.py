@@ -7,6 +7,8 @@ from pipeline.ocr import lines_from_tesseract_data
 from pipeline.ocr_neural import _with_accents, _words
 from pipeline.orient import vertical_share
 
+from .conftest import requires_tesseract
+
 
 def line(text: str, left: int, top: int, width: int, height: int, confidence: float = 0.9) -> OcrLine:
     return OcrLine(words=_words(text, Box(left, top, width, height), confidence))
@@ -151,3 +153,62 @@ def test_a_quick_look_at_the_card_turned_over_spares_a_second_reading():
     over = FakeHybrid(turned_score=30.0)  # the turned card reads far better: read it turned
     upright_and_read(card, over)
     assert over.reads == 2
+
+
+def upright_sample():
+    from pipeline.light import prepare_for_ocr
+    from pipeline.load import load_photo
+    from pipeline.straighten import straighten_all
+
+    from .conftest import SAMPLES
+
+    return prepare_for_ocr(straighten_all(load_photo(SAMPLES / "fr-atelier-lumiere.jpg").pixels)[0].pixels)
+
+
+@requires_tesseract
+def test_tesseract_in_this_process_reads_as_the_program_does():
+    from pipeline.ocr import TesseractEngine
+    from pipeline.straighten import rotate
+
+    card = upright_sample()
+    in_process, program = TesseractEngine(in_process=True), TesseractEngine(in_process=False)
+    texts = [ln.text for ln in in_process.read(card).lines]
+    assert "camille.martin@atelier-lumiere.fr" in texts and "Atelier Lumière SARL" in texts
+    assert texts == [ln.text for ln in program.read(card).lines]
+    for turn in (0, 90, 180, 270):
+        turned = rotate(card, turn)
+        assert in_process.detect_rotation(turned)[0] == program.detect_rotation(turned)[0] == (360 - turn) % 360
+
+
+@requires_tesseract
+def test_without_tesserocr_the_tesseract_program_reads(monkeypatch):
+    import sys
+
+    from pipeline.ocr import TesseractEngine, TesseractLibrary
+
+    monkeypatch.setitem(sys.modules, "tesserocr", None)  # as if it were not installed
+    TesseractLibrary.for_languages.cache_clear()
+    try:
+        engine = TesseractEngine()
+        assert engine._library is None
+        assert "Atelier Lumière SARL" in [ln.text for ln in engine.read(upright_sample()).lines]
+    finally:
+        TesseractLibrary.for_languages.cache_clear()
+
+
+
+def test_tesseract_confirms_an_upright_card_but_not_one_turned_over():
+    from pipeline.ocr_neural import _confirmed_characters
+
+    # PP-OCRv4 puts each upside-down line right way up; Tesseract reads the turned card as it lies,
+    # confidently for letters and digits that look alike both ways ("SV", "00", "81")
+    lines = (line("Jean-François DUPONT", 100, 50, 600, 40), line("T.+33 1 45 00 27 18", 100, 120, 600, 40))
+    upright = OcrResult(lines=(tesseract_words(("Jean-François", 0.9), ("DUPONT", 0.9)).lines[0],
+                               OcrLine(words=(OcrWord("T.+33 1 45 00 27 18", Box(100, 122, 590, 36), 0.9),))),
+                        width=1200, height=400)
+    turned_over = OcrResult(lines=(tesseract_words(("LNOdNnd", 0.3), ("sjoouely-uear", 0.2)).lines[0],
+                                   OcrLine(words=(OcrWord("81 LZ 00 SV I EE+'L", Box(100, 122, 590, 36), 0.9),))),
+                            width=1200, height=400)
+    characters = sum(len(ln.text.replace(" ", "")) for ln in lines)
+    assert _confirmed_characters(lines, upright) == characters
+    assert _confirmed_characters(lines, turned_over) < 0.25 * characters
