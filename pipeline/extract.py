@@ -96,7 +96,7 @@ def lines_from_ocr(ocr: OcrResult) -> list[TextLine]:
     return out
 
 
-# "Daniel Whitton  Cell: 817-228-6401": two columns read as one line; a "Label:" starts a new field
+# "Lucas Whitmore  Cell: 817-555-0142": two columns read as one line; a "Label:" starts a new field
 _INNER_LABEL = re.compile(r"(?<=\S)\s+(?=[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ.-]{0,11}\s?:\s?\S)")
 
 
@@ -147,12 +147,15 @@ _JUNK_EDGES = re.compile(r"^[\s|¦_=~*•·>»«<\[\]{}]+|[\s|¦_=~*•·<»«>\
 
 def clean_line(text: str) -> str:
     """Normalise spaces and typographic variants, and strip OCR junk at the ends of a line."""
-    # full-width forms ("（", "＠") become ASCII; middle dots separate digit groups ("248·343·5976")
+    # full-width forms ("（", "＠") become ASCII; middle dots separate digit groups ("248·555·0137")
     text = unicodedata.normalize("NFKC", text).replace("’", "'").replace("–", "-").replace("—", "-")
     text = re.sub(r"(?<=\d)[·•‧](?=\d)", ".", text)
     text = re.sub(r"\(\s*0\s*[lI|\]]", "(0)", text)  # "+44 (0l 20": the trunk prefix's bracket misread
     text = re.sub(r"\b(Dr|Mr|Mrs|Ms|Mme|Mlle|Me|Pr|Prof|Sr|Sra)\.(?=[A-ZÀ-Ý])", r"\1. ", text)  # "Dr.Avery"
-    # "2Kingdom Street", "12rue des Lilas": a street number the OCR glued to the street's name
+    # "Paulo M.Tavares": an initial glued to the surname (not in an address such as "J.Smith@acme.com")
+    text = re.sub(r"(?<![\w.@/])([A-ZÀ-Ý])\.(?=[A-ZÀ-Ý][a-zà-ÿ]{2,}(?![\w.-]*@))", r"\1. ", text)
+    text = re.sub(r"(?<=[A-ZÀ-Ý]{2})(?=(?:Ltda|Ltd|Inc|GmbH|Corp)\b)", " ", text)  # "KAWAMURALtda."
+    # "2Harbour Street", "12rue des Lilas": a street number the OCR glued to the street's name
     text = re.sub(r"^(\d{1,5}(?:bis|ter)?)(?=[A-ZÀ-Ý][a-zà-ÿ]{3,}|(?:rue|avenue|bd|boulevard|chemin|allée|impasse|place"
                   r"|quai|route|rua|avenida|calle|via)\b)", r"\1 ", text)
     text = re.sub(r"\s+", " ", text)
@@ -505,7 +508,7 @@ _NUMERIC_POSTCODE_CITY = re.compile(
     r"(?:\b(?:[A-Z]{1,2})\s?-\s?)?\b(\d{4,5})\s+([A-Za-zÀ-ÿ][A-Za-zÀ-ÿ'\- ]*[A-Za-zÀ-ÿ])"
 )
 # Countries whose postcodes are four digits before the city; the others cardscan reads use five.
-# Countries that write the city before the postcode ("Justin, TX 76247", "London W2 6BD").
+# Countries that write the city before the postcode ("Keller, TX 76248", "London W2 1AB").
 _CITY_FIRST_REGIONS = frozenset({"US", "GB", "CA", "JP", "AU", "IE", "KR", "CN", "IN"})
 _FOUR_DIGIT_POSTCODES = frozenset({"BE", "CH", "LU", "AT", "DK", "NO", "HU", "AU", "NZ", "ZA"})
 _BR_CEP = re.compile(r"(?i)(?:\bcep\s*[:.]?\s*)?(?<![\d.])(\d{5}-\d{3}|\d{2}\.\d{3}-\d{3})(?!\d)")
@@ -585,11 +588,11 @@ def parse_postcode_city(text: str, region: str) -> Address | None:
         return Address(postcode=m.group(3), city=city, region=state, country="US")
     m = _NUMERIC_POSTCODE_CITY.search(text)
     if m and region in _CITY_FIRST_REGIONS:
-        return None  # there "18011 Bruno Road" is a street number, the postcode follows the city
+        return None  # there "18020 Mesa Road" is a street number, the postcode follows the city
     if m and len(m.group(1)) == (4 if region in _FOUR_DIGIT_POSTCODES else 5):
         city = m.group(2).strip()
         if any(w.rstrip(".") in STREET_WORDS and len(w) > 2 for w in fold(city).split()):
-            return None  # "12000 rue ..." or "18011 Bruno Road": a street, not a city
+            return None  # "12000 rue ..." or "18020 Mesa Road": a street, not a city
         cedex = re.search(r"(?i)\s*\bcedex\b(?:\s*(\d{1,2}))?", text[m.end(1):])
         if cedex:
             city = text[m.end(1):m.end(1) + cedex.start()].strip()
@@ -746,7 +749,7 @@ def _take_organisation_by_form_or_domain(card: _Card, domains: list[str]) -> Fou
     candidates = [(i, ln) for i, ln in free if _matches_domain(ln.text, company_domains) and len(ln.text) <= 60]
     if not candidates:
         return None
-    # a logo set on two lines ("Brunau" / "Buffet" for brunaubuffet.com.br) is one name
+    # a logo set on two lines ("Lumare" / "Buffet" for lumarebuffet.com.br) is one name
     # the line that spells most of the domain, then the one that is no job title, then the biggest
     i, ln = max(candidates, key=lambda c: (len(_squash(c[1].text)), not _is_title(c[1].text), c[1].height))
     positions = [position for position, (j, _) in enumerate(free) if j in {c[0] for c in candidates}]
@@ -787,7 +790,7 @@ def _take_organisation_by_size(card: _Card) -> Found[str] | None:
             continue  # "RESTAURANTE" says what the place is, not what it is called
         if not _may_name_a_business(ln.text):
             continue
-        # a business's name is short ("Sianatel", "Nexa Conseil"); what it sells takes more words
+        # a business's name is short ("Telvion", "Nexa Conseil"); what it sells takes more words
         brevity = 1.1 if len(words) <= 2 else 0.9 if len(words) >= 4 else 1.0
         candidates.append((ln.height * (0.5 + ln.confidence) * brevity, i, ln))
     if not candidates:
@@ -805,7 +808,7 @@ def _may_name_a_business(text: str) -> bool:
     if words and words[0] in LANDMARK_WORDS:
         return False  # "Próximo à Escola ...": directions
     if text.startswith("(") and text.endswith(")"):
-        return False  # "(Guina)": an aside, such as the person's nickname
+        return False  # "(Zeca)": an aside, such as the person's nickname
     # "Escrituras, Inventários, Divórcio" or "Acessórios p/ Computador,": what is done, not who does it
     return text.count(",") < 2 and not text.rstrip().endswith(",")
 
@@ -817,7 +820,7 @@ def _is_descriptor(word: str) -> bool:
 
 
 def _with_descriptor(card: _Card, organisation: Found[str]) -> Found[str]:
-    """The organisation with the line under its logo that says what it does ("BELTIS" + "IT Solutions")."""
+    """The organisation with the line under its logo that says what it does ("VORTELIS" + "IT Solutions")."""
     if not organisation.evidence:
         return organisation
     logo_text = organisation.evidence[-1]
@@ -919,7 +922,7 @@ _FIRST_NAME_THEN_NUMBER = re.compile(r"^([A-ZÀ-Ý][A-Za-zÀ-ÿ'-]+)\s*[:-]?\s*[
 
 
 def _first_name_beside_a_number(card: _Card) -> Found[PersonName] | None:
-    """Cards of a small business often name only first names: "Eliete / Ana Paula", "JON 248.343.5976".
+    """Cards of a small business often name only first names: "Rosilda / Ana Paula", "SAM 248.555.0137".
 
     The first person named is the contact; used only when no full name was found.
     """
@@ -933,7 +936,7 @@ def _first_name_beside_a_number(card: _Card) -> Found[PersonName] | None:
             continue
         if is_city(words[0], card.region):
             continue  # "Paris 01 42 00 00 00": a branch's number, not a person's
-        # "Eliete / Ana Paula": a first name the dictionary lacks, beside one it knows
+        # "Rosilda / Ana Paula": a first name the dictionary lacks, beside one it knows
         beside = match.group(2) if match.re is _FIRST_OF_SEVERAL else ""
         if is_first_name(words[0]) or (beside and len(words) == 1 and is_first_name(beside)):
             if i not in card.used and match.re is _FIRST_OF_SEVERAL:

@@ -52,7 +52,7 @@ ltda eireli me epp mei s/a s/c sc
 kk pty pte oy ab as asa aps
 """.split())
 
-# Words that say what a business does, printed under or beside its logo ("BELTIS" / "IT Solutions"):
+# Words that say what a business does, printed under or beside its logo ("VORTELIS" / "IT Solutions"):
 # such a line belongs to the organisation's name. Accent-free, lowercase.
 ORG_DESCRIPTORS = frozenset("""
 solutions solution services service conseil conseils consulting consultants consultoria consultores

@@ -189,7 +189,7 @@ def test_name_agrees_with_email_over_a_bigger_line():
 
 
 def test_a_slogan_is_not_a_title():
-    contact = read("Assistência Técnica especializada em televisores e aparelhos de som\nTel 2294-9484")
+    contact = read("Assistência Técnica especializada em televisores e aparelhos de som\nTel 2295-1170")
     assert contact.title is None
 
 
@@ -200,7 +200,7 @@ def test_a_slogan_is_not_a_title():
         ("92130 Issy-les-Moulineaux CEDEX 9", "FR", ("92130", "Issy-les-Moulineaux CEDEX 9", "FR")),
         ("1202 Genève", "CH", ("1202", "Genève", "CH")),
         ("Paddington, London, W2 6BD", "GB", ("W2 6BD", "London", "GB")),
-        ("Justin, TX 76247", "US", ("76247", "Justin", "US")),
+        ("Keller, TX 76248", "US", ("76248", "Keller", "US")),
         ("CEP 01014-000 | Centro | São Paulo | SP", "BR", ("01014-000", "São Paulo", "BR")),
     ],
 )
@@ -216,8 +216,8 @@ def test_nothing_invented_from_noise():
 
 
 def test_middle_dots_and_full_width_brackets_in_numbers():
-    contact = read("Jon Kaylen\nJON 248·343·5976\nCLARKSTON, MICHIGAN 48348")
-    assert [p.value.number for p in contact.phones] == ["+12483435976"]
+    contact = read("Sam Rudnick\nSAM 248·555·0137\nCLARKSTON, MICHIGAN 48348")
+    assert [p.value.number for p in contact.phones] == ["+12485550137"]
     address = contact.addresses[0].value
     assert (address.city, address.region, address.postcode) == ("CLARKSTON", "MI", "48348")
 
@@ -228,8 +228,8 @@ def test_misread_trunk_bracket():
 
 
 def test_a_word_between_numbers_is_not_read_as_digits():
-    contact = read("Direcao Hidraulica\n11 2785-4545 / 2783-6958 - ID 45*8*12146 / Valdeci", region="BR")
-    assert [p.value.number for p in contact.phones][:2] == ["+551127854545", "+5527836958"]
+    contact = read("Direcao Hidraulica\n11 2781-3030 / 2781-4040 - ID 55*7*10021 / Osvaldo", region="BR")
+    assert [p.value.number for p in contact.phones][:2] == ["+551127813030", "+5527814040"]
 
 
 def test_title_glued_to_the_name():
@@ -239,17 +239,17 @@ def test_title_glued_to_the_name():
 
 
 def test_a_us_street_number_is_not_a_postcode():
-    contact = read("Daniel Whitton Cell: 817-228-6401\nAddress: 18011 Bruno Road\nJustin, TX 76247", region="US")
-    assert [(a.value.postcode, a.value.city) for a in contact.addresses] == [("76247", "Justin")]
-    assert contact.name is not None and contact.name.value.full == "Daniel Whitton"
-    assert [(p.value.number, p.value.kind) for p in contact.phones] == [("+18172286401", "cell")]
+    contact = read("Lucas Whitmore Cell: 817-555-0142\nAddress: 18020 Mesa Road\nKeller, TX 76248", region="US")
+    assert [(a.value.postcode, a.value.city) for a in contact.addresses] == [("76248", "Keller")]
+    assert contact.name is not None and contact.name.value.full == "Lucas Whitmore"
+    assert [(p.value.number, p.value.kind) for p in contact.phones] == [("+18175550142", "cell")]
 
 
 def test_a_logo_on_two_lines_is_one_organisation():
-    lines = [TextLine("Brunau", height=100), TextLine("Buffet", height=180), TextLine("eventos", height=70),
-             TextLine("José Carlos", height=45), TextLine("www.brunaubuffet.com.br", height=40)]
+    lines = [TextLine("Lumare", height=100), TextLine("Buffet", height=180), TextLine("eventos", height=70),
+             TextLine("José Carlos", height=45), TextLine("www.lumarebuffet.com.br", height=40)]
     contact = normalise_contact(extract_contact(lines, "BR"), "BR")
-    assert contact.organisation is not None and contact.organisation.value == "Brunau Buffet"
+    assert contact.organisation is not None and contact.organisation.value == "Lumare Buffet"
 
 
 def test_a_job_title_the_domain_also_names_stays_the_title():
@@ -288,6 +288,18 @@ def test_a_brazilian_neighbourhood_or_landmark_is_not_a_city():
     assert [(a.value.postcode, a.value.city) for a in contact.addresses] == [("04000-000", "")]
 
 
+def test_an_initial_glued_to_the_surname_is_parted_but_not_in_an_address():
+    contact = read("Paulo M.Tavares Jr.\nEscrevente Autorizado\nJ.Smith@cartorio-example.com.br", region="BR")
+    assert contact.name is not None and contact.name.value.full == "Paulo M. Tavares Jr."
+    assert [e.value for e in contact.emails] == ["j.smith@cartorio-example.com.br"]
+
+
+def test_a_legal_form_glued_to_a_name_in_capitals_is_parted():
+    contact = read("Eletrônica KAWAMURALtda.\nAssistência Técnica\nFone 2294-9484", region="BR")
+    assert contact.organisation is not None and contact.organisation.value == "Eletrônica KAWAMURA Ltda."
+    assert contact.name is None
+
+
 def test_a_cep_glued_to_its_label_is_read():
     assert parse_postcode_city("Rua X, 15 - Centro - CEP01013-001", "BR").postcode == "01013-001"
 
@@ -316,9 +328,9 @@ def test_a_descriptor_far_from_the_logo_stays_apart():
 
 
 @pytest.mark.parametrize("text", ["Segunda à Sábado", "Lundi - Vendredi", "Ouvert 9h30 - 19h00",
-                                  "Próximo à Escola Central", "Escrituras, Inventários, Divórcio", "(Guina)"])
+                                  "Próximo à Escola Central", "Escrituras, Inventários, Divórcio", "(Zeca)"])
 def test_hours_directions_asides_and_lists_are_not_the_organisation(text: str):
-    contact = read(f"{text}\nTel (11) 2642-5294\ncontato@exemplo.com.br", "BR")
+    contact = read(f"{text}\nTel (11) 2640-1177\ncontato@exemplo.com.br", "BR")
     assert contact.organisation is None or contact.organisation.value != text
 
 
@@ -341,8 +353,8 @@ def test_a_dutch_postcode_has_two_letters():
 
 
 def test_a_digit_among_the_letters_of_an_email_domain_was_a_letter():
-    contact = read("guina@8tabelia0.not.br\ncontato@hotmai1.com\nvendas@loja2000.com.br", "BR")
-    assert [e.value for e in contact.emails] == ["guina@8tabeliao.not.br", "contato@hotmail.com",
+    contact = read("zeca@9tabelia0.not.br\ncontato@hotmai1.com\nvendas@loja2000.com.br", "BR")
+    assert [e.value for e in contact.emails] == ["zeca@9tabeliao.not.br", "contato@hotmail.com",
                                                  "vendas@loja2000.com.br"]
 
 
@@ -352,20 +364,20 @@ def test_a_bare_tld_pair_is_no_website():
 
 
 def test_a_first_name_beside_its_number_names_the_contact_when_no_full_name_is_printed():
-    assert read("LAWN CARE\nJON 248.343.5976\nKAYLEN 734.552.8728", "US").name.value.full == "Jon"
+    assert read("LAWN CARE\nSAM 248.555.0137\nRUDNICK 734.555.0199", "US").name.value.full == "Sam"
     assert read("Sophie / Claire\nFleurs et Jardins\nTél. 01 42 00 00 00").name.value.full == "Sophie"
-    assert read("Eliete / Ana Paula\nTel: 2685-2862", "BR").name.value.full == "Eliete"  # unknown, beside a known one
-    assert read("Vendas e Assistência / Peças\nTel: 2685-2862", "BR").name is None
-    assert read("Tudo é possível\nMarcos 9:23\nTel (11) 2685-2862", "BR").name is None
+    assert read("Rosilda / Ana Paula\nTel: 2680-3131", "BR").name.value.full == "Rosilda"  # unknown, beside a known one
+    assert read("Vendas e Assistência / Peças\nTel: 2680-3131", "BR").name is None
+    assert read("Tudo é possível\nMarcos 9:23\nTel (11) 2680-3131", "BR").name is None
 
 
 def test_a_short_name_beats_a_longer_line_of_wares_of_about_the_same_size():
     lines = [TextLine("Celular e Aparelho Telefonico", height=50, top=100),
-             TextLine("Sianatel", height=48, top=160),
+             TextLine("Telvion", height=48, top=160),
              TextLine("Acessorios p/ Computador,", height=56, top=220),
-             TextLine("Tel: (11) 2685-2862", height=47, top=280)]
+             TextLine("Tel: (11) 2680-3131", height=47, top=280)]
     contact = extract_contact(lines, "BR")
-    assert contact.organisation is not None and contact.organisation.value == "Sianatel"
+    assert contact.organisation is not None and contact.organisation.value == "Telvion"
 
 
 def test_a_descriptor_the_ocr_damaged_still_joins_the_logo():
@@ -379,7 +391,7 @@ def test_a_descriptor_the_ocr_damaged_still_joins_the_logo():
 def test_the_biggest_print_may_be_a_long_name_but_a_smaller_long_line_is_a_slogan():
     lines = [TextLine("8º Cartório de Notas da Capital de São Paulo", height=71, top=50),
              TextLine("Escrituras e Procurações", height=51, top=140),
-             TextLine("Tel: (11) 3241-0322", height=38, top=400)]
+             TextLine("Tel: (11) 3240-7788", height=38, top=400)]
     contact = extract_contact(lines, "BR")
     assert contact.organisation is not None
     assert contact.organisation.value == "8º Cartório de Notas da Capital de São Paulo"
@@ -390,13 +402,13 @@ def test_the_biggest_print_may_be_a_long_name_but_a_smaller_long_line_is_a_sloga
 
 def test_words_the_ocr_glued_together_are_no_name():
     lines = [TextLine("ALUGUELDEVESTIDOSPARANOIVAS", height=60, top=50),
-             TextLine("Sianatel", height=50, top=140)]
-    assert extract_contact(lines, "BR").organisation.value == "Sianatel"
+             TextLine("Telvion", height=50, top=140)]
+    assert extract_contact(lines, "BR").organisation.value == "Telvion"
 
 
 def test_a_street_number_glued_to_the_street_is_parted():
-    contact = read("Dr. Ana Reyes\n2Kingdom Street\nLondon W2 6BD\nT: +44 20 7946 0321")
-    assert [(a.value.street, a.value.postcode) for a in contact.addresses] == [("2 Kingdom Street", "W2 6BD")]
+    contact = read("Dr. Ana Reyes\n2Harbour Street\nLondon W2 1AB\nT: +44 20 7946 0321")
+    assert [(a.value.street, a.value.postcode) for a in contact.addresses] == [("2 Harbour Street", "W2 1AB")]
     assert read("12rue des Lilas\n69003 Lyon\nTél. 04 72 00 12 34").addresses[0].value.street == "12 rue des Lilas"
 
 

@@ -18,7 +18,7 @@ from pipeline.normalise import natural_case, normalise_email, normalise_phone, n
         ("Charles de Gaulle", "Charles de Gaulle", "Charles", "de Gaulle", "", ""),
         ("Dr Anna Weber", "Anna Weber", "Anna", "Weber", "Dr", ""),
         ("Mme Claire Martin", "Claire Martin", "Claire", "Martin", "Mme", ""),
-        ("Aguinaldo M. Righetti Jr.", "Aguinaldo M. Righetti Jr.", "Aguinaldo M.", "Righetti", "", "Jr."),
+        ("Paulo M. Tavares Jr.", "Paulo M. Tavares Jr.", "Paulo M.", "Tavares", "", "Jr."),
         ("Ludwig van Beethoven", "Ludwig van Beethoven", "Ludwig", "van Beethoven", "", ""),
     ],
 )
