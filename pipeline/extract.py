@@ -264,12 +264,18 @@ def guess_region(lines: list[TextLine], default: str) -> str:
 
 _AT_VARIANTS = re.compile(r"\s*(?:\(at\)|\[at\]|\{at\}|©|®)\s*|\s+@\s*|\s*@\s+", re.IGNORECASE)
 _EMAIL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._%+'-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+# An address at a big webmail provider whose "@" the OCR lost or read as a "Q" ("ana.lima2Qgmail.com"); not
+# "d" or "a", which end many names ("bernardgmail.com" is bernard@, not bernar@)
+_LOST_AT = re.compile(r"(?<![\w.@/])([A-Za-z0-9][A-Za-z0-9._-]*?[A-Za-z0-9])[qQ]?"
+                      r"(?=(?:gmail|googlemail|hotmail|yahoo|outlook|icloud|wanadoo|laposte|protonmail)\.[a-z]{2,}\b)")
 _EMAIL_LABEL = re.compile(r"^(?:(?:e-?mail|mail|courriel)\s*[:.]?|e\s*[:.])\s*", re.IGNORECASE)
 
 
 def repair_email_text(text: str) -> str:
-    """Undo the usual OCR damage around an e-mail: '(at)', '©', spaces around '@' and dots, ',com'."""
+    """Undo the usual OCR damage around an e-mail: '(at)', '©', spaces around '@' and dots, ',com', a lost '@'."""
     text = _AT_VARIANTS.sub("@", text)
+    if "@" not in text:
+        text = _LOST_AT.sub(r"\1@", text, count=1)
     text = re.sub(r"\s*\.\s*(?=[a-z]{2,}\b)", ".", text) if "@" in text else text
     text = re.sub(r",(com|fr|net|org|br|be|ch|de)\b", r".\1", text)
     return text

@@ -151,6 +151,11 @@ def test_email_repairs(printed, expected):
     assert [e.value for e in contact.emails] == [expected]
 
 
+def test_an_at_sign_lost_before_a_webmail_domain_comes_back():
+    contact = read("Ana Lima\nana.lima2Qgmail.com\nbernardhotmail.fr\nwww.gmail.com", region="FR")
+    assert [e.value for e in contact.emails] == ["ana.lima2@gmail.com", "bernard@hotmail.fr"]
+
+
 def test_repair_email_text_leaves_plain_text_alone():
     assert repair_email_text("Atelier des Arts") == "Atelier des Arts"
 
