@@ -287,7 +287,9 @@ def _reading_order(lines: list[OcrLine]) -> list[OcrLine]:
             sizes = max(piece.height, previous.height) / max(min(piece.height, previous.height), 1)
             # low-confidence pieces are logo or QR-code specks, not the rest of the line
             confident = min(piece.confidence, previous.confidence) >= 0.5
-            if gap < 1.5 * max(piece.height, previous.height) and sizes < 1.4 and confident:
+            # lines running up or down a card on its side stand side by side: they are not one line
+            across = piece.box.width >= piece.box.height and previous.box.width >= previous.box.height
+            if gap < 1.5 * max(piece.height, previous.height) and sizes < 1.4 and confident and across:
                 merged[-1] = OcrLine(words=previous.words + piece.words)
             else:
                 merged.append(piece)

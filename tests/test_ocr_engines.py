@@ -79,6 +79,15 @@ def test_pieces_of_one_printed_line_are_joined_but_columns_are_not():
     assert [ln.text for ln in result.lines] == ["Eletrônica KAWAMURA Ltda.", "Portable"]
 
 
+
+def test_lines_running_up_a_card_on_its_side_are_not_joined():
+    from pipeline.ocr import _reading_order
+
+    # a card on its side: each printed line is a tall, narrow box, the next one just beside it
+    title = line("Gerente de Negócios", 300, 100, 30, 320)
+    name = line("Renan Tavares", 340, 110, 45, 300)
+    assert [ln.text for ln in _reading_order([title, name])] == ["Gerente de Negócios", "Renan Tavares"]
+
 def test_the_case_of_letters_drawn_alike_comes_from_tesseract():
     neural = line("Groupe Fontaine SAs", 100, 50, 600, 40)
     tesseract = tesseract_words(("Groupe", 0.9), ("Fontaine", 0.9), ("SAS", 0.9))
