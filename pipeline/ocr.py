@@ -113,7 +113,7 @@ class TesseractEngine:
 
     def detect_rotation(self, pixels: np.ndarray) -> tuple[int, float]:
         if self._library is not None:
-            return self._library.rotation(pixels, OSD_TIMEOUT_SECONDS)
+            return self._library.rotation(pixels)
         try:
             with _image_file(pixels) as image:
                 osd = pytesseract.image_to_osd(
@@ -172,8 +172,11 @@ class TesseractLibrary:
             raise OcrFailedError(f"Tesseract took longer than {timeout:.0f} s or failed on the image")
         return _tsv_table(api.GetTSVText(0))
 
-    def rotation(self, pixels: np.ndarray, timeout: float) -> tuple[int, float]:
-        """(degrees clockwise to turn the image upright, confidence), like ``detect_rotation``."""
+    def rotation(self, pixels: np.ndarray) -> tuple[int, float]:
+        """(degrees clockwise to turn the image upright, confidence), like ``detect_rotation``.
+
+        tesserocr offers no timeout here; orientation looks at a few characters' shapes, not at the text.
+        """
         api = self._api("osd")
         _set_image(api, pixels)
         found = api.DetectOrientationScript()
