@@ -305,6 +305,13 @@ def test_a_legal_form_glued_to_a_name_in_capitals_is_parted():
     assert contact.name is None
 
 
+def test_two_first_names_joined_by_and_are_no_one_person():
+    assert read("Marie et Paul\nChambres d'hôtes\n06 12 34 56 78").name is None
+    assert read("Rosa e Tadeu\nFunilaria e Pintura\nTel (11) 2680-3131", region="BR").name is None
+    contact = read("Ana Silva e Souza\nAdvogada\nTel (11) 3240-7788", region="BR")
+    assert contact.name is not None and contact.name.value.full == "Ana Silva e Souza"
+
+
 def test_a_cep_glued_to_its_label_is_read():
     assert parse_postcode_city("Rua X, 15 - Centro - CEP01013-001", "BR").postcode == "01013-001"
 
