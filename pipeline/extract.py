@@ -889,7 +889,7 @@ def _name_score(ln: TextLine, locals_: list[str], max_height: float, next_line: 
     if _is_title(text) and not any(is_first_name(w) for w in core[:1]):
         return -1
     if len(folded_words) == 3 and folded_words[1] in _AND_WORDS and is_first_name(core[0]):
-        return -1  # "Marie et Paul", "Flávio e Valdeque": two people (a surname comes before "e" in one name)
+        return -1  # "Marie et Paul", "Rosa e Tadeu": two people (a surname comes before "e" in one name)
     score = 0.0
     if is_first_name(core[0]) or is_first_name(core[-1]):
         score += 2.0

@@ -112,7 +112,7 @@ _CAPITALISED_PARTICLES = frozenset({"la", "le", "las", "los", "der", "den", "ten
 
 
 def natural_case(word: str) -> str:
-    """'DUPONT' -> 'Dupont', 'jean-françois' -> 'Jean-François', "D'AURIA" -> "D'Auria"."""
+    """'DUPONT' -> 'Dupont', 'jean-françois' -> 'Jean-François', "D'ANGELO" -> "D'Angelo"."""
     if word.lower() in NAME_PARTICLES:
         if not word.isupper():
             return word  # printed "de" or "Le": the bearer's own spelling

@@ -204,7 +204,7 @@ def test_a_slogan_is_not_a_title():
         ("75008 Paris", "FR", ("75008", "Paris", "FR")),
         ("92130 Issy-les-Moulineaux CEDEX 9", "FR", ("92130", "Issy-les-Moulineaux CEDEX 9", "FR")),
         ("1202 Genève", "CH", ("1202", "Genève", "CH")),
-        ("Paddington, London, W2 6BD", "GB", ("W2 6BD", "London", "GB")),
+        ("Marylebone, London, W1 4AB", "GB", ("W1 4AB", "London", "GB")),
         ("Keller, TX 76248", "US", ("76248", "Keller", "US")),
         ("CEP 01014-000 | Centro | São Paulo | SP", "BR", ("01014-000", "São Paulo", "BR")),
     ],
@@ -221,10 +221,10 @@ def test_nothing_invented_from_noise():
 
 
 def test_middle_dots_and_full_width_brackets_in_numbers():
-    contact = read("Sam Rudnick\nSAM 248·555·0137\nCLARKSTON, MICHIGAN 48348")
+    contact = read("Sam Rudnick\nSAM 248·555·0137\nCLARKSTON, MICHIGAN 48346")
     assert [p.value.number for p in contact.phones] == ["+12485550137"]
     address = contact.addresses[0].value
-    assert (address.city, address.region, address.postcode) == ("CLARKSTON", "MI", "48348")
+    assert (address.city, address.region, address.postcode) == ("CLARKSTON", "MI", "48346")
 
 
 def test_misread_trunk_bracket():
@@ -233,7 +233,7 @@ def test_misread_trunk_bracket():
 
 
 def test_a_word_between_numbers_is_not_read_as_digits():
-    contact = read("Direcao Hidraulica\n11 2781-3030 / 2781-4040 - ID 55*7*10021 / Osvaldo", region="BR")
+    contact = read("Freios e Suspensao\n11 2781-3030 / 2781-4040 - ID 55*7*10021 / Osvaldo", region="BR")
     assert [p.value.number for p in contact.phones][:2] == ["+551127813030", "+5527814040"]
 
 
@@ -317,7 +317,7 @@ def test_a_cep_glued_to_its_label_is_read():
 
 
 def test_a_uk_postcode_read_without_its_space_gets_it_back():
-    assert parse_postcode_city("Paddington, London, W26BD", "GB").postcode == "W2 6BD"
+    assert parse_postcode_city("Marylebone, London, W14AB", "GB").postcode == "W1 4AB"
 
 
 def test_the_line_under_a_logo_saying_what_the_business_does_is_part_of_its_name():
@@ -393,20 +393,20 @@ def test_a_short_name_beats_a_longer_line_of_wares_of_about_the_same_size():
 
 
 def test_a_descriptor_the_ocr_damaged_still_joins_the_logo():
-    lines = [TextLine("Microvida", height=100, top=100, left=100, width=400),
+    lines = [TextLine("Servivita", height=100, top=100, left=100, width=400),
              TextLine("nformatica", height=50, top=205, left=150, width=300),
-             TextLine("www.microvida.com.br", height=40, top=300, left=100, width=400)]
+             TextLine("www.servivita.com.br", height=40, top=300, left=100, width=400)]
     contact = extract_contact(lines, "BR")
-    assert contact.organisation is not None and contact.organisation.value == "Microvida nformatica"
+    assert contact.organisation is not None and contact.organisation.value == "Servivita nformatica"
 
 
 def test_the_biggest_print_may_be_a_long_name_but_a_smaller_long_line_is_a_slogan():
-    lines = [TextLine("8º Cartório de Notas da Capital de São Paulo", height=71, top=50),
+    lines = [TextLine("3º Cartório de Notas da Comarca de Rio Claro", height=71, top=50),
              TextLine("Escrituras e Procurações", height=51, top=140),
              TextLine("Tel: (11) 3240-7788", height=38, top=400)]
     contact = extract_contact(lines, "BR")
     assert contact.organisation is not None
-    assert contact.organisation.value == "8º Cartório de Notas da Capital de São Paulo"
+    assert contact.organisation.value == "3º Cartório de Notas da Comarca de Rio Claro"
     slogan = [TextLine("Mobilier Dupont", height=60, top=50),
               TextLine("Le meilleur du bois pour votre maison depuis 1950", height=40, top=140)]
     assert extract_contact(slogan, "FR").organisation.value == "Mobilier Dupont"

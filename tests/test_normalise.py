@@ -29,7 +29,7 @@ def test_split_name(printed, full, given, family, prefix, suffix):
 
 @pytest.mark.parametrize(
     ("word", "natural"),
-    [("DUPONT", "Dupont"), ("jean-françois", "Jean-François"), ("D'AURIA", "D'Auria"), ("McKenna", "McKenna")],
+    [("DUPONT", "Dupont"), ("jean-françois", "Jean-François"), ("D'ANGELO", "D'Angelo"), ("McKenna", "McKenna")],
 )
 def test_natural_case(word, natural):
     assert natural_case(word) == natural
