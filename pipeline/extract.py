@@ -19,6 +19,7 @@ import phonenumbers
 from .lexicons import (
     COUNTRY_NAMES,
     DEPARTMENT_WORDS,
+    DISTINCTIVE_WEBMAIL,
     GENERIC_TLDS,
     LANDMARK_WORDS,
     LEGAL_FORMS,
@@ -35,6 +36,7 @@ from .lexicons import (
     TLD_REGIONS,
     US_STATE_NAMES,
     US_STATES,
+    WEBMAIL_PROVIDERS,
     fold,
     is_city,
     is_first_name,
@@ -267,7 +269,7 @@ _EMAIL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._%+'-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9
 # An address at a big webmail provider whose "@" the OCR lost or read as a "Q" ("ana.lima2Qgmail.com"); not
 # "d" or "a", which end many names ("bernardgmail.com" is bernard@, not bernar@)
 _LOST_AT = re.compile(r"(?<![\w.@/])([A-Za-z0-9][A-Za-z0-9._-]*?[A-Za-z0-9])[qQ]?"
-                      r"(?=(?:gmail|googlemail|hotmail|yahoo|outlook|icloud|wanadoo|laposte|protonmail)\.[a-z]{2,}\b)")
+                      rf"(?=(?:{'|'.join(sorted(DISTINCTIVE_WEBMAIL))})\.[a-z]{{2,}}\b)")
 _EMAIL_LABEL = re.compile(r"^(?:(?:e-?mail|mail|courriel)\s*[:.]?|e\s*[:.])\s*", re.IGNORECASE)
 
 
@@ -749,9 +751,7 @@ def _take_organisation_by_form_or_domain(card: _Card, domains: list[str]) -> Fou
         if _has_legal_form(ln.text) and not re.search(r"\d{4,}", ln.text) and len(ln.text) <= 60:
             card.used.add(i)
             return Found(ln.text, _conf(ln, 0.9), (ln.text,))
-    webmail = {"gmail", "hotmail", "yahoo", "outlook", "live", "orange", "free", "wanadoo", "icloud", "bol",
-               "terra", "uol", "r7", "laposte", "sfr", "gmx", "aol", "protonmail", "proton", "msn"}
-    company_domains = [d for d in domains if d.split(".")[0] not in webmail]
+    company_domains = [d for d in domains if d.split(".")[0] not in WEBMAIL_PROVIDERS]
     candidates = [(i, ln) for i, ln in free if _matches_domain(ln.text, company_domains) and len(ln.text) <= 60]
     if not candidates:
         return None

@@ -52,6 +52,13 @@ ltda eireli me epp mei s/a s/c sc
 kk pty pte oy ab as asa aps
 """.split())
 
+# Webmail providers whose names no word ends with: "ana.lima2gmail.com" lost its "@" before the provider.
+DISTINCTIVE_WEBMAIL = frozenset({"gmail", "googlemail", "hotmail", "yahoo", "outlook", "icloud", "wanadoo", "laposte",
+                                 "protonmail"})
+# Every webmail provider cardscan knows: an address there says nothing of the company.
+WEBMAIL_PROVIDERS = DISTINCTIVE_WEBMAIL | {"live", "orange", "free", "bol", "terra", "uol", "r7", "sfr", "gmx", "aol",
+                                           "proton", "msn"}
+
 # Words that say what a business does, printed under or beside its logo ("VORTELIS" / "IT Solutions"):
 # such a line belongs to the organisation's name. Accent-free, lowercase.
 ORG_DESCRIPTORS = frozenset("""

@@ -24,11 +24,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import phonenumbers
-
 from .errors import BadArgumentsError, OutputError
 from .lexicons import fold
 from .models import CardReading, Contact, Meeting
+from .normalise import normalise_phone
 from .serialise import contact_to_json, ocr_lines_to_json
 from .vcard import DEFAULT_VERSION, PhotoSource, StoredCard, build_vcard, merge_vcard, read_stored
 
@@ -271,11 +270,8 @@ def _shared_mailbox(email: str) -> bool:
 
 
 def _is_mobile(number: str) -> bool:
-    try:
-        parsed = phonenumbers.parse(number, None)
-    except phonenumbers.NumberParseException:
-        return False
-    return phonenumbers.number_type(parsed) == phonenumbers.PhoneNumberType.MOBILE
+    normalised = normalise_phone(number, "ZZ")  # an E.164 number carries its country
+    return normalised is not None and normalised[1] == "cell"
 
 
 def _same_holder(name: str, stored: StoredCard, personal: bool) -> bool:
