@@ -24,6 +24,7 @@ from .lexicons import (
     LANDMARK_WORDS,
     LEGAL_FORMS,
     NAME_PREFIXES,
+    NAME_SUFFIXES,
     NOT_BRAZILIAN_CITY_WORDS,
     NOT_NAME_WORDS,
     OPENING_HOURS_WORDS,
@@ -879,6 +880,10 @@ def _name_score(ln: TextLine, locals_: list[str], max_height: float, next_line: 
     if re.search(r"[\d@/:&+]", text):
         return -1
     core = [w for w in words if fold(w).strip(".") not in NAME_PREFIXES]
+    while len(core) > 2 and fold(core[-1]).strip(".,") in NAME_SUFFIXES:
+        core.pop()  # "Jennifer Moore, CPA": a degree after the name (split_name leaves it out of the name)
+    if core and core[-1].endswith(",") and len(core) < len(words):
+        core[-1] = core[-1][:-1]
     if len(core) < 2 or not all(_NAME_WORD.match(w) for w in core) or ln.confidence < 0.6:
         return -1
     folded_words = [fold(w).strip(".,") for w in core]

@@ -219,7 +219,10 @@ NAME_PREFIXES = frozenset({
     "m", "mr", "mme", "mlle", "mrs", "ms", "miss", "dr", "me", "pr", "prof", "sr", "sra", "srta", "dra",
     "herr", "frau", "sig", "sig.ra", "monsieur", "madame", "mademoiselle", "docteur", "maitre",
 })
-NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "phd", "mba", "md", "esq", "msc", "bsc", "dds", "cpa"})
+# "Jr." and "III" are part of a person's name; a degree after it ("Jennifer Moore, CPA") is not
+GENERATION_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+DEGREE_SUFFIXES = frozenset({"phd", "mba", "md", "esq", "msc", "bsc", "dds", "cpa", "llm"})
+NAME_SUFFIXES = GENERATION_SUFFIXES | DEGREE_SUFFIXES
 NAME_PARTICLES = frozenset({
     "de", "du", "des", "la", "le", "van", "von", "der", "den", "da", "das", "do", "dos", "di", "del",
     "della", "ten", "ter", "zu", "y", "e", "st",

@@ -15,7 +15,7 @@ from typing import TypeVar
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
-from .lexicons import NAME_PARTICLES, NAME_PREFIXES, NAME_SUFFIXES, fold, known_city
+from .lexicons import GENERATION_SUFFIXES, NAME_PARTICLES, NAME_PREFIXES, NAME_SUFFIXES, fold, known_city
 from .models import Address, Contact, Found, PersonName, Phone, PhoneKind, SocialProfile, unique_found
 
 T = TypeVar("T")
@@ -165,8 +165,9 @@ def split_name(full: str) -> PersonName:
         given_words, family_words = words[:split_at], words[split_at:]
     given = " ".join(natural_case(w) for w in given_words)
     family = " ".join(natural_case(w) for w in family_words)
-    # the display name keeps "Jr." or "III" (part of the name) but not "Dr" or "Mme" (forms of address)
-    full_natural = " ".join(p for p in (given, family, " ".join(suffix)) if p)
+    # the display name keeps "Jr." or "III" (part of the name) but not "Dr", "Mme" (forms of address) or "CPA"
+    generation = " ".join(w for w in suffix if fold(w).strip(".,") in GENERATION_SUFFIXES)
+    full_natural = " ".join(p for p in (given, family, generation) if p)
     return PersonName(
         full=full_natural, given=given, family=family,
         prefix=" ".join(prefix), suffix=" ".join(suffix),
