@@ -660,7 +660,17 @@ def _take_addresses(card: _Card) -> list[Found[Address]]:
             inline = inline[: -len(place.city)].strip(" ,|-")
         if inline and (_is_street(inline) or _is_postbox(inline)):
             street_parts.append(inline)
-        for j in (i - 1, i - 2):
+        start = i - 1
+        city_line = index.get(start)
+        if not place.city and card.region == "BR" and city_line is not None and start not in card.used:
+            # "Bela Vista - São Paulo - SP" above a CEP printed on its own line: the city's line, the street above it
+            city_state = brazilian_city(city_line.text)
+            if city_state and not _is_street(city_line.text):
+                place = replace(place, city=city_state[0], region=place.region or city_state[1])
+                evidence.insert(0, city_line.text)
+                card.used.add(start)
+                start -= 1
+        for j in (start, start - 1):
             above = index.get(j)
             if above is None or j in card.used:
                 break
