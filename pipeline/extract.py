@@ -81,6 +81,7 @@ class _Card:
     lines: list[TextLine]
     region: str
     used: set[int] = field(default_factory=set)
+    email_lines: set[int] = field(default_factory=set)  # a website may share its line with an e-mail
 
     def free(self) -> list[tuple[int, TextLine]]:
         return [(i, ln) for i, ln in enumerate(self.lines) if i not in self.used]
@@ -294,6 +295,7 @@ def _take_emails(card: _Card) -> list[Found[str]]:
             value = _repair_domain_letters(match.group(0).strip(".-'"))
             found.append(Found(value, _conf(ln, 0.95), (ln.text,)))
             card.used.add(i)
+            card.email_lines.add(i)
     return unique_found(found)
 
 
@@ -316,9 +318,12 @@ _URL = re.compile(
 def _take_urls(card: _Card) -> tuple[list[Found[str]], list[Found[SocialProfile]]]:
     websites: list[Found[str]] = []
     social: list[Found[SocialProfile]] = []
-    for i, ln in card.free():
+    lines = [*card.free(), *((i, card.lines[i]) for i in sorted(card.email_lines))]
+    for i, ln in sorted(lines, key=lambda line: line[0]):
+        # "name@site.fr • www.site.fr": the e-mail is taken already, its domain is no website
+        text = _EMAIL.sub(" ", repair_email_text(ln.text)) if i in card.email_lines else ln.text
         # "wwuw." / "vvww ," are how OCR reads a "www." printed small
-        text = re.sub(r"(?i)(?<![\w.])(?=[wvu]*w[wvu]*w)[wvu]{3,5}\s*[.,]\s*(?=[a-z0-9])", "www.", ln.text)
+        text = re.sub(r"(?i)(?<![\w.])(?=[wvu]*w[wvu]*w)[wvu]{3,5}\s*[.,]\s*(?=[a-z0-9])", "www.", text)
         text = re.sub(r"(?i)\s*\.\s*(com|net|org|fr|br)\b", r".\1", text)
         text = re.sub(r"(?i)^(?:site|web|website|internet|url|w)\s*[:.]\s*", "", text)
         for match in _URL.finditer(text):

@@ -312,6 +312,13 @@ def test_two_first_names_joined_by_and_are_no_one_person():
     assert contact.name is not None and contact.name.value.full == "Ana Silva e Souza"
 
 
+def test_a_website_sharing_the_line_of_an_email_is_found_and_the_email_domain_is_no_website():
+    contact = read("Élise Marchand\nelise.marchand@art-paca.fr • www.art-paca.fr")
+    assert [w.value for w in contact.websites] == ["www.art-paca.fr"]
+    assert [e.value for e in contact.emails] == ["elise.marchand@art-paca.fr"]
+    assert read("Élise Marchand\nelise.marchand@art-paca.fr").websites == ()
+
+
 def test_a_cep_glued_to_its_label_is_read():
     assert parse_postcode_city("Rua X, 15 - Centro - CEP01013-001", "BR").postcode == "01013-001"
 
