@@ -901,7 +901,7 @@ def _name_score(ln: TextLine, locals_: list[str], max_height: float, next_line: 
         core[-1] = core[-1][:-1]
     if len(core) < 2 or not all(_NAME_WORD.match(w) for w in core) or ln.confidence < 0.6:
         return -1
-    folded_words = [fold(w).strip(".,") for w in core]
+    folded_words = [re.sub(r"^[ld]['’]", "", fold(w).strip(".,")) for w in core]  # "L'Atelier" -> atelier
     if len(set(folded_words)) < len(folded_words):
         return -1  # "Visa Visa": logos side by side, not a person
     if any(w in LEGAL_FORMS or w in NOT_NAME_WORDS or (w in STREET_WORDS and len(w) > 3) for w in folded_words):

@@ -123,6 +123,10 @@ agent agente broker courtier corretor corretora
 owner proprietaire proprietario proprietaria
 researcher chercheur chercheuse pesquisador pesquisadora scientist
 professor professeur professeure docteur doctor medecin physician dentist dentiste
+chirurgien chirurgienne chirurgien-dentiste surgeon kinesitherapeute osteopathe infirmier infirmiere nurse
+pharmacien pharmacienne pharmacist
+veterinaire veterinarian psychologue psychologist orthophoniste opticien opticienne optician sage-femme
+createur creatrice creator artisan artisane fleuriste
 photographer photographe fotografo fotografa
 chef cuisinier
 supervisor superviseur supervisora superintendent
@@ -135,6 +139,7 @@ inspecteur inspectrice inspector
 responsabile amministratore amministratrice delegato delegata direttrice titolare consulente
 jefe jefa asesor asesora
 accountmanager projectleider projectmanager adviseur adviseuse bedrijfsleider eigenaar medewerker
+zaakvoerder zaakvoerster bestuurder verkoper verkoopster vertegenwoordiger
 leiter leiterin geschaftsfuhrerin inhaber inhaberin prokurist prokuristin vorstand referent referentin
 """.split())
 
@@ -233,6 +238,7 @@ NOT_NAME_WORDS = frozenset("""
 tel tél fax mobile portable email e-mail mail web site www http https adresse address rue avenue
 cedex france paris london services solutions group groupe consulting conseil agence agency studio
 restaurant hotel bar cafe boutique shop store pharmacie cabinet clinique centre center
+atelier maison domaine chateau ferme galerie librairie salon institut garage boulangerie societe compagnie
 assistance technique especializada bureau office siege siret siren rcs tva capital
 """.split())
 
