@@ -123,8 +123,10 @@ def extract_contact(lines: list[TextLine], region: str = "FR") -> Contact:
     result of ``guess_region`` so the card's own address or website decides it.
     """
     card = _Card(lines=lines, region=region)
+    handles = _take_handles(card)  # before e-mails: "IG @lea.morel" is no e-mail read with a space
     emails = _take_emails(card)
     websites, social = _take_urls(card)
+    social += handles
     phones = _take_phones(card)
     addresses = _take_addresses(card)
     domains = [e.value.split("@")[-1] for e in emails] + [_host(w.value) for w in websites]
@@ -346,6 +348,36 @@ def _take_urls(card: _Card) -> tuple[list[Found[str]], list[Found[SocialProfile]
                 websites.append(Found(url, _conf(ln, 0.9 if explicit else 0.75), (ln.text,)))
             card.used.add(i)
     return unique_found(websites), social
+
+
+# "Instagram : @atelier.lune", "IG @atelier", "X: @jdupont": a handle named with its network becomes a profile link
+_HANDLE_PROFILES = {
+    "instagram": ("instagram", "instagram.com/{}"), "insta": ("instagram", "instagram.com/{}"),
+    "ig": ("instagram", "instagram.com/{}"), "twitter": ("twitter", "x.com/{}"), "x": ("twitter", "x.com/{}"),
+    "tiktok": ("tiktok", "tiktok.com/@{}"), "facebook": ("facebook", "facebook.com/{}"),
+    "fb": ("facebook", "facebook.com/{}"), "github": ("github", "github.com/{}"),
+    "youtube": ("youtube", "youtube.com/@{}"), "threads": ("threads", "threads.net/@{}"),
+    "pinterest": ("pinterest", "pinterest.com/{}"), "snapchat": ("snapchat", "snapchat.com/add/{}"),
+}
+_LABELLED_HANDLE = re.compile(
+    rf"(?i)(?<![\w@.])({'|'.join(sorted(_HANDLE_PROFILES, key=len, reverse=True))})(?:\s*[:.-]\s*|\s+)"
+    r"@([A-Za-z0-9_][\w.]{1,29})(?![\w@])"
+)
+_BARE_HANDLE = re.compile(r"^@[A-Za-z0-9_][\w.]{1,29}$")
+
+
+def _take_handles(card: _Card) -> list[Found[SocialProfile]]:
+    """Social handles printed with the network's name; a bare "@handle" is only kept from being a name or company."""
+    found: list[Found[SocialProfile]] = []
+    for i, ln in card.free():
+        for match in _LABELLED_HANDLE.finditer(ln.text):
+            service, url = _HANDLE_PROFILES[match.group(1).lower()]
+            found.append(Found(SocialProfile(service, url.format(match.group(2).rstrip("."))), _conf(ln, 0.85),
+                               (ln.text,)))
+            card.used.add(i)
+        if _BARE_HANDLE.match(ln.text.strip()):
+            card.used.add(i)  # which network it belongs to is not printed: no link is guessed
+    return unique_found(found)
 
 
 def _social_service(host: str) -> str | None:
