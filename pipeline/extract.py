@@ -17,6 +17,7 @@ from functools import cache
 import phonenumbers
 
 from .lexicons import (
+    CA_PROVINCES,
     COUNTRY_NAMES,
     DEPARTMENT_WORDS,
     DISTINCTIVE_WEBMAIL,
@@ -408,6 +409,7 @@ _NUMBER_SPAN = re.compile(r"(?:\+\s?\d{1,3}[\s.]?)?(?:\(\s?0?\d{0,4}\s?\)[\s.-]?
 _EXTENSION = re.compile(r"(?i)\b(?:poste|ext|extension|ramal|x|p)\.?\s*(\d{1,5})\b")
 _NOT_PHONE_CONTEXT = re.compile(
     r"(?i)\b(siret|siren|rcs|tva|vat|ape|naf|cnpj|cpf|insc|iban|bic|swift|capital|isbn|n[°º]\s*tva|cep|bp|cs)\b"
+    r"|〒"  # Japan's postal mark
 )
 _LABEL_TOKEN = re.compile(r"(?i)([a-zéèêáíóúãç]+(?:\s+directe)?)\.?\s*[:.]?\s*$")
 
@@ -564,6 +566,7 @@ _BR_CITY_STATE = re.compile(rf"([A-Za-zÀ-ÿ][A-Za-zÀ-ÿ .'-]*?)\s*[-/,]\s*({_B
 _PT_POSTCODE_CITY = re.compile(r"\b(\d{4}-\d{3})\s+([A-Za-zÀ-ÿ][A-Za-zÀ-ÿ' -]*[A-Za-zÀ-ÿ])\s*$")
 _JP_POSTCODE = re.compile(r"(?<![\d-])(\d{3}-\d{4})(?![\d-])")
 _NL_POSTCODE_CITY = re.compile(r"\b([1-9]\d{3})\s?([A-Z]{2})\s+([A-Z][A-Za-zÀ-ÿ'\- ]*[A-Za-zÀ-ÿ])\s*$")
+_CA_POSTCODE = re.compile(r"\b([ABCEGHJ-NPRSTVXY]\d[A-Z])\s?(\d[A-Z]\d)\b")
 _UK_POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2})\b")
 _US_STATE_ZIP = re.compile(
     r"(?:^|,\s*|\s)([A-Z][A-Za-z .'-]+?)?[,.]?\s*\b([A-Za-z]{2}|[A-Za-z]+(?: [A-Za-z]+)?)\s*(\d{5}(?:-\d{4})?)\b"
@@ -616,7 +619,8 @@ def parse_postcode_city(text: str, region: str) -> Address | None:
     if m and (region == "JP" or "japan" in fold(text)):  # "Minato-ku, Tokyo 108-0023, Japan"
         before = [p.strip() for p in re.split(r"[,、]", text[: m.start()].replace("〒", "")) if p.strip()]
         after = [p.strip() for p in text[m.end():].split(",") if p.strip() and fold(p.strip()) not in COUNTRY_NAMES]
-        city = before[-1] if before else after[0] if after else ""
+        # "Minato-ku, Tokyo 108-0023": the city before the postcode; "〒105-0004 1-9-2 Shimbashi, Tokyo": last
+        city = before[-1] if before else after[-1] if after else ""
         return Address(postcode=m.group(1), city=city, country="JP")
     m = _NL_POSTCODE_CITY.search(text)
     if m and region == "NL":  # "1015 CJ Amsterdam"
@@ -627,6 +631,14 @@ def parse_postcode_city(text: str, region: str) -> Address | None:
         city = before[-1] if before else ""
         postcode = re.sub(r"\s+", "", m.group(1))
         return Address(postcode=f"{postcode[:-3]} {postcode[-3:]}", city=city, country="GB")  # "W26BD" -> "W2 6BD"
+    m = _CA_POSTCODE.search(text)
+    if m and (region == "CA" or "canada" in fold(text)):  # "Montréal (Québec) H3B 4W8", "Toronto, ON M5V 2T6"
+        place = text[: m.start()].strip(" ,")
+        province = re.search(r"\(([^)]+)\)|,?\s+([A-Z]{2})$", place)
+        city = place[: province.start()] if province else place
+        code = (province.group(1) or province.group(2)).strip() if province else ""
+        return Address(postcode=f"{m.group(1)} {m.group(2)}", city=city.split(",")[-1].strip(),
+                       region=CA_PROVINCES.get(fold(code), code), country="CA")
     m = _US_STATE_ZIP.search(text)
     state = _us_state(m.group(2)) if m else None
     if m and state and region in ("US", "CA", "FR"):

@@ -155,7 +155,7 @@ departamento setor servicio abteilung
 
 # Street types that start or end the street part of an address.
 STREET_WORDS = frozenset("""
-rue r av ave avenue bd boulevard blvd bvd place pl chemin ch che allee impasse imp quai route rte
+rue r av ave avenue bd boulevard boul blvd bvd place pl chemin ch che allee impasse imp quai route rte
 cours square sq passage voie sentier chaussee faubourg fg parvis esplanade lieu-dit hameau residence
 zi za zac zone parc rond-point
 street st road rd lane ln drive dr way court ct crescent cres close terrace highway hwy suite ste floor
@@ -205,6 +205,16 @@ US_STATES = frozenset("""
 AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC
 ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY
 """.split())
+
+# Canada's provinces and territories by code and by English and French name (accent-free, lowercase)
+CA_PROVINCES: dict[str, str] = {
+    **{code.lower(): code for code in "AB BC MB NB NL NS NT NU ON PE QC SK YT".split()},
+    "alberta": "AB", "british columbia": "BC", "colombie-britannique": "BC", "manitoba": "MB",
+    "new brunswick": "NB", "nouveau-brunswick": "NB", "newfoundland and labrador": "NL",
+    "terre-neuve-et-labrador": "NL",
+    "nova scotia": "NS", "nouvelle-ecosse": "NS", "northwest territories": "NT", "nunavut": "NU", "ontario": "ON",
+    "prince edward island": "PE", "ile-du-prince-edouard": "PE", "quebec": "QC", "saskatchewan": "SK", "yukon": "YT",
+}
 
 US_STATE_NAMES: dict[str, str] = {
     "alabama": "AL", "alaska": "AK", "arizona": "AZ", "arkansas": "AR", "california": "CA", "colorado": "CO",

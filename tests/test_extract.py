@@ -319,6 +319,32 @@ def test_a_website_sharing_the_line_of_an_email_is_found_and_the_email_domain_is
     assert read("Élise Marchand\nelise.marchand@art-paca.fr").websites == ()
 
 
+def test_a_handle_named_with_its_network_is_a_profile_link_and_a_bare_handle_names_no_one():
+    contact = read("Chloé Perrin\nCréatrice de bijoux\nInstagram : @atelier.lune\nIG @atelier · X: @cperrin")
+    assert sorted(p.value.url for p in contact.social) == [
+        "instagram.com/atelier", "instagram.com/atelier.lune", "x.com/cperrin"]
+    assert contact.emails == () and contact.organisation is None
+    contact = read("Thomas Nguyen\nData Scientist\nNeuralia\n@tnguyen_data")
+    assert contact.social == () and contact.organisation is not None and contact.organisation.value == "Neuralia"
+    assert [e.value for e in read("Léa Morel\nx@morel.fr").emails] == ["x@morel.fr"]  # "x" is no network here
+
+
+def test_a_japanese_postcode_after_its_postal_mark_is_no_phone_number():
+    contact = read("Hiroshi Sato\n〒105-0004 1-9-2 Shimbashi, Minato-ku, Tokyo, Japan\nTEL 03-6734-1234", region="JP")
+    assert [p.value.number for p in contact.phones] == ["+81367341234"]
+    assert (contact.addresses[0].value.postcode, contact.addresses[0].value.city) == ("105-0004", "Tokyo")
+
+
+@pytest.mark.parametrize(("line", "postcode", "city", "province"), [
+    ("Montréal (Québec) H3B 4W8", "H3B 4W8", "Montréal", "QC"),
+    ("Toronto, ON M5V2T6", "M5V 2T6", "Toronto", "ON"),
+])
+def test_a_canadian_postcode_with_its_city_and_province(line: str, postcode: str, city: str, province: str):
+    address = parse_postcode_city(line, "CA")
+    assert address is not None
+    assert (address.postcode, address.city, address.region, address.country) == (postcode, city, province, "CA")
+
+
 def test_a_cep_glued_to_its_label_is_read():
     assert parse_postcode_city("Rua X, 15 - Centro - CEP01013-001", "BR").postcode == "01013-001"
 
