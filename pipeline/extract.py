@@ -105,10 +105,37 @@ def lines_from_ocr(ocr: OcrResult) -> list[TextLine]:
 _INNER_LABEL = re.compile(r"(?<=\S)\s+(?=[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ.-]{0,11}\s?:\s?\S)")
 
 
+# "Olivier Masson  Tél. 02 40 12 34 56": a phone label before a number starts a new field, with no colon too
+_INNER_PHONE_LABEL = re.compile(
+    r"(?i)(?<=\S)\s+(?=(?:t[ée]l|port|portable|mob|mobile|fax|gsm|cell|phone|fixe)\b\.?\s*:?\s*[+(\d])"
+)
+# the first word of a label of two words ("Ligne directe :", "Site web :", "Tél. fixe :"): not a field alone
+_LABEL_FIRST_WORDS = frozenset({"ligne", "site", "tel", "tél", "telephone", "téléphone", "numero", "numéro", "adresse"})
+# "JEAN DUPONT - Directeur commercial", "Julie Martin | CEO": a name and a job title on one line
+_NAME_THEN_TITLE = re.compile(r"^([^\W\d_][^\d@:/]+?)\s+[-–|•·,]\s+([^\W\d_][^\d@:/]+)$")
+
+
 def split_at_labels(text: str) -> list[str]:
-    """Cut a line before each 'Word:' that follows other text: each part is one field."""
-    parts = [p.strip() for p in _INNER_LABEL.split(text) if p.strip()]
-    return parts or [text]
+    """Cut a line where a new field starts: before each 'Word:' or phone label that follows other text, and
+    between a name and the job title printed after it. Each part is one field."""
+    parts: list[str] = []
+    for part in (p.strip() for chunk in _INNER_LABEL.split(text) for p in _INNER_PHONE_LABEL.split(chunk)):
+        if not part:
+            continue
+        if parts and parts[-1].lower().rstrip(".") in _LABEL_FIRST_WORDS:
+            parts[-1] = f"{parts[-1]} {part}"
+        else:
+            parts.append(part)
+    out: list[str] = []
+    for part in parts:
+        m = _NAME_THEN_TITLE.match(part)
+        name_words = m.group(1).split() if m else []
+        if m and 2 <= len(name_words) <= 4 and all(w[0].isupper() for w in name_words) \
+                and _is_title(m.group(2)) and not _is_title(m.group(1)):
+            out += [m.group(1), m.group(2)]
+        else:
+            out.append(part)
+    return out or [text]
 
 
 def lines_from_text(text: str) -> list[TextLine]:

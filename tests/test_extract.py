@@ -12,6 +12,7 @@ from pipeline.extract import (
     parse_postcode_city,
     repair_digits,
     repair_email_text,
+    split_at_labels,
 )
 from pipeline.normalise import normalise_contact
 
@@ -343,6 +344,20 @@ def test_a_canadian_postcode_with_its_city_and_province(line: str, postcode: str
     address = parse_postcode_city(line, "CA")
     assert address is not None
     assert (address.postcode, address.city, address.region, address.country) == (postcode, city, province, "CA")
+
+
+@pytest.mark.parametrize(("line", "parts"), [
+    ("JEAN DUPONT - Directeur commercial", ["JEAN DUPONT", "Directeur commercial"]),
+    ("Julie Martin | CEO", ["Julie Martin", "CEO"]),
+    ("Olivier Masson Tél. 02 40 12 34 56", ["Olivier Masson", "Tél. 02 40 12 34 56"]),
+    ("Ligne directe : 04 42 12 00 15", ["Ligne directe : 04 42 12 00 15"]),
+    ("Site web : www.lacroix.fr", ["Site web : www.lacroix.fr"]),
+    ("Mécanique - Carrosserie", ["Mécanique - Carrosserie"]),
+    ("12 bd Gambetta - 38000 Grenoble", ["12 bd Gambetta - 38000 Grenoble"]),
+    ("Tél/Fax : 01 64 33 22 11", ["Tél/Fax : 01 64 33 22 11"]),
+])
+def test_a_line_is_cut_where_a_new_field_starts_and_only_there(line: str, parts: list[str]):
+    assert split_at_labels(line) == parts
 
 
 def test_a_cep_glued_to_its_label_is_read():
