@@ -885,7 +885,9 @@ def _take_organisation_by_size(card: _Card) -> Found[str] | None:
             continue
         # a business's name is short ("Telvion", "Nexa Conseil"); what it sells takes more words
         brevity = 1.1 if len(words) <= 2 else 0.9 if len(words) >= 4 else 1.0
-        candidates.append((ln.height * (0.5 + ln.confidence) * brevity, i, ln))
+        # "Médecins généralistes" under "CABINET MÉDICAL DES LILAS": what the people do, rather than the name
+        trade = 0.7 if _is_title(ln.text) else 1.0
+        candidates.append((ln.height * (0.5 + ln.confidence) * brevity * trade, i, ln))
     if not candidates:
         return None
     _, i, ln = max(candidates, key=lambda c: c[0])

@@ -233,6 +233,7 @@ US_STATE_NAMES: dict[str, str] = {
 NAME_PREFIXES = frozenset({
     "m", "mr", "mme", "mlle", "mrs", "ms", "miss", "dr", "me", "pr", "prof", "sr", "sra", "srta", "dra",
     "herr", "frau", "sig", "sig.ra", "monsieur", "madame", "mademoiselle", "docteur", "maitre",
+    "avv", "dott", "dott.ssa", "ing", "arch", "geom", "lic", "eng",  # Italian, Spanish, Portuguese forms of address
 })
 # "Jr." and "III" are part of a person's name; a degree after it ("Jennifer Moore, CPA") is not
 GENERATION_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})

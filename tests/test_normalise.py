@@ -19,6 +19,7 @@ from pipeline.normalise import natural_case, normalise_email, normalise_phone, n
         ("Dr Anna Weber", "Anna Weber", "Anna", "Weber", "Dr", ""),
         ("Mme Claire Martin", "Claire Martin", "Claire", "Martin", "Mme", ""),
         ("Paulo M. Tavares Jr.", "Paulo M. Tavares Jr.", "Paulo M.", "Tavares", "", "Jr."),
+        ("Avv. Marco Ferri", "Marco Ferri", "Marco", "Ferri", "Avv.", ""),
         ("Jennifer L. Moore, CPA", "Jennifer L. Moore", "Jennifer L.", "Moore", "", "CPA"),
         ("Ludwig van Beethoven", "Ludwig van Beethoven", "Ludwig", "van Beethoven", "", ""),
     ],
