@@ -43,7 +43,33 @@ def _rapidocr() -> Any:
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     # the line-angle classifier turns a line over only when 99% sure (90% by default): measured on real
     # photos, it flipped good lines; without it an upside-down card reads as nothing (orient.py needs text)
-    return RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1, print_verbose=False, cls_thresh=0.99)
+    engine = RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1, print_verbose=False, cls_thresh=0.99,
+                      rec_batch_num=1)
+    _pad_after_text(engine.text_rec)
+    return engine
+
+
+TEXT_END_PADDING = 1.0  # blank after a line's last letter, in line heights
+
+
+def _pad_after_text(recogniser: Any) -> None:
+    """Have the recogniser read each line alone, with some blank after its last letter.
+
+    By default lines are read six at a time, each padded to the longest of its batch, so the longest
+    line of each batch ends at the image's edge, where its last letter was misread ("contoso.coml").
+    One line at a time with a line height of blank after it was measured on the real photos under seven
+    transformations (turned, dimmed, inverted, JPEG): mean macro F1 0.871 -> 0.877, 14% less time, and
+    the recogniser's memory ~80 MB instead of ~310 MB.
+    """
+    resize = getattr(recogniser, "resize_norm_img", None)
+    if resize is None:  # another RapidOCR: its own way
+        return
+
+    def resize_with_padding(image: np.ndarray, max_wh_ratio: float) -> np.ndarray:
+        height, width = image.shape[:2]
+        return resize(image, max(max_wh_ratio, width / max(height, 1) + TEXT_END_PADDING))
+
+    recogniser.resize_norm_img = resize_with_padding
 
 
 class NeuralEngine:
