@@ -110,7 +110,7 @@ _INNER_PHONE_LABEL = re.compile(
     r"(?i)(?<=\S)\s+(?=(?:t[ée]l|port|portable|mob|mobile|fax|gsm|cell|phone|fixe)\b\.?\s*:?\s*[+(\d])"
 )
 # the first word of a label of two words ("Ligne directe :", "Site web :", "Tél. fixe :"): not a field alone
-_LABEL_FIRST_WORDS = frozenset({"ligne", "site", "tel", "tél", "telephone", "téléphone", "numero", "numéro", "adresse"})
+_LABEL_FIRST_WORDS = frozenset({"ligne", "site", "tel", "telephone", "numero", "adresse"})  # accent-free
 # "JEAN DUPONT - Directeur commercial", "Julie Martin | CEO": a name and a job title on one line
 _NAME_THEN_TITLE = re.compile(r"^([^\W\d_][^\d@:/]+?)\s+[-–|•·,]\s+([^\W\d_][^\d@:/]+)$")
 
@@ -122,7 +122,7 @@ def split_at_labels(text: str) -> list[str]:
     for part in (p.strip() for chunk in _INNER_LABEL.split(text) for p in _INNER_PHONE_LABEL.split(chunk)):
         if not part:
             continue
-        if parts and parts[-1].lower().rstrip(".") in _LABEL_FIRST_WORDS:
+        if parts and fold(parts[-1]).rstrip(".") in _LABEL_FIRST_WORDS:
             parts[-1] = f"{parts[-1]} {part}"
         else:
             parts.append(part)

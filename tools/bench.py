@@ -5,10 +5,9 @@
 Prints: batch photos per second (all cores, the real command, the folder's photos
 taken again in turn up to --batch-size photos) and its peak memory (of its largest
 process, and of all its processes together), for the default engine and for
-Tesseract alone; median and p95 seconds per
-photo (one at a time, default engine), the share of time spent inside the OCR engine,
-and the same photos read by ``pytesseract.image_to_string`` on the whole photo for
-comparison.
+Tesseract alone; median and p95 seconds per photo (one at a time, default engine),
+the share of time spent inside the OCR engine, and the same photos read by
+``pytesseract.image_to_string`` on the whole photo for comparison.
 """
 
 from __future__ import annotations
@@ -112,7 +111,6 @@ def main() -> int:
         print(f"batch of {len(batch)} photos (all cores, {name} engine): {len(batch) / seconds:.2f} photos/s "
               f"({seconds:.1f} s); peak memory of its largest process {peak_mb:.0f} MB{total}")
 
-    engine_name = resolve_engine("auto")
     engine = _engine(ScanOptions(event="bench").lang, engine_name)
     ocr_time = 0.0
     for method in ("read", "detect_rotation", "upside_down_score"):
