@@ -14,13 +14,16 @@ and from the event slug.
 from __future__ import annotations
 
 import difflib
+import fcntl
 import json
 import os
 import re
 import tempfile
+import threading
 import unicodedata
 import uuid
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -81,6 +84,51 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         raise
 
 
+LOCK_NAME = ".cardscan.lock"
+
+
+class FolderLock:
+    """An inter-process lock on one file (``fcntl.flock``), re-entrant for the threads of this process.
+
+    flock belongs to an open file description: every holder in this process shares one, counted, behind a
+    thread lock, so a second ``with`` in the same process never waits on itself.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._thread_lock = threading.RLock()
+        self._depth = 0
+        self._fd: int | None = None
+
+    def __enter__(self) -> FolderLock:
+        self._thread_lock.acquire()
+        try:
+            if self._depth == 0:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX)
+                except BaseException:
+                    os.close(fd)
+                    raise
+                self._fd = fd
+            self._depth += 1
+        except BaseException:
+            self._thread_lock.release()
+            raise
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            self._depth -= 1
+            if self._depth == 0 and self._fd is not None:
+                fcntl.flock(self._fd, fcntl.LOCK_UN)
+                os.close(self._fd)
+                self._fd = None
+        finally:
+            self._thread_lock.release()
+
+
 class ContactsFolder:
     """The address book on disk: people/ and events/ below one root."""
 
@@ -91,6 +139,16 @@ class ContactsFolder:
         self.review = self.root / "review"  # card images and OCR boxes for `cardscan review`
         self.trash = self.root / "trash"  # contacts taken out by review: kept, never deleted
         self._cached_index: _Index | None = None
+        self._lock = FolderLock(self.root / LOCK_NAME)
+
+    @contextmanager
+    def lock(self) -> Iterator[None]:
+        """Hold the folder's lock: one writer at a time across processes (scan, watch, review).
+
+        Re-entrant within a process, so a locked operation may call another one.
+        """
+        with self._lock:
+            yield
 
     def prepare(self) -> None:
         """Create the folders and prove they can be written, or raise OutputError."""
