@@ -97,7 +97,7 @@ def test_every_expected_phone_is_valid(generated):
         parsed = phonenumbers.parse(number)
         assert phonenumbers.is_valid_number(parsed), number
         assert phonenumbers.region_code_for_number(parsed) == country or \
-            country in phonenumbers.region_codes_for_country_code(parsed.country_code), number
+            country in phonenumbers.region_codes_for_country_code(parsed.country_code or 0), number
         assert kind in ("work", "cell", "fax")
 
 

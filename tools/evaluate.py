@@ -103,7 +103,8 @@ EQUALS: dict[str, Equal] = {
 
 def match(got: list[Any], want: list[Any], equal: Equal) -> tuple[int, int, int]:
     """(true positives, false positives, false negatives); a value given twice is one error, not two."""
-    unmatched, seen, tp = list(want), [], 0
+    unmatched, tp = list(want), 0
+    seen: list[Any] = []
     for value in got:
         if any(equal(value, s) for s in seen):
             continue
@@ -148,7 +149,7 @@ def f1_of(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
 
 def macro_f1(totals: dict[str, list[int]]) -> float:
     """Mean F1 over the fields the cards have or extraction gave (phone type apart, as score.py does)."""
-    f1s = [f1_of(*totals[f])[2] for f in FIELDS if f != "phone_type" and sum(totals[f])]
+    f1s = [f1_of(*totals[f])[2] for f in FIELDS if f != "phone_type" and any(totals[f])]
     return sum(f1s) / len(f1s) if f1s else 1.0
 
 
@@ -232,7 +233,7 @@ def score_generated(half: str, per_locale: int, seed: int, show_errors: bool) ->
         print("   " + " ".join(f"{SHORT.get(f, f)[:5]:>5}" for f in ["cards", *FIELDS]) + "  macro")
         for country in sorted(by_country):
             row = by_country[country]
-            cells = [f"{f1_of(*row[f])[2]:5.2f}" if sum(row[f]) else "    -" for f in FIELDS]
+            cells = [f"{f1_of(*row[f])[2]:5.2f}" if any(row[f]) else "    -" for f in FIELDS]
             print(f"   {country:<3}{cards_of[country]:>3} " + " ".join(cells) + f"  {macro_f1(row):.3f}")
     else:
         print("   macro F1 per country: " + ", ".join(f"{c} {macro_f1(by_country[c]):.2f}" for c in sorted(by_country)))

@@ -164,6 +164,7 @@ def country_translation(language: str) -> Callable[[str], str]:
 def country_names(half: str, country: str, language: str) -> list[str]:
     """The names a card prints for its country: English, its own language's, and common short forms."""
     record = pycountry.countries.get(alpha_2=country)
+    assert record is not None, country
     english = getattr(record, "common_name", None) or record.name
     local = country_translation(language)(record.name)
     return list(dict.fromkeys([english, local, *country_data(half, country).get("country_names", [])]))
@@ -246,8 +247,7 @@ def printed_number(number: phonenumbers.PhoneNumber, national: bool, trunk_zero:
         roll = rng.random()
         text = phonenumbers.format_number(number, PhoneNumberFormat.INTERNATIONAL)
         style = "international"
-        metadata_ = phonenumbers.PhoneMetadata.metadata_for_region_or_calling_code(
-            number.country_code, phonenumbers.region_code_for_number(number))
+        metadata_ = phonenumbers.PhoneMetadata.metadata_for_region(phonenumbers.region_code_for_number(number) or "")
         trunk = metadata_.national_prefix if metadata_ else None
         if roll < 0.12 and trunk_zero and trunk == "0" and not number.italian_leading_zero:
             head, _, rest = text.partition(" ")
