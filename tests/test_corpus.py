@@ -140,5 +140,6 @@ def test_cards_cover_the_layouts_of_real_cards(generated):
                       "country letter before the postcode", "brand in lower case", "brand + tagline",
                       "title before the name", "surname first in capitals", "two numbers share an area code",
                       "O/0 l/1 in a number", "@ read as (at) or spaced", "junk at a line end", "a lost accent",
-                      "number without label", "legal form", "webmail"):
+                      "number without label", "legal form", "webmail", "address label", "name and a phone on one line",
+                      "postcode with a space", "number international (0)"):
             assert shape in layouts, (half, shape)

@@ -354,17 +354,17 @@ def score_shared(shared: Path, show_errors: bool) -> float | None:
 def print_timing(seconds: list[float], cpu: float, photo_cpu: dict[str, float]) -> None:
     """Extraction alone per card against the whole pipeline per photo, which is mostly OCR. CPU time is the
     figure to compare: wall time moves with whatever else the machine runs."""
-    if not seconds:
-        return
-    ordered = sorted(seconds)
-    median = statistics.median(ordered) * 1000
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))] * 1000
-    mean_cpu = cpu / len(seconds) * 1000
-    print(f"== time of extraction alone (lines, region, extract, normalise) on {len(seconds)} generated cards: "
-          f"wall median {median:.1f} ms, p95 {p95:.1f} ms; CPU {mean_cpu:.1f} ms per card")
+    mean_cpu = 0.0
+    if seconds:
+        ordered = sorted(seconds)
+        median = statistics.median(ordered) * 1000
+        p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))] * 1000
+        mean_cpu = cpu / len(seconds) * 1000
+        print(f"== time of extraction alone (lines, region, extract, normalise) on {len(seconds)} generated cards: "
+              f"wall median {median:.1f} ms, p95 {p95:.1f} ms; CPU {mean_cpu:.1f} ms per card")
     for where, per_photo in photo_cpu.items():
-        print(f"   whole pipeline on {where}: CPU {per_photo * 1000:.0f} ms per photo, "
-              f"extraction is {mean_cpu / (per_photo * 1000):.1%} of it")
+        share = f", extraction is {mean_cpu / (per_photo * 1000):.1%} of it" if mean_cpu else ""
+        print(f"   whole pipeline on {where}: CPU {per_photo * 1000:.0f} ms per photo{share}")
     if not photo_cpu:
         print("   (photos not read: run without --no-photos for the whole pipeline's CPU time per photo)")
 

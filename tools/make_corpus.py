@@ -125,7 +125,7 @@ def language_data(half: str, language: str) -> dict[str, Any]:
     own = half_data(half)["languages"].get(language, {})
     other = half_data("develop")["languages"].get(language, {})
     labels = {kind: list(dict.fromkeys(own.get("labels", {}).get(kind, []) + other.get("labels", {}).get(kind, [])))
-              for kind in ("work", "cell", "fax", "email", "web")}
+              for kind in ("work", "cell", "fax", "email", "web", "address")}
     return {"titles": own.get("titles", []), "sectors": own.get("sectors", []),
             "taglines": own.get("taglines", []), "labels": labels}
 
@@ -275,7 +275,7 @@ def sibling_number(number: phonenumbers.PhoneNumber, printed: str, kind: str,
     groups = list(re.finditer(r"\d+", printed))
     if len(groups) < 3 or (not printed[0].isdigit() and printed[0] != "("):
         return None
-    cut = groups[0].end() if printed.startswith("(") else groups[-1].start()
+    cut = printed.index(")") + 1 if printed.startswith("(") else groups[-1].start()
     tail_digits = sum(len(g.group()) for g in groups if g.start() >= cut)
     nsn = phonenumbers.national_significant_number(number)
     for _ in range(100):
@@ -493,6 +493,8 @@ class Maker:
             initial = self.rng.choice("ABCDEFGHJKLMNPRSTW")
             full = f"{given} {initial}. {family}"
             return full, full, "middle initial"
+        if roll < 0.48 and self.locale.language == "en":
+            return f"{natural}, {self.rng.choice(['MBA', 'PhD', 'CPA', 'P.Eng.', 'MSc'])}", natural, "credentials"
         return natural, natural, "name"
 
     def title(self, language: dict[str, Any]) -> str | None:
@@ -689,6 +691,9 @@ def card(maker: Maker, index: int) -> dict[str, Any]:
         else:
             address_lines = lines + ([country_name] if show_country else [])
             layout.append("address on lines")
+        if rng.random() < 0.05 and roll >= 0.05:
+            address_lines[0] = f"{label('address')} {address_lines[0]}"
+            layout.append("address label")
 
     # phones
     shows_country = bool(place) or not domain.endswith(".com")
@@ -766,6 +771,10 @@ def card(maker: Maker, index: int) -> dict[str, Any]:
             layout.append("name and title on one line")
         else:
             person = [name_line, title]
+
+    if phone_lines and contact_lines and contact_lines[0] == phone_lines[0] and rng.random() < 0.05:
+        person[0] = f"{person[0]}{rng.choice(['   ', '  ', ' | '])}{contact_lines.pop(0)}"
+        layout.append("name and a phone on one line")
 
     orders = [
         (0.35, [org_lines, person, address_lines, contact_lines]),
