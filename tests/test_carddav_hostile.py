@@ -268,15 +268,17 @@ def test_a_huge_answer_is_not_read_past_the_cap():
     assert server.sent < 48 << 20  # the cap (16 MB) and what the sockets buffered, not 200 MB
 
 
-def test_one_push_has_a_deadline_over_all_its_retries():
+def test_one_push_has_a_deadline_over_all_its_retries(monkeypatch):
+    import pipeline.carddav as carddav
     from pipeline.carddav import CardDavClient, PushError, PushJournal, push_card
 
     def busy(handler: Handler) -> None:
         time.sleep(0.8)
         handler.answer(503)
 
+    monkeypatch.setattr(carddav, "PUSH_DEADLINE_SECONDS", 3.0, raising=False)
     with Server(busy) as server:
-        client = CardDavClient("alice", PASSWORD, timeout=2, retries=10, backoff=0.5, push_deadline=3)
+        client = CardDavClient("alice", PASSWORD, timeout=2, retries=10, backoff=0.5)
         started = time.monotonic()
 
         def work() -> object:
@@ -310,8 +312,8 @@ def test_watch_push_files_photos_while_the_server_hangs(tmp_path: Path, monkeypa
             honest(handler)
 
     monkeypatch.setattr(carddav, "TIMEOUT_SECONDS", 1.0)
-    monkeypatch.setattr(carddav, "PUSH_DEADLINE_SECONDS", 1.5)
-    monkeypatch.setattr(carddav, "DRAIN_SECONDS", 1.0)
+    monkeypatch.setattr(carddav, "PUSH_DEADLINE_SECONDS", 1.5, raising=False)
+    monkeypatch.setattr(carddav, "DRAIN_SECONDS", 1.0, raising=False)
     monkeypatch.setenv("CARDSCAN_CARDDAV_PASSWORD", PASSWORD)
     inbox = tmp_path / "inbox"
     inbox.mkdir()

@@ -223,6 +223,37 @@ def test_a_worker_killed_during_a_scan_costs_one_photo(tmp_path: Path):
     assert scan.returncode == 10
 
 
+def reader_killed_on_poison(source: str, options):
+    """A watcher's reader, in a worker process, that dies under one photo as the OOM killer would make it."""
+    from .test_watch import FakeReader
+
+    if "poison" in source:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return FakeReader()(source, options)
+
+
+@slow
+def test_a_worker_killed_in_the_watcher_fails_its_photo_only(tmp_path: Path):
+    from pipeline.batch import ScanOptions
+    from pipeline.store import WriteOptions
+    from pipeline.watch import Watcher, WatchOptions
+
+    from .test_watch import processed, small_photo
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for name in ("a", "b", "poison", "c", "d"):
+        small_photo(inbox / f"{name}.png", len(name) + ord(name[0]))
+    folder = ContactsFolder(tmp_path / "contacts")
+    folder.prepare()
+    options = WatchOptions(inbox=inbox, scan=ScanOptions(event="salon"), once=True, stability=0.2, jobs=2)
+    summary = Watcher(options, folder, WriteOptions(), reader=reader_killed_on_poison).run()
+    assert sorted(p.name for p in processed(inbox)) == ["a.png", "b.png", "c.png", "d.png"]
+    reason = (inbox / "failed" / "poison.png.error.txt").read_text(encoding="utf-8")
+    assert "the reading process was killed (SIGKILL)" in reason
+    assert (summary.filed, summary.failed) == (4, 1)
+
+
 # ---------------------------------------------------------------- #15 item 7: workers never outlive cardscan
 
 def sleepy(seconds: float) -> int:
