@@ -25,7 +25,7 @@ import threading
 import unicodedata
 import uuid
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -79,16 +79,26 @@ def atomic_write(path: Path, text: str) -> None:
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` via a temporary file in the same folder and a rename: never half a file."""
+    tmp = _stage(path, data)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _stage(path: Path, data: bytes) -> str:
+    """``data`` in a temporary file beside ``path``, on disk (fsync), ready to be renamed over it."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return tmp
 
 
 LOCK_NAME = ".cardscan.lock"
@@ -99,6 +109,9 @@ class FolderLock:
 
     flock belongs to an open file description: every holder in this process shares one, counted, behind a
     thread lock, so a second ``with`` in the same process never waits on itself.
+
+    The file holds a counter that every holder bumps as it lets go (``generation``): a process that finds
+    it where it left it knows that no other process held the lock, and wrote, in between.
     """
 
     def __init__(self, path: Path) -> None:
@@ -106,6 +119,13 @@ class FolderLock:
         self._thread_lock = threading.RLock()
         self._depth = 0
         self._fd: int | None = None
+        self._owner: int | None = None
+        self.generation = 0  # the counter as found when the lock was taken
+
+    @property
+    def held(self) -> bool:
+        """Whether the calling thread holds the lock."""
+        return self._depth > 0 and self._owner == threading.get_ident()
 
     def __enter__(self) -> FolderLock:
         self._thread_lock.acquire()
@@ -119,6 +139,8 @@ class FolderLock:
                     os.close(fd)
                     raise
                 self._fd = fd
+                self._owner = threading.get_ident()
+                self.generation = int.from_bytes(os.pread(fd, 8, 0).ljust(8, b"\0"), "little")
             self._depth += 1
         except BaseException:
             self._thread_lock.release()
@@ -129,6 +151,9 @@ class FolderLock:
         try:
             self._depth -= 1
             if self._depth == 0 and self._fd is not None:
+                self._owner = None
+                with suppress(OSError):
+                    os.pwrite(self._fd, ((self.generation + 1) % (1 << 64)).to_bytes(8, "little"), 0)
                 fcntl.flock(self._fd, fcntl.LOCK_UN)
                 os.close(self._fd)
                 self._fd = None
@@ -154,7 +179,11 @@ class ContactsFolder:
         self._lock = FolderLock(self.root / LOCK_NAME)
         self._state_lock = threading.RLock()  # _files and the index, for the threads of this process
         self._files: dict[str, _KnownFile] = {}  # people/ file name -> what it held when last read
+        self._members: dict[Path, set[str]] = {}  # event file -> the people/ file names of those met there
         self._cached_index: _Index | None = None
+        # (lock counter, people/ inode and mtime) as this process left them at its last write: found again,
+        # nothing changed people/ since (but an outside tool in the same clock tick), no need to list it
+        self._left_as: tuple[int, int, int] | None = None
         self._event_files_checked = False
         self._warned: set[tuple[str, str]] = set()
         self._review_warned = False
@@ -212,17 +241,46 @@ class ContactsFolder:
             existing = self._existing_contact(path)
             if existing is not None:
                 text = merge_vcard(existing, text, note_lang=options.note_lang)
-            try:
-                atomic_write(path, text)
-            except OSError as exc:
-                raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from exc
             stored = read_stored(text)
-            assert stored is not None  # we just wrote it
-            try:
-                self._remember(path, stored)
-            finally:  # even on Ctrl-C: the event files list every contact written
-                self._write_event_files({self.event_path(m) for m in stored.meetings}, written=path)
+            assert stored is not None  # we just made it
+            self._write_with_event_files(path, text, stored)
+            self._remember(path, stored)
+            self._note_left_as()
         return WriteResult(path=path, stored=stored, merged_with=merged_with)
+
+    def _write_with_event_files(self, path: Path, text: str, stored: StoredCard) -> None:
+        """The contact and the event files that list it, written in full first, then renamed one after another.
+
+        The renames take microseconds: a kill -9 between them leaves at most this contact out of an event
+        file, which the next write of any process puts back (``_stale_event_files``).
+        """
+        members = self._event_members({self.event_path(m) for m in stored.meetings})
+        staged: list[tuple[str, Path]] = []
+        renamed = 0
+        target = path
+        try:
+            self.events.mkdir(parents=True, exist_ok=True)
+            staged.append((_stage(path, text.encode("utf-8")), path))
+            for target, names in sorted(members.items()):
+                cards = []
+                for name in sorted({*names, path.name}):
+                    if name == path.name:
+                        cards.append(text)
+                        continue
+                    try:
+                        cards.append(read_vcf(self.people / name))
+                    except (OSError, UnicodeDecodeError) as exc:
+                        self._warn_once(self.people / name, f"left out of {target.name}: {_reason(exc)}")
+                staged.append((_stage(target, "".join(cards).encode("utf-8")), target))
+            for tmp, target in staged:
+                os.replace(tmp, target)
+                renamed += 1
+        except OSError as exc:
+            also = f"; the contact itself was written to {path}" if renamed else ""
+            raise OutputError(f"{target}: cannot write ({exc.strerror or exc}){also}") from exc
+        finally:
+            for tmp, _ in staged[renamed:]:
+                Path(tmp).unlink(missing_ok=True)
 
     def write_review_material(self, reading: CardReading) -> None:
         """The straightened card and what was read on it, for `cardscan review`: review/<photo sha256>.*
@@ -262,7 +320,9 @@ class ContactsFolder:
             return []
         with self.lock():
             self._up_to_date_index()
-            return self._write_event_files(wanted)
+            written = self._write_event_files(wanted)
+            self._note_left_as()
+            return written
 
     # ------------------------------------------------------------ what this process knows of people/
 
@@ -285,6 +345,9 @@ class ContactsFolder:
     def _refresh(self) -> None:
         """Re-read the files of people/ that changed since this process last read them; forget the gone."""
         with self._state_lock:
+            if self._left_as is not None and self._left_as == self._as_found():
+                return
+            self._left_as = None
             try:
                 entries = [e for e in os.scandir(self.people) if e.name.endswith(".vcf")
                            and not e.name.startswith(".")]
@@ -303,13 +366,41 @@ class ContactsFolder:
                 signature = (status.st_ino, status.st_size, status.st_mtime_ns, status.st_mode)
                 known = self._files.get(entry.name)
                 if known is None or known.signature != signature:
-                    self._files[entry.name] = _KnownFile(signature, self._load(Path(entry.path), status))
+                    self._know(entry.name, signature, self._load(Path(entry.path), status))
                     changed = True
             gone = set(self._files) - {e.name for e in entries}
             for name in gone:
-                del self._files[name]
+                self._know(name, None, None)
             if changed or gone:
                 self._cached_index = None
+
+    def _as_found(self) -> tuple[int, int, int] | None:
+        """The lock's counter and people/'s inode and mtime, when this thread holds the lock."""
+        if not self._lock.held:
+            return None
+        try:
+            status = os.stat(self.people)
+        except OSError:
+            return None
+        return (self._lock.generation, status.st_ino, status.st_mtime_ns)
+
+    def _note_left_as(self) -> None:
+        """At the end of a write under the lock: how people/ and the lock are left (the counter once let go)."""
+        found = self._as_found()
+        if found is not None:
+            self._left_as = ((found[0] + 1) % (1 << 64), found[1], found[2])
+
+    def _know(self, name: str, signature: tuple[int, int, int, int] | None, stored: StoredCard | None) -> None:
+        """Record what people/<name> holds (None: it is gone), and which event files list it."""
+        old = self._files.pop(name, None)
+        for path in old.events if old else ():
+            self._members[path].discard(name)
+        if signature is None:
+            return
+        events = frozenset(self.event_path(m) for m in stored.meetings) if stored else frozenset()
+        self._files[name] = _KnownFile(signature, stored, events)
+        for path in events:
+            self._members.setdefault(path, set()).add(name)
 
     def _load(self, path: Path, status: os.stat_result) -> StoredCard | None:
         if not stat.S_ISREG(status.st_mode):
@@ -329,8 +420,7 @@ class ContactsFolder:
         """What this process just wrote: known without reading it back."""
         status = os.stat(path)
         with self._state_lock:
-            self._files[path.name] = _KnownFile(
-                (status.st_ino, status.st_size, status.st_mtime_ns, status.st_mode), stored)
+            self._know(path.name, (status.st_ino, status.st_size, status.st_mtime_ns, status.st_mode), stored)
             if self._cached_index is not None:
                 self._cached_index.add(stored)
 
@@ -355,25 +445,14 @@ class ContactsFolder:
 
     def _event_members(self, paths: set[Path]) -> dict[Path, list[str]]:
         """The people/ file names of everyone met at each event file's meeting, in file-name order."""
-        members: dict[Path, list[str]] = {path: [] for path in paths}
         with self._state_lock:
-            for name in sorted(self._files):
-                stored = self._files[name].stored
-                if stored is None:
-                    continue
-                for target in {self.event_path(m) for m in stored.meetings} & paths:
-                    members[target].append(name)
-        return members
+            return {path: sorted(self._members.get(path, ())) for path in paths}
 
     def _stale_event_files(self) -> set[Path]:
         """Event files older than one of their contacts: a writer was killed between the two writes."""
-        newest: dict[Path, int] = {}
         with self._state_lock:
-            for known in self._files.values():
-                if known.stored is not None:
-                    for meeting in known.stored.meetings:
-                        path = self.event_path(meeting)
-                        newest[path] = max(newest.get(path, 0), known.signature[2])
+            newest = {path: max(self._files[name].signature[2] for name in names)
+                      for path, names in self._members.items() if names}
         stale = set()
         for path, contact_time in newest.items():
             try:
@@ -384,7 +463,7 @@ class ContactsFolder:
                 stale.add(path)
         return stale
 
-    def _write_event_files(self, paths: set[Path], written: Path | None = None) -> list[Path]:
+    def _write_event_files(self, paths: set[Path]) -> list[Path]:
         """Rewrite each event file from its members' files (the lock is held); an empty one is removed."""
         done = []
         for path, names in sorted(self._event_members(paths).items()):
@@ -401,8 +480,7 @@ class ContactsFolder:
                 else:
                     path.unlink(missing_ok=True)
             except OSError as exc:
-                also = f"; the contact itself was written to {written}" if written else ""
-                raise OutputError(f"{path}: cannot write ({exc.strerror or exc}){also}") from exc
+                raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from exc
         return done
 
 
@@ -410,6 +488,7 @@ class ContactsFolder:
 class _KnownFile:
     signature: tuple[int, int, int, int]  # inode, size, mtime (ns), mode: changes whenever the file does
     stored: StoredCard | None  # None: not a contact cardscan reads (reported once)
+    events: frozenset[Path]  # the event files that list it
 
 
 @dataclass(frozen=True)
