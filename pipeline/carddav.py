@@ -502,13 +502,14 @@ def push_folder(client: CardDavClient, journal: PushJournal, address_book: str,
                 on_result: Callable[[PushResult | None, str, PushError | None], None] | None = None) -> list[PushError]:
     """Push (uid, name, text) cards; a conflict or 5xx on one does not stop the others.
 
-    Wrong password, forbidden and unreachable server stop the run: every other card would fail the same.
+    Wrong password, forbidden, unreachable server, a redirect refused, an answer too large stop the run: every
+    other card would fail the same.
     """
     errors: list[PushError] = []
     for uid, name, text in cards:
         try:
             action = push_card(client, journal, address_book, uid, text, force)
-        except (AuthError, ForbiddenError, ServerUnreachableError):
+        except FATAL:
             raise
         except PushError as exc:
             errors.append(exc)

@@ -140,7 +140,10 @@ class FolderLock:
                     raise
                 self._fd = fd
                 self._owner = threading.get_ident()
-                self.generation = int.from_bytes(os.pread(fd, 8, 0).ljust(8, b"\0"), "little")
+                try:
+                    self.generation = int.from_bytes(os.pread(fd, 8, 0).ljust(8, b"\0")[:8], "little")
+                except OSError:
+                    self.generation = -1  # unknown: nobody will find it as they left it
             self._depth += 1
         except BaseException:
             self._thread_lock.release()

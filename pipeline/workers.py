@@ -59,12 +59,10 @@ def _die_with_parent(parent_pid: int) -> None:
     threading.Thread(target=watchdog, name="parent-watchdog", daemon=True).start()
 
 
-def _worker_main(connection: Connection, parent_pid: int, initializer: Callable[[], None] | None) -> None:
+def _worker_main(connection: Connection, parent_pid: int) -> None:
     _die_with_parent(parent_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's: it stops the pool
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    if initializer is not None:
-        initializer()
     while True:
         try:
             task = connection.recv()
@@ -101,9 +99,8 @@ class _Task:
 class WorkerPool(Executor):
     """At most ``workers`` spawned processes, started as work comes; a dead one is replaced, its task failed."""
 
-    def __init__(self, workers: int, initializer: Callable[[], None] | None = None) -> None:
+    def __init__(self, workers: int) -> None:
         self.max_workers = max(1, workers)
-        self._initializer = initializer
         self._context = get_context("spawn")  # not fork: the parent may run threads (progress bar, pusher)
         self._lock = threading.Lock()
         self._queue: deque[_Task] = deque()
@@ -175,7 +172,13 @@ class WorkerPool(Executor):
         while self._queue:
             idle = next((w for w in self._workers if w.task is None), None)
             if idle is None and len(self._workers) < self.max_workers:
-                idle = self._start_worker()
+                try:
+                    idle = self._start_worker()
+                except OSError as exc:  # no process to be had (out of memory, too many processes)
+                    if self._workers:
+                        return  # the running ones take the queue in turn
+                    self._queue.popleft().future.set_exception(UnexpectedError.from_exception(exc))
+                    continue
             if idle is None:
                 return
             task = self._queue.popleft()
@@ -190,8 +193,8 @@ class WorkerPool(Executor):
 
     def _start_worker(self) -> _Worker:
         ours, theirs = self._context.Pipe()
-        process = self._context.Process(target=_worker_main, args=(theirs, os.getpid(), self._initializer),
-                                        daemon=True, name="cardscan-reader")
+        process = self._context.Process(target=_worker_main, args=(theirs, os.getpid()), daemon=True,
+                                        name="cardscan-reader")
         process.start()
         theirs.close()
         worker = _Worker(process, ours)

@@ -384,7 +384,7 @@ def test_a_file_name_cannot_fake_an_error_line(monkeypatch, tmp_path: Path, cont
     assert f"{tmp_path}/good\\rnews.jpg -> Camille Martin" in err
 
 
-def test_card_text_cannot_fake_lines_of_find_events_or_the_watcher(inbox: Path, tmp_path: Path):
+def test_card_text_cannot_fake_lines_of_find_or_events(tmp_path: Path):
     folder = ContactsFolder(tmp_path / "contacts")
     folder.prepare()
     vcf(folder, "x.vcf", "BEGIN:VCARD\nVERSION:3.0\nUID:x\nFN:Eve\\nMallory: met at nowhere\nN:Eve;;;;\n"
