@@ -7,13 +7,12 @@ and the summary go to stderr. Exit codes are decided in ``exit_code_for``.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import os
 import re
 import signal
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -25,19 +24,20 @@ from .addressbook import EXPORT_FORMATS, Person, export_people, find_people, lis
 from .batch import ENGINES, BatchSummary, PhotoOutcome, ScanOptions, check_engine, default_jobs, scan
 from .carddav import JOURNAL_NAME as PUSH_JOURNAL_NAME
 from .carddav import (
+    BackgroundPusher,
     CardDavClient,
     PushError,
     PushJournal,
     PushResult,
     credentials_in_url,
     password_for,
-    push_card,
     push_folder,
 )
 from .errors import BadArgumentsError, CardscanError, ExitCode, NothingFoundError, OutputError
 from .ocr import DEFAULT_LANG, check_tesseract
 from .qrexport import QR_FORMATS, write_qr_codes
-from .report import describe, describe_merge, outcome_to_json, summary_line
+from .report import describe, describe_merge, json_line, outcome_to_json, summary_line
+from .safetext import printable
 from .store import ContactsFolder, WriteOptions, atomic_write_bytes, check_event_name, read_vcf
 from .vcard import DEFAULT_VERSION, VCARD_VERSIONS
 from .watch import DEFAULT_STABILITY, UNFILED, Watcher, WatchOptions
@@ -165,6 +165,10 @@ def scan_command(photos: Sequence[str], event: str, contacts: str, as_json: bool
             log.info("%s", describe(outcome))
         else:
             progress.print(f"error: {describe(outcome)}")
+            details = getattr(outcome.error, "details", "")
+            if verbose > 1:
+                for line in details.splitlines():  # each escaped on its own: the traceback stays readable
+                    log.debug("%s", line)
         progress.advance()
 
     try:
@@ -186,16 +190,16 @@ def scan_command(photos: Sequence[str], event: str, contacts: str, as_json: bool
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per event on stdout.")
 def events_command(contacts: str, as_json: bool) -> None:
     """List the events, with their date and how many people were met there."""
+    _configure_logging(0, False)
     events = list_events(ContactsFolder(contacts))
     for e in events:
         if as_json:
-            click.echo(json.dumps({"event": e.event, "date": e.date.isoformat(), "contacts": e.contacts},
-                                  ensure_ascii=False))
+            click.echo(json_line({"event": e.event, "date": e.date.isoformat(), "contacts": e.contacts}))
         else:
             people = "contact" if e.contacts == 1 else "contacts"
-            click.echo(f"{e.date.isoformat()}  {e.event}  ({e.contacts} {people})")
+            _say(f"{e.date.isoformat()}  {e.event}  ({e.contacts} {people})", err=False)
     if not events and not as_json:
-        click.echo(f"no events yet in {contacts}", err=True)
+        _say(f"no events yet in {contacts}")
 
 
 @main.command("find")
@@ -204,20 +208,21 @@ def events_command(contacts: str, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per contact on stdout.")
 def find_command(text: Sequence[str], contacts: str, as_json: bool) -> None:
     """Find contacts by name, company, e-mail or phone, and say where and when you met them."""
+    _configure_logging(0, False)
     query = " ".join(text)
     people = find_people(ContactsFolder(contacts), query)
     for person in people:
         s = person.stored
         if as_json:
-            click.echo(json.dumps({
+            click.echo(json_line({
                 "name": s.full_name, "organisation": s.organisation, "emails": list(s.emails),
                 "phones": list(s.phones), "vcard": str(person.path),
                 "met": [{"event": m.event, "date": m.date.isoformat()} for m in s.meetings],
-            }, ensure_ascii=False))
+            }))
         else:
             org = f" ({s.organisation})" if s.organisation and not s.is_company else ""
             met = ", ".join(f"{m.event} on {m.date.isoformat()}" for m in s.meetings) or "no recorded meeting"
-            click.echo(f"{s.full_name}{org}: met at {met}")
+            _say(f"{s.full_name}{org}: met at {met}", err=False)
     if not people:
         _fail(NothingFoundError(f"no contact matches {query!r} in {contacts}"), 0)
 
@@ -232,6 +237,7 @@ def find_command(text: Sequence[str], contacts: str, as_json: bool) -> None:
               help="File to write ('-' for stdout).")
 def export_command(event: str, date: dt.date | None, contacts: str, fmt: str, output: str) -> None:
     """Write everyone met at an event as one file to import into a phone or a contacts service."""
+    _configure_logging(0, False)
     people = people_met_at(ContactsFolder(contacts), event, date)
     if not people:
         on = f" on {date.isoformat()}" if date else ""
@@ -244,7 +250,7 @@ def export_command(event: str, date: dt.date | None, contacts: str, fmt: str, ou
         atomic_write_bytes(Path(output), data)
     except OSError as exc:
         _fail(OutputError(f"{output}: cannot write ({exc.strerror or exc})"), 0)
-    click.echo(f"{len(people)} contact{'' if len(people) == 1 else 's'} written to {output}", err=True)
+    _say(f"{len(people)} contact{'' if len(people) == 1 else 's'} written to {output}")
 
 
 @main.command("watch")
@@ -275,9 +281,9 @@ def watch_command(inbox: str, event: str, contacts: str, poll: float | None, onc
     scan_options, folder, jobs = _start_reading(event, contacts, reading, verbose)
     options = WatchOptions(inbox=inbox_path, scan=scan_options, poll=poll, once=once, stability=stability,
                            jobs=jobs)
-    on_filed = _pusher(push_url, user, insecure, folder) if push_url else None
+    pusher = _pusher(push_url, user, insecure, folder) if push_url else None
     write = WriteOptions(note_lang=scan_options.note_lang, version=scan_options.version, merge=scan_options.merge)
-    watcher = Watcher(options, folder, write, on_filed=on_filed)
+    watcher = Watcher(options, folder, write, on_filed=pusher)
     received: list[int] = []
 
     def stop(signum: int, _frame: object) -> None:
@@ -289,7 +295,11 @@ def watch_command(inbox: str, event: str, contacts: str, poll: float | None, onc
     signal.signal(signal.SIGINT, stop)
     how = "once" if once else f"polling every {poll:g} s" if poll else "file-system events"
     log.info("cardscan watch: %s -> %s (%s)", inbox_path, contacts, how)
-    summary = watcher.run()
+    try:
+        summary = watcher.run()
+    finally:
+        if pusher is not None:
+            pusher.close()  # what is still queued is pushed (for a while), then the thread ends
     log.info("cardscan watch: %d filed, %d failed, %d already filed", summary.filed, summary.failed,
              summary.already_filed)
     sys.exit(ExitCode.INTERRUPTED if signal.SIGINT in received else ExitCode.OK)
@@ -321,12 +331,12 @@ def push_command(event: str | None, date: dt.date | None, contacts: str, url: st
         action = result.action if result else "failed"
         summary[action] = summary.get(action, 0) + 1
         if as_json:
-            click.echo(json.dumps({"name": name, "action": action, "href": result.href if result else None,
-                                   "error": str(error) if error else None}, ensure_ascii=False))
+            click.echo(json_line({"name": name, "action": action, "href": result.href if result else None,
+                                  "error": str(error) if error else None}))
         elif error:
-            click.echo(f"error: {name}: {error}", err=True)
+            _say(f"error: {name}: {error}")
         elif action != "unchanged":
-            click.echo(f"{name}: {action}", err=True)
+            _say(f"{name}: {action}")
 
     journal = PushJournal(folder.root / PUSH_JOURNAL_NAME)
     try:
@@ -338,7 +348,7 @@ def push_command(event: str | None, date: dt.date | None, contacts: str, url: st
     finally:
         journal.close()
     counts = ", ".join(f"{n} {action}" for action, n in sorted(summary.items()))
-    click.echo(f"{address_book}: {counts}", err=True)
+    _say(f"{address_book}: {counts}")
     sys.exit(max((e.exit_code for e in errors), default=ExitCode.OK))
 
 
@@ -353,6 +363,7 @@ def push_command(event: str | None, date: dt.date | None, contacts: str, url: st
 def qr_command(text: Sequence[str], event: str | None, date: dt.date | None, contacts: str, output: str,
                fmt: str) -> None:
     """QR codes that a phone's camera turns into "add contact" (TEXT selects contacts as find does)."""
+    _configure_logging(0, False)
     folder = ContactsFolder(contacts)
     people = (people_met_at(folder, event, date) if event
               else [Person(path, stored) for path, stored in folder.stored_cards()])
@@ -363,15 +374,16 @@ def qr_command(text: Sequence[str], event: str | None, date: dt.date | None, con
         _fail(NothingFoundError(f"no contact to make a QR code for in {contacts}"), 0)
     title = f"{event} — {date.isoformat()}" if event and date else event or "cardscan"
     try:
-        written, codes = write_qr_codes(people, Path(output), fmt, title)
+        written, codes, skipped = write_qr_codes(people, Path(output), fmt, title)
     except OSError as exc:
         _fail(OutputError(f"{output}: cannot write ({exc.strerror or exc})"), 0)
+    for bad in skipped:
+        _say(f"warning: {bad.path}: skipped: {bad.reason}")
     for code in codes:
         if code.left_out:
-            click.echo(f"warning: {code.name}: too large for one QR code; left out {', '.join(code.left_out)}",
-                       err=True)
-    click.echo(f"{len(codes)} QR code{'' if len(codes) == 1 else 's'} written: "
-               + (str(written[0]) if fmt == "html" else f"{output}/<UID>.{fmt}"), err=True)
+            _say(f"warning: {code.name}: too large for one QR code; left out {', '.join(code.left_out)}")
+    _say(f"{len(codes)} QR code{'' if len(codes) == 1 else 's'} written: "
+         + (str(written[0]) if fmt == "html" else f"{output}/<UID>.{fmt}"))
 
 
 @main.command("review")
@@ -411,8 +423,9 @@ def review_command(event: str | None, date: dt.date | None, contacts: str, only_
         server.server_close()
 
 
-def _pusher(url: str, user: str | None, insecure: bool, folder: ContactsFolder) -> Callable[[PhotoOutcome], None]:
-    """For watch --push: check the server once at start, then push each contact as it is filed."""
+def _pusher(url: str, user: str | None, insecure: bool, folder: ContactsFolder) -> BackgroundPusher:
+    """For watch --push: check the server once at start; then each contact filed is queued and pushed by a
+    thread of its own, off the filing path (``close`` when the watcher stops)."""
     if not user:
         _fail(BadArgumentsError("--push needs --user"), 0)
     client = _carddav_client(url, user, insecure)
@@ -421,22 +434,7 @@ def _pusher(url: str, user: str | None, insecure: bool, folder: ContactsFolder) 
     except PushError as exc:
         _fail(exc, 0)
     log.info("cardscan watch: new contacts are pushed to %s", address_book)
-
-    def push_one(outcome: PhotoOutcome) -> None:
-        if outcome.vcard is None:
-            return
-        text = read_vcf(outcome.vcard)
-        journal = PushJournal(folder.root / PUSH_JOURNAL_NAME)
-        try:
-            action = push_card(client, journal, address_book, outcome.vcard.stem, text)
-            log.info("%s: %s on %s", outcome.vcard.stem, action, address_book)
-        except PushError as exc:
-            # the contact is safe on disk; `cardscan push` sends it later
-            log.warning("error: push of %s: %s (retry with cardscan push)", outcome.source, exc)
-        finally:
-            journal.close()
-
-    return push_one
+    return BackgroundPusher(client, address_book, folder.root / PUSH_JOURNAL_NAME)
 
 
 def _carddav_client(url: str, user: str, insecure: bool) -> CardDavClient:
@@ -451,20 +449,22 @@ def _carddav_client(url: str, user: str, insecure: bool) -> CardDavClient:
     except PushError as exc:
         _fail(exc, 0)
     if insecure:
-        import urllib3
-
-        urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
         log.warning("warning: --insecure: the server's TLS certificate is not checked")
     elif url.startswith("http://") and not re.match(r"http://(localhost|127\.|\[::1\])", url):
         log.warning("warning: %s is not encrypted (http): the password crosses the network in clear", url)
-    return CardDavClient(user, password, verify=not insecure)
+    return CardDavClient(user, password, verify=not insecure, url=url)
 
 
 def _fail(exc: CardscanError, verbose: int) -> NoReturn:
     if verbose > 1:
         log.exception("details")
-    click.echo(f"cardscan: error: {exc}", err=True)
+    _say(f"cardscan: error: {exc}")
     sys.exit(exc.exit_code)
+
+
+def _say(message: str, err: bool = True) -> None:
+    """One line for the user: whatever a file name or a card's text holds, it stays one line of text."""
+    click.echo(printable(message), err=err)
 
 
 def _configure_logging(verbose: int, quiet: bool, log_file: str | None = None) -> None:
@@ -472,11 +472,18 @@ def _configure_logging(verbose: int, quiet: bool, log_file: str | None = None) -
     handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
     if log_file:
         file_handler = logging.FileHandler(log_file, encoding="utf-8")
-        file_handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+        file_handler.setFormatter(_PrintableFormatter("%(asctime)s %(message)s"))
         handlers.append(file_handler)
-    handlers[0].setFormatter(logging.Formatter("%(message)s"))
+    handlers[0].setFormatter(_PrintableFormatter("%(message)s"))
     logging.basicConfig(level=level, handlers=handlers, force=True)
     logging.getLogger("watchfiles").setLevel(logging.WARNING)  # its "N changes detected" is noise to users
+
+
+class _PrintableFormatter(logging.Formatter):
+    """Log lines with control characters escaped: a file name cannot start a line of its own."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        return printable(super().formatMessage(record))
 
 
 class _Progress:
@@ -510,6 +517,7 @@ class _Progress:
             self._bar.advance(self._task)
 
     def print(self, message: str) -> None:
+        message = printable(message)
         if self._bar is not None:
             self._bar.console.print(message, markup=False, highlight=False)
         else:
