@@ -1,0 +1,105 @@
+"""The country a card belongs to, from what it shows: country names, domains, cue words and its numbers."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import phonenumbers
+
+from ..lexicons import (
+    COUNTRY_NAMES,
+    TLD_REGIONS,
+    fold,
+)
+from .addresses import BR_CITY_STATE, US_STATE_ZIP, us_state
+from .lines import TextLine
+from .phones import NUMBER_SPAN, repair_digits, split_numbers
+
+# Words (accent-free) that point to the countries where a card was printed; the
+# numbers on the card then decide between them (see guess_region).
+_COUNTRY_CUES: dict[str, tuple[str, ...]] = {
+    "ltda": ("BR",), "cep": ("BR",), "fone": ("BR",), "fones": ("BR",), "celular": ("BR", "MX", "ES"),
+    "cnpj": ("BR",), "eireli": ("BR",), "bairro": ("BR",), "rua": ("BR", "PT"), "avenida": ("BR", "PT", "ES"),
+    "pecas": ("BR", "PT"), "servicos": ("BR", "PT"), "sao": ("BR", "PT"), "nao": ("BR", "PT"),
+    "rodovia": ("BR",), "jardim": ("BR",), "vila": ("BR", "PT"), "telefone": ("BR", "PT"),
+    "cedex": ("FR",), "siret": ("FR",), "siren": ("FR",), "sarl": ("FR",), "eurl": ("FR",), "sasu": ("FR",),
+    "portable": ("FR",), "natel": ("CH",), "gsm": ("BE",), "gmbh": ("DE", "AT", "CH"), "strasse": ("DE",),
+    "the": ("US", "GB"), "and": ("US", "GB"), "street": ("US", "GB"), "road": ("US", "GB"),
+    "suite": ("US",), "phone": ("US", "GB"), "cell": ("US",), "website": ("US", "GB"), "llc": ("US",),
+    "inc": ("US",), "ltd": ("GB",), "calle": ("ES", "MX"), "telefono": ("ES", "MX"), "movil": ("ES",),
+    "contato": ("BR",), "proximo": ("BR", "PT"), "jd": ("BR",), "loja": ("BR", "PT"), "ramal": ("BR",),
+    "atendimento": ("BR", "PT"), "horario": ("BR", "PT"),
+}
+
+
+# Where cardscan's users collect most cards, tried in this order when a card's
+# numbers are valid in none of the countries the card itself suggests.
+_FALLBACK_REGIONS = ("FR", "BE", "CH", "LU", "GB", "US", "DE", "ES", "IT", "PT", "NL", "BR", "CA", "JP")
+
+
+def guess_region(lines: list[TextLine], default: str) -> str:
+    """The country a card's numbers belong to.
+
+    Evidence from the card (country names, website and e-mail country domains,
+    words only one country uses) proposes countries; among the proposals and
+    ``default``, the one under which most of the card's numbers are valid wins.
+    """
+    votes: dict[str, float] = {default: 0.1}
+    for ln in lines:
+        folded = fold(ln.text)
+        for name, code in COUNTRY_NAMES.items():
+            if len(name) > 3 and re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", folded):
+                votes[code] = votes.get(code, 0) + 2
+        for tld in re.findall(r"[a-z0-9-]\.([a-z]{2})(?![a-z0-9.-])", folded):
+            if tld in TLD_REGIONS:
+                votes[TLD_REGIONS[tld]] = votes.get(TLD_REGIONS[tld], 0) + 1.5
+        for word in re.findall(r"[a-z]+", folded):
+            for code in _COUNTRY_CUES.get(word, ()):
+                votes[code] = votes.get(code, 0) + 0.5
+        if BR_CITY_STATE.search(ln.text):
+            votes["BR"] = votes.get("BR", 0) + 1  # "... - São Paulo - SP": a Brazilian state closes the line
+        state_zip = US_STATE_ZIP.search(ln.text)
+        if state_zip and us_state(state_zip.group(2)):
+            votes["US"] = votes.get("US", 0) + 1
+        if re.search(r"[ãõ]", ln.text.lower()):  # written in Portuguese
+            votes["BR"] = votes.get("BR", 0) + 0.5
+            votes["PT"] = votes.get("PT", 0) + 0.3
+    spans = [m.group(0) for ln in lines for m in NUMBER_SPAN.finditer(repair_digits(ln.text))]
+    for span in spans:
+        if span.startswith("+"):  # a number printed with its country code names its country
+            try:
+                calling_code = phonenumbers.parse(span, None).country_code or 0
+            except phonenumbers.NumberParseException:
+                continue
+            # the calling code's main country: +44 is the UK, even for a number Guernsey also uses
+            code = phonenumbers.region_code_for_country_code(calling_code)
+            if code != "ZZ":
+                votes[code] = votes.get(code, 0) + 1
+
+    @cache  # each region is weighed more than once below
+    def fit(region: str) -> tuple[int, int]:
+        """(digits read as numbers of ``region`` minus digits left over, digits of valid numbers)."""
+        covered = valid_digits = total = 0
+        for span in spans:
+            total += len(re.sub(r"\D", "", span))
+            for candidate, _, valid in split_numbers(span, region):
+                digits = len(re.sub(r"\D", "", candidate))
+                covered += digits
+                valid_digits += digits if valid else 0
+        return covered - (total - covered), valid_digits
+
+    best = max(votes, key=lambda region: (fit(region), votes[region]))
+    favourite = max(votes, key=lambda region: votes[region])
+    runner_up = max((v for region, v in votes.items() if region != favourite), default=0.0)
+    if votes[favourite] >= 3 and votes[favourite] >= 2 * runner_up and fit(favourite)[1] >= fit(best)[1]:
+        # the card names its country plainly (country name, domain, +prefix) and all its valid numbers
+        # are valid there: a postcode elsewhere read as a local number does not outvote that
+        best = favourite
+    if spans and fit(best)[0] <= 0:
+        # nothing on the card reads as a number of the countries it suggests: ask where its numbers fit
+        fallback = max(_FALLBACK_REGIONS, key=fit)
+        if fit(fallback)[1] > 0:
+            return fallback
+    return best
+
