@@ -6,13 +6,10 @@ import re
 from dataclasses import replace
 
 from ..lexicons import (
-    CA_PROVINCES,
     COUNTRY_NAMES,
     NOT_BRAZILIAN_CITY_WORDS,
     POSTBOX_WORDS,
     STREET_WORDS,
-    US_STATE_NAMES,
-    US_STATES,
     fold,
 )
 from ..models import (
@@ -21,6 +18,7 @@ from ..models import (
 )
 from .lines import Card, TextLine, conf
 from .phones import CONFUSABLE_DIGITS
+from .places import subdivision
 
 _NUMERIC_POSTCODE_CITY = re.compile(
     r"(?:\b(?:[A-Z]{1,2})\s?-\s?)?\b(\d{4,5})\s+([A-Za-zÀ-ÿ][A-Za-zÀ-ÿ'\- ]*[A-Za-zÀ-ÿ])"
@@ -59,9 +57,7 @@ def _is_postbox(text: str) -> bool:
 
 def us_state(word: str) -> str | None:
     """'TX', 'Tx' or 'Texas' -> 'TX'; None for anything else."""
-    if word.upper() in US_STATES and (word.isupper() or len(word) == 2):
-        return word.upper()
-    return US_STATE_NAMES.get(fold(word))
+    return subdivision("US", word)
 
 
 def _without_country(city: str) -> str:
@@ -108,7 +104,7 @@ def parse_postcode_city(text: str, region: str) -> Address | None:
         city = place[: province.start()] if province else place
         code = (province.group(1) or province.group(2)).strip() if province else ""
         return Address(postcode=f"{m.group(1)} {m.group(2)}", city=city.split(",")[-1].strip(),
-                       region=CA_PROVINCES.get(fold(code), code), country="CA")
+                       region=subdivision("CA", code) or code, country="CA")
     m = US_STATE_ZIP.search(text)
     state = us_state(m.group(2)) if m else None
     if m and state and region in ("US", "CA", "FR"):

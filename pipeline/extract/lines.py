@@ -7,6 +7,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from ..lexicons import (
+    LABEL_FIRST_WORDS,
     fold,
 )
 from ..models import (
@@ -63,7 +64,6 @@ _INNER_PHONE_LABEL = re.compile(
     r"(?i)(?<=\S)\s+(?=(?:t[ée]l|port|portable|mob|mobile|fax|gsm|cell|phone|fixe)\b\.?\s*:?\s*[+(\d])"
 )
 # the first word of a label of two words ("Ligne directe :", "Site web :", "Tél. fixe :"): not a field alone
-_LABEL_FIRST_WORDS = frozenset({"ligne", "site", "tel", "telephone", "numero", "adresse"})  # accent-free
 # "JEAN DUPONT - Directeur commercial", "Julie Martin | CEO": a name and a job title on one line
 _NAME_THEN_TITLE = re.compile(r"^([^\W\d_][^\d@:/]+?)\s+[-–|•·,]\s+([^\W\d_][^\d@:/]+)$")
 
@@ -75,7 +75,7 @@ def split_at_labels(text: str) -> list[str]:
     for part in (p.strip() for chunk in _INNER_LABEL.split(text) for p in _INNER_PHONE_LABEL.split(chunk)):
         if not part:
             continue
-        if parts and fold(parts[-1]).rstrip(".") in _LABEL_FIRST_WORDS:
+        if parts and fold(parts[-1]).rstrip(".") in LABEL_FIRST_WORDS:
             parts[-1] = f"{parts[-1]} {part}"
         else:
             parts.append(part)

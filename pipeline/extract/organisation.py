@@ -10,6 +10,7 @@ from ..lexicons import (
     LEGAL_FORMS,
     OPENING_HOURS_WORDS,
     ORG_DESCRIPTORS,
+    TRADE_WORDS,
     WEBMAIL_PROVIDERS,
     fold,
 )
@@ -75,11 +76,6 @@ def take_organisation_by_form_or_domain(card: Card, domains: list[str]) -> Found
     return Found(text, conf(ln, 0.85), tuple(other.text for _, other in near))
 
 
-# Words that name a trade, not a business, when they stand alone on a line.
-_TRADE_WORDS = frozenset("""
-restaurant restaurante ristorante hotel bar cafe boutique pharmacie farmacia cabinet agence studio atelier
-garage boulangerie librairie salon clinique institut eletronica electronique informatica informatique
-""".split())
 
 
 def take_organisation_by_size(card: Card) -> Found[str] | None:
@@ -99,7 +95,7 @@ def take_organisation_by_size(card: Card) -> Found[str] | None:
         words = [w for w in re.findall(r"[^\W\d_]{3,}", ln.text)]
         if words and sum(w[0].islower() for w in words) * 2 > len(words):
             continue  # "óculos e lentes de contato": a description, names are capitalised
-        if len(words) == 1 and fold(words[0]) in _TRADE_WORDS:
+        if len(words) == 1 and fold(words[0]) in TRADE_WORDS:
             continue  # "RESTAURANTE" says what the place is, not what it is called
         if not _may_name_a_business(ln.text):
             continue

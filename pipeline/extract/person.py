@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from ..lexicons import (
+    AND_WORDS,
     COUNTRY_NAMES,
     DEPARTMENT_WORDS,
     LEGAL_FORMS,
@@ -28,7 +29,6 @@ from .titles import is_title
 _NAME_WORD = re.compile(r"^[A-ZÀ-Ý][A-Za-zÀ-ÿ'\-]*\.?$|^(?:de|du|des|la|le|van|von|der|da|das|dos|do|di|del|e|y)$")
 
 
-_AND_WORDS = frozenset({"e", "et", "and", "y", "und", "en"})
 
 
 def _name_score(ln: TextLine, locals_: list[str], max_height: float, next_line: TextLine | None) -> float:
@@ -52,7 +52,7 @@ def _name_score(ln: TextLine, locals_: list[str], max_height: float, next_line: 
         return -1
     if is_title(text) and not any(is_first_name(w) for w in core[:1]):
         return -1
-    if len(folded_words) == 3 and folded_words[1] in _AND_WORDS and is_first_name(core[0]):
+    if len(folded_words) == 3 and folded_words[1] in AND_WORDS and is_first_name(core[0]):
         return -1  # "Marie et Paul", "Rosa e Tadeu": two people (a surname comes before "e" in one name)
     score = 0.0
     if is_first_name(core[0]) or is_first_name(core[-1]):

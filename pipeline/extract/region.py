@@ -8,30 +8,14 @@ from functools import cache
 import phonenumbers
 
 from ..lexicons import (
-    COUNTRY_NAMES,
+    COUNTRY_CUES,
     TLD_REGIONS,
+    countries_named,
     fold,
 )
 from .addresses import BR_CITY_STATE, US_STATE_ZIP, us_state
 from .lines import TextLine
 from .phones import NUMBER_SPAN, repair_digits, split_numbers
-
-# Words (accent-free) that point to the countries where a card was printed; the
-# numbers on the card then decide between them (see guess_region).
-_COUNTRY_CUES: dict[str, tuple[str, ...]] = {
-    "ltda": ("BR",), "cep": ("BR",), "fone": ("BR",), "fones": ("BR",), "celular": ("BR", "MX", "ES"),
-    "cnpj": ("BR",), "eireli": ("BR",), "bairro": ("BR",), "rua": ("BR", "PT"), "avenida": ("BR", "PT", "ES"),
-    "pecas": ("BR", "PT"), "servicos": ("BR", "PT"), "sao": ("BR", "PT"), "nao": ("BR", "PT"),
-    "rodovia": ("BR",), "jardim": ("BR",), "vila": ("BR", "PT"), "telefone": ("BR", "PT"),
-    "cedex": ("FR",), "siret": ("FR",), "siren": ("FR",), "sarl": ("FR",), "eurl": ("FR",), "sasu": ("FR",),
-    "portable": ("FR",), "natel": ("CH",), "gsm": ("BE",), "gmbh": ("DE", "AT", "CH"), "strasse": ("DE",),
-    "the": ("US", "GB"), "and": ("US", "GB"), "street": ("US", "GB"), "road": ("US", "GB"),
-    "suite": ("US",), "phone": ("US", "GB"), "cell": ("US",), "website": ("US", "GB"), "llc": ("US",),
-    "inc": ("US",), "ltd": ("GB",), "calle": ("ES", "MX"), "telefono": ("ES", "MX"), "movil": ("ES",),
-    "contato": ("BR",), "proximo": ("BR", "PT"), "jd": ("BR",), "loja": ("BR", "PT"), "ramal": ("BR",),
-    "atendimento": ("BR", "PT"), "horario": ("BR", "PT"),
-}
-
 
 # Where cardscan's users collect most cards, tried in this order when a card's
 # numbers are valid in none of the countries the card itself suggests.
@@ -48,14 +32,14 @@ def guess_region(lines: list[TextLine], default: str) -> str:
     votes: dict[str, float] = {default: 0.1}
     for ln in lines:
         folded = fold(ln.text)
-        for name, code in COUNTRY_NAMES.items():
-            if len(name) > 3 and re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", folded):
+        for start, end, code in countries_named(ln.text):
+            if end - start > 3:
                 votes[code] = votes.get(code, 0) + 2
         for tld in re.findall(r"[a-z0-9-]\.([a-z]{2})(?![a-z0-9.-])", folded):
             if tld in TLD_REGIONS:
                 votes[TLD_REGIONS[tld]] = votes.get(TLD_REGIONS[tld], 0) + 1.5
         for word in re.findall(r"[a-z]+", folded):
-            for code in _COUNTRY_CUES.get(word, ()):
+            for code in COUNTRY_CUES.get(word, ()):
                 votes[code] = votes.get(code, 0) + 0.5
         if BR_CITY_STATE.search(ln.text):
             votes["BR"] = votes.get("BR", 0) + 1  # "... - São Paulo - SP": a Brazilian state closes the line

@@ -5,13 +5,11 @@ from __future__ import annotations
 import re
 
 from ..lexicons import (
+    TITLE_ENDINGS,
     TITLE_PHRASES,
     TITLE_WORDS,
     fold,
 )
-
-GERMAN_TITLE_ENDINGS = ("leiter", "leiterin", "fuhrer", "fuhrerin", "berater", "beraterin", "referent",
-                         "referentin", "ingenieur", "ingenieurin")
 
 
 def is_title(text: str) -> bool:
@@ -22,5 +20,5 @@ def is_title(text: str) -> bool:
     if any(w in TITLE_WORDS or w.rstrip("s") in TITLE_WORDS or w.rstrip("e") in TITLE_WORDS for w in words):
         return True
     # German compounds: Projektleiter, Vertriebsleiterin, Steuerberater, Geschäftsführerin
-    return any(w.endswith(GERMAN_TITLE_ENDINGS) and len(w) > 8 for w in words)
+    return any(w.endswith(TITLE_ENDINGS) and len(w) > 8 for w in words)
 

