@@ -256,3 +256,18 @@ def countries_named(text: str) -> list[tuple[int, int, str]]:
         else:
             i += 1
     return found
+
+
+@cache
+def _countries_by_city() -> dict[str, dict[str, int]]:
+    """Folded city name -> {country: population of its biggest city of that name}, from the same GeoNames list."""
+    index: dict[str, dict[str, int]] = {}
+    for country, names in _cities_by_country().items():
+        for key, (_, population) in names.items():
+            index.setdefault(key, {})[country] = population
+    return index
+
+
+def city_countries(name: str) -> dict[str, int]:
+    """The countries with a city of 15,000 people or more named ``name``, each with its population."""
+    return _countries_by_city().get(fold(name).strip(" .,"), {})

@@ -1,45 +1,48 @@
-"""Postal addresses: postcode, city, region, street and country."""
+"""Postal addresses: street, postcode, city, region and country, read with the world's address formats.
+
+A line (or a postcode line and its neighbours) is an address when it fits the format of one of the card's
+countries (Google's address metadata, see ``places``) with a postcode valid there, or names a known city
+of that country (GeoNames), or reads ``City, Country``. The countries tried are those the card shows:
+its region (see ``region``), the countries it names, its web domains and the letters before a postcode
+(``D-10115``, ``CH-8001``). A phone or e-mail sharing the line does not stop it: what they took is left out.
+"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from functools import cache
 
 from ..lexicons import (
+    COUNTRIES,
     COUNTRY_NAMES,
     NOT_BRAZILIAN_CITY_WORDS,
     POSTBOX_WORDS,
     STREET_WORDS,
+    TLD_REGIONS,
+    city_countries,
+    countries_named,
     fold,
 )
-from ..models import (
-    Address,
-    Found,
-)
+from ..models import Address, Found
 from .lines import Card, TextLine, conf
 from .phones import CONFUSABLE_DIGITS
-from .places import subdivision
+from .places import AddressFormat, address_format, prefixed_countries, subdivision
+from .weights import ADDRESS, ADDRESS_CONFIDENCE
 
-_NUMERIC_POSTCODE_CITY = re.compile(
-    r"(?:\b(?:[A-Z]{1,2})\s?-\s?)?\b(\d{4,5})\s+([A-Za-zÀ-ÿ][A-Za-zÀ-ÿ'\- ]*[A-Za-zÀ-ÿ])"
-)
-# Countries whose postcodes are four digits before the city; the others cardscan reads use five.
-# Countries that write the city before the postcode ("Keller, TX 76248", "London W2 1AB").
-_CITY_FIRST_REGIONS = frozenset({"US", "GB", "CA", "JP", "AU", "IE", "KR", "CN", "IN"})
-_FOUR_DIGIT_POSTCODES = frozenset({"BE", "CH", "LU", "AT", "DK", "NO", "HU", "AU", "NZ", "ZA"})
 _BR_CEP = re.compile(r"(?i)(?:\bcep\s*[:.]?\s*)?(?<![\d.])(\d{5}-\d{3}|\d{2}\.\d{3}-\d{3})(?!\d)")
 _BR_STATES = "AC|AL|AP|AM|BA|CE|DF|ES|GO|MA|MT|MS|MG|PA|PB|PR|PE|PI|RJ|RN|RS|RO|RR|SC|SP|SE|TO"
 # "Av. Paulista, 1000 - Bela Vista - São Paulo - SP": a Brazilian state closes the address line
 BR_CITY_STATE = re.compile(rf"([A-Za-zÀ-ÿ][A-Za-zÀ-ÿ .'-]*?)\s*[-/,]\s*({_BR_STATES})\.?\s*(?:[-|(]|\s\d|$)")
-_PT_POSTCODE_CITY = re.compile(r"\b(\d{4}-\d{3})\s+([A-Za-zÀ-ÿ][A-Za-zÀ-ÿ' -]*[A-Za-zÀ-ÿ])\s*$")
-_JP_POSTCODE = re.compile(r"(?<![\d-])(\d{3}-\d{4})(?![\d-])")
-_NL_POSTCODE_CITY = re.compile(r"\b([1-9]\d{3})\s?([A-Z]{2})\s+([A-Z][A-Za-zÀ-ÿ'\- ]*[A-Za-zÀ-ÿ])\s*$")
-_CA_POSTCODE = re.compile(r"\b([ABCEGHJ-NPRSTVXY]\d[A-Z])\s?(\d[A-Z]\d)\b")
-_UK_POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2})\b")
+# "Keller, TX 76248": a US state and ZIP code (region's vote for the US)
 US_STATE_ZIP = re.compile(
     r"(?:^|,\s*|\s)([A-Z][A-Za-z .'-]+?)?[,.]?\s*\b([A-Za-z]{2}|[A-Za-z]+(?: [A-Za-z]+)?)\s*(\d{5}(?:-\d{4})?)\b"
 )
 _STREET_NUMBER = re.compile(r"^\d{1,5}\s*(?:bis|ter|[a-c])?\s*,?\s")
+# what parts an address line: "12 rue X, 75008 Paris", "Market St · Springfield", "Lyon - France", "A | B"
+_SEPARATOR = re.compile(r"\s*(?:[|·•;/]\s|,|\s[-–]\s|\s[-–]$)\s*")
+_CEDEX = re.compile(r"(?i)\s*\bcedex\b(?:\s*(\d{1,2}))?")
 
 
 def _is_street(text: str) -> bool:
@@ -51,6 +54,12 @@ def _is_street(text: str) -> bool:
     return bool(_STREET_NUMBER.match(text)) and any(w in STREET_WORDS for w in bare)
 
 
+def _has_house_number(text: str) -> bool:
+    """A number among words ("6153 Carol Trail", "Rognerring 48", "Klanac 9c/2"): beside a postcode line, a street."""
+    return bool(re.search(r"(?<![\d.])\d{1,5}[a-zA-Z]?(?:[/-]\d{1,4}[a-zA-Z]?)*(?![\d.])", text)) and \
+        sum(c.isalpha() for c in text) >= 3 and not re.search(r"\d{6,}|@|www", text)
+
+
 def _is_postbox(text: str) -> bool:
     return any(w in POSTBOX_WORDS for w in re.findall(r"[a-z]+", fold(text))) and bool(re.search(r"\d", text))
 
@@ -60,15 +69,253 @@ def us_state(word: str) -> str | None:
     return subdivision("US", word)
 
 
+def _country_of(part: str) -> str | None:
+    """The country ``part`` names when it is a country's name and nothing else ("Deutschland", "UAE")."""
+    return COUNTRY_NAMES.get(fold(part).strip(" .,()"))
+
+
 def _without_country(city: str) -> str:
     """Drop a trailing country name: "Bruxelles Belgique" -> "Bruxelles"; "Luxembourg" alone is a city."""
     words = city.split()
-    return " ".join(words[:-1]) if len(words) > 1 and fold(words[-1]) in COUNTRY_NAMES else city
+    return " ".join(words[:-1]) if len(words) > 1 and _country_of(words[-1]) else city
+
+
+@cache
+def _district_suffixes() -> tuple[str, ...]:
+    """Endings of a district inside a city ("Chuo-ku"): from the country files, such a part is no city."""
+    return tuple(sorted({s for data in COUNTRIES.values() for s in data.get("district_suffixes", ())}))
+
+
+def _city_like(part: str) -> bool:
+    """Could ``part`` be a city's name: words of letters, not a street, a district, a country or a contact."""
+    text = part.strip(" .,()")
+    words = text.split()
+    if not words or len(words) > 6 or len(text) > 40 or re.search(r"[@/:\d]|www", text):
+        return False
+    if sum(c.isalpha() for c in text) < 2:
+        return False
+    if _is_street(text) or (_country_of(text) and not city_countries(text)) or any(w in POSTBOX_WORDS for w in fold(text).split()):
+        return False
+    return not fold(text).endswith(_district_suffixes())
+
+
+def _split_region(part: str, country: str) -> tuple[str, str]:
+    """(city, region) from "Springfield IL", "Montréal (Québec)", "Osaka": the region printed after the city."""
+    bracket = re.fullmatch(r"(.*?)\s*\(([^)]+)\)\s*", part)
+    if bracket and subdivision(country, bracket.group(2)):
+        return bracket.group(1).strip(), subdivision(country, bracket.group(2)) or ""
+    words = part.split()
+    for n in range(min(4, len(words)), 0, -1):
+        tail = " ".join(words[-n:])
+        code = subdivision(country, tail)
+        if code and (n < len(words) or not city_countries(part).get(country)):
+            return " ".join(words[:-n]), code
+    return part, ""
+
+
+@dataclass(frozen=True)
+class Place:
+    """An address's postcode, city, region and country as one line shows them, and what is left for the street."""
+
+    address: Address
+    score: float
+    street: str = ""  # the parts of the line before the place ("12 rue des Lilas" in "12 rue des Lilas, 75008 Paris")
+    city_above: bool = False  # the city is missing: the format prints it on the line above ("%C%n%Z")
+    region_below: bool = False  # the region is missing: the format prints it on the line below ("%C %Z%n%S")
+
+
+def _normalised(text: str) -> str:
+    """The line with the OCR's and printers' variants of a postcode undone."""
+    text = re.sub(r"\b([A-Z]{1,3})\s+[-–]\s*(?=\d)", r"\1-", text)  # "CH - 1558" -> "CH-1558"
+    text = re.sub(r"(?<=\d)(?=[A-ZÀ-Ý][a-zà-ÿ])", " ", text)  # "D-10115Berlin" -> "D-10115 Berlin"
+    text = re.sub(r"\b([A-Z]{2})(?=\d{4,6}\b)", r"\1 ", text)  # "NY10011" -> "NY 10011"
+    return text.replace("〒", " ").strip(" |·•-–,")
+
+
+def _parts(text: str) -> list[tuple[int, int]]:
+    """The spans of the parts of an address line, between its separators."""
+    spans, start = [], 0
+    for m in _SEPARATOR.finditer(text):
+        if m.start() > start:
+            spans.append((start, m.start()))
+        start = m.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return [(a, b) for a, b in spans if text[a:b].strip(" .")]
+
+
+def parse_place(text: str, countries: list[str], named: frozenset[str] = frozenset()) -> Place | None:
+    """The postcode, city, region and country ``text`` shows, tried in the formats of ``countries`` (in order of
+    preference); ``named`` are the countries the card names. None when the line is no such part of an address."""
+    text = _normalised(text)
+    if not text:
+        return None
+    prefixed = [prefixed_countries().get(m.group(1).lower()) or m.group(1).upper()
+                for m in re.finditer(r"(?<![\w-])([A-Z]{1,3})-\d", text)]
+    order = list(dict.fromkeys([*prefixed, *countries]))
+    best: Place | None = None
+    for rank, country in enumerate(order):
+        form = address_format(country)
+        search = form.search if form else None
+        if form is None or search is None:
+            continue
+        for m in search.finditer(text):
+            postcode = form.canonical_postcode(m.group("code"))
+            if postcode is None:
+                continue
+            place = _around_postcode(text, m, postcode, form, named | {country} if m.group("prefix") else named)
+            if place is None:
+                continue
+            score = place.score + (ADDRESS["the card's region"] if country in countries[:1] else 0) - 0.01 * rank
+            if m.group("prefix"):
+                score += ADDRESS["country letters before the postcode"]
+            if best is None or score > best.score:
+                best = replace(place, score=score)
+    return best or _place_without_postcode(text, countries, named)
+
+
+def _around_postcode(text: str, m: re.Match[str], postcode: str, form: AddressFormat,
+                     named: frozenset[str]) -> Place | None:
+    """City and region beside a postcode, where the country's format puts them; the other side when it is empty."""
+    spans = _parts(text)
+    inside = next((k for k, (a, b) in enumerate(spans) if a <= m.start() < b), None)
+    if inside is None:
+        return None
+    a, b = spans[inside]
+    before_in = text[a:m.start()].strip(" ,-–")
+    after_in = text[m.end():b].strip(" ,-–")
+    before = [text[x:y].strip() for x, y in spans[:inside]] + ([before_in] if before_in else [])
+    after = ([after_in] if after_in else []) + [text[x:y].strip() for x, y in spans[inside + 1:]]
+    named_here = ""
+    while after and _country_of(after[-1]) and not (len(after) == 1 and form.country in city_countries(after[0])):
+        named_here = named_here or _country_of(after[-1]) or ""  # "L-1118 Luxembourg" names the city
+        after.pop()
+    country, order = form.country, form.order
+    z = order.index("Z")
+    nearest_before = before[::-1]
+    sides = [(nearest_before, order[:z][::-1]), (after, order[z + 1:])]
+    if "C" not in order[:z]:
+        sides.reverse()  # the side the format prints the city on first
+    city = region = ""
+    taken = {0: 0, 1: 0}
+    for side, (parts, fields) in enumerate(sides):
+        city, region, taken[side] = _assign(parts, fields, country, region, after_side=parts is after)
+        if city:
+            break
+    if not city:  # printed on the other side than the format says ("SW1A 2AA London")
+        for side, (parts, _) in enumerate(sides):
+            start = taken[side]
+            # after the postcode, the city may follow the street ("〒105-0004 1-9-2 Shimbashi, Minato-ku, Tokyo")
+            skip = next((k for k in range(start, len(parts)) if _city_like(parts[k])), start) \
+                if parts is after else start
+            city, region, used = _assign(parts[skip:], ["C"], country, region, after_side=parts is after)
+            if city:
+                taken[side] = skip + used
+                break
+    before_taken = taken[0] if sides[0][0] is nearest_before else taken[1]
+    street_parts = before[:len(before) - before_taken]
+    after_taken = taken[1] if sides[1][0] is after else taken[0]
+    last = street_parts[-1] if street_parts else ""
+    if not city and ((last and not _is_street(last) and not _has_house_number(last)) or after[after_taken:]):
+        return None  # "18020 Mesa Road": a street number, no postcode
+    if not city and region and country in city_countries(region):
+        city = region  # "Chuo-ku, Osaka 541-0054": Osaka is the prefecture and its city
+    score = ADDRESS["postcode of the country's format"]
+    if country in named or named_here == country:
+        score += ADDRESS["country named on the card"]
+    elif named_here:
+        score -= ADDRESS["country named on the card"]
+    if city and country in city_countries(city):
+        score += ADDRESS["known city of the country"]
+    if region:
+        score += ADDRESS["region of the country"]
+    address = Address(postcode=postcode, city=city, region=region, country=named_here or country)
+    return Place(address, score, street=", ".join(street_parts), city_above=not city,
+                 region_below="S" in order and not region and order.index("S") > z)
+
+
+def _assign(parts: list[str], fields: Sequence[str], country: str, region: str,
+            after_side: bool) -> tuple[str, str, int]:
+    """(city, region, parts used) from the parts nearest the postcode, in the order the format has its fields."""
+    city, k = "", 0
+    for field in fields:
+        if k >= len(parts):
+            break
+        part = parts[k]
+        if field == "S":
+            rest, code = _split_region(part, country)
+            if code and not region:
+                region = code
+                if rest:
+                    parts = [*parts[:k], rest, *parts[k + 1:]]
+                else:
+                    k += 1
+            continue
+        if field == "C":
+            cedex = _CEDEX.search(part) if after_side else None
+            candidate = part[:cedex.start()].strip() if cedex else part
+            code = ""
+            if not region:
+                candidate, code = _split_region(candidate, country)
+            if _city_like(candidate):
+                city, region = _without_country(candidate), region or code
+                if cedex:
+                    city = f"{city} CEDEX {cedex.group(1) or ''}".strip()
+                k += 1
+            break
+    return city, region, k
+
+
+def _place_without_postcode(text: str, countries: list[str], named: frozenset[str]) -> Place | None:
+    """"Doha, Qatar", "Lyon - France", "1 Sheikh Zayed Road, Dubai": a city and its country, or a known city of
+    one of the card's countries after a street."""
+    spans = _parts(text)
+    parts = [text[a:b].strip() for a, b in spans]
+    if not parts:
+        return None
+    country = _country_of(parts[-1]) if len(parts) >= 2 else None
+    if country:
+        city = parts[-2]
+        if not _city_like(city):
+            return None
+        street = ", ".join(parts[:-2])
+        if street and not (_is_street(street) or _has_house_number(street)):
+            return None
+        city, region = _split_region(city, country)
+        return Place(Address(city=city, region=region, country=country),
+                     ADDRESS["city and country"] + (1 if country in city_countries(city) else 0), street=street)
+    if len(parts) < 2:
+        return None
+    last, street = parts[-1], ", ".join(parts[:-1])
+    if not (_is_street(street) or _has_house_number(street)):
+        return None
+    city, region = last, ""
+    known = city_countries(city)
+    for candidate in countries:
+        city, region = _split_region(last, candidate)
+        if candidate in city_countries(city) and _city_like(city):
+            return Place(Address(city=city, region=region, country=candidate), ADDRESS["known city"], street=street)
+    if known and _city_like(last):
+        country = max(known, key=lambda c: known[c])
+        if known[country] >= ADDRESS_BIG_CITY:
+            return Place(Address(city=last, country=country), ADDRESS["known city"], street=street)
+    return None
+
+
+ADDRESS_BIG_CITY = 100_000  # a city of no country the card shows is taken only when it is this big
 
 
 def parse_postcode_city(text: str, region: str) -> Address | None:
-    """Recognise a postcode-and-city line in the forms of France, Brazil, Portugal, Japan, the Netherlands, the UK
-    and the US."""
+    """The postcode, city, region and country of one line read as an address of ``region``'s card."""
+    brazilian = _parse_brazilian(text, region)
+    if brazilian is not None:
+        return brazilian
+    place = parse_place(text, [region])
+    return place.address if place is not None and (place.address.postcode or place.address.city) else None
+
+
+def _parse_brazilian(text: str, region: str) -> Address | None:
+    """A CEP line: "CEP 01014-000 | Centro | São Paulo | SP", the CEP's digits read as letters too."""
     # OCR reads a CEP's digits as letters too ("CEP OllB7-O0O"): the label says they are digits
     text = re.sub(r"(?i)(\bcep\s*[:.]?\s*)([0-9OoIlB|SZ]{5}-?[0-9OoIlB|SZ]{3})\b",
                   lambda cep: cep.group(1) + cep.group(2).translate(CONFUSABLE_DIGITS), text)
@@ -78,54 +325,6 @@ def parse_postcode_city(text: str, region: str) -> Address | None:
         state = next((p for p in rest if re.fullmatch(r"[A-Z]{2}", p)), "")
         cities = [p for p in rest if p != state and _may_be_brazilian_city(p)]
         return Address(postcode=m.group(1), city=cities[-1] if cities else "", region=state, country="BR")
-    m = _PT_POSTCODE_CITY.search(text)
-    if m:
-        return Address(postcode=m.group(1), city=m.group(2).strip(), country="PT")
-    m = _JP_POSTCODE.search(text)
-    if m and (region == "JP" or "japan" in fold(text)):  # "Minato-ku, Tokyo 108-0023, Japan"
-        before = [p.strip() for p in re.split(r"[,、]", text[: m.start()].replace("〒", "")) if p.strip()]
-        after = [p.strip() for p in text[m.end():].split(",") if p.strip() and fold(p.strip()) not in COUNTRY_NAMES]
-        # "Minato-ku, Tokyo 108-0023": the city before the postcode; "〒105-0004 1-9-2 Shimbashi, Tokyo": last
-        city = before[-1] if before else after[-1] if after else ""
-        return Address(postcode=m.group(1), city=city, country="JP")
-    m = _NL_POSTCODE_CITY.search(text)
-    if m and region == "NL":  # "1015 CJ Amsterdam"
-        return Address(postcode=f"{m.group(1)} {m.group(2)}", city=_without_country(m.group(3)), country="NL")
-    m = _UK_POSTCODE.search(text)
-    if m and (region == "GB" or "london" in fold(text)):
-        before = [p.strip() for p in text[: m.start()].split(",") if p.strip()]
-        city = before[-1] if before else ""
-        postcode = re.sub(r"\s+", "", m.group(1))
-        return Address(postcode=f"{postcode[:-3]} {postcode[-3:]}", city=city, country="GB")  # "W26BD" -> "W2 6BD"
-    m = _CA_POSTCODE.search(text)
-    if m and (region == "CA" or "canada" in fold(text)):  # "Montréal (Québec) H3B 4W8", "Toronto, ON M5V 2T6"
-        place = text[: m.start()].strip(" ,")
-        province = re.search(r"\(([^)]+)\)|,?\s+([A-Z]{2})$", place)
-        city = place[: province.start()] if province else place
-        code = (province.group(1) or province.group(2)).strip() if province else ""
-        return Address(postcode=f"{m.group(1)} {m.group(2)}", city=city.split(",")[-1].strip(),
-                       region=subdivision("CA", code) or code, country="CA")
-    m = US_STATE_ZIP.search(text)
-    state = us_state(m.group(2)) if m else None
-    if m and state and region in ("US", "CA", "FR"):
-        city = (m.group(1) or "").strip(" ,.")
-        return Address(postcode=m.group(3), city=city, region=state, country="US")
-    m = _NUMERIC_POSTCODE_CITY.search(text)
-    if m and region in _CITY_FIRST_REGIONS:
-        return None  # there "18020 Mesa Road" is a street number, the postcode follows the city
-    if m and len(m.group(1)) == (4 if region in _FOUR_DIGIT_POSTCODES else 5):
-        city = m.group(2).strip()
-        if any(w.rstrip(".") in STREET_WORDS and len(w) > 2 for w in fold(city).split()):
-            return None  # "12000 rue ..." or "18020 Mesa Road": a street, not a city
-        cedex = re.search(r"(?i)\s*\bcedex\b(?:\s*(\d{1,2}))?", text[m.end(1):])
-        if cedex:
-            city = text[m.end(1):m.end(1) + cedex.start()].strip()
-        city = _without_country(city)
-        if fold(city) in ("cedex", "bp", "cs") or not city:
-            return None
-        if cedex:
-            city = f"{city} CEDEX {cedex.group(1) or ''}".strip()
-        return Address(postcode=m.group(1), city=city, country=region)
     return None
 
 
@@ -155,69 +354,101 @@ def brazilian_city(text: str) -> tuple[str, str] | None:
     return None
 
 
+def card_countries(card: Card) -> tuple[list[str], frozenset[str]]:
+    """The countries a card's address may belong to, likeliest first, and those among them the card names:
+    its region, the countries named on it, its country web domains."""
+    named: list[str] = []
+    domains: list[str] = []
+    for ln in card.lines:
+        named += [code for start, end, code in countries_named(ln.text) if end - start > 2 or ln.text.isupper()]
+        domains += [TLD_REGIONS[tld] for tld in re.findall(r"[a-z0-9-]\.([a-z]{2})(?![a-z0-9.-])", fold(ln.text))
+                    if tld in TLD_REGIONS]
+    return list(dict.fromkeys([card.region, *named, *domains])), frozenset(named)
+
+
 def take_addresses(card: Card) -> list[Found[Address]]:
+    countries, named = card_countries(card)
     found: list[Found[Address]] = []
-    free = card.free()
-    index = {i: ln for i, ln in free}
-    for i, ln in free:
-        if i in card.used:
+    texts = {i: ln.text for i, ln in card.free()} | card.leftover
+    places = {i: _brazilian_place(text, card.region) or parse_place(text, countries, named)
+              for i, text in sorted(texts.items())}
+    # a postcode's reading first: "Av. Paulista, 1000 - Bela Vista" is the street of the CEP line under it
+    for i, place in sorted(((i, p) for i, p in places.items() if p is not None),
+                           key=lambda item: (not item[1].address.postcode, item[0])):
+        if i in card.taken_by_address:
             continue
-        place = parse_postcode_city(ln.text, card.region)
-        if place is None:
+        ln = card.lines[i]
+        address, evidence = place.address, [ln.text]
+        claimed = [i]
+        street_parts = [place.street] if place.street and (_is_street(place.street) or _is_postbox(place.street)
+                                                           or _has_house_number(place.street)) else []
+        above = i - 1
+        if place.city_above and above in texts and above not in card.taken_by_address:
+            # "Latchmere" over "PO1 2WJ", "Sơn Trà" over "Hau Giang Province 45754": the format's line above
+            city, region = _split_region(texts[above], address.country)
+            brazil = brazilian_city(texts[above]) if address.country == "BR" else None
+            if brazil and not _is_street(texts[above]):
+                city, region = brazil
+            if _city_like(city) and not _is_street(texts[above]):
+                address = replace(address, city=city, region=address.region or region)
+                evidence.insert(0, card.lines[above].text)
+                claimed.append(above)
+                above -= 1
+        if not address.city and not address.postcode:
             continue
-        street_parts: list[str] = []
-        evidence = [ln.text]
-        # the street is on this line before the postcode, or on the one or two lines above
-        before_postcode = r"\s*[,|-]?\s*(?:cep\s*[:.]?\s*)?" + re.escape(place.postcode)
-        inline = re.split(before_postcode, ln.text, maxsplit=1, flags=re.I)[0]
-        inline = inline.strip(" ,|-")
-        if inline and place.city and fold(inline).endswith(fold(place.city)):
-            inline = inline[: -len(place.city)].strip(" ,|-")
-        if inline and (_is_street(inline) or _is_postbox(inline)):
-            street_parts.append(inline)
-        start = i - 1
-        city_line = index.get(start)
-        if not place.city and card.region == "BR" and city_line is not None and start not in card.used:
-            # "Bela Vista - São Paulo - SP" above a CEP printed on its own line: the city's line, the street above it
-            city_state = brazilian_city(city_line.text)
-            if city_state and not _is_street(city_line.text):
-                place = replace(place, city=city_state[0], region=place.region or city_state[1])
-                evidence.insert(0, city_line.text)
-                card.used.add(start)
-                start -= 1
-        for j in (start, start - 1):
-            above = index.get(j)
-            if above is None or j in card.used:
-                break
-            if _is_street(above.text) or _is_postbox(above.text):
-                street_parts.insert(0, above.text)
-                evidence.insert(0, above.text)
-                card.used.add(j)
-            else:
-                break
-        country = place.country
-        below = index.get(i + 1)
-        if below is not None and fold(below.text).strip(" .") in COUNTRY_NAMES:
-            country = COUNTRY_NAMES[fold(below.text).strip(" .")]
-            card.used.add(i + 1)
-            evidence.append(below.text)
-        address = Address(street=", ".join(street_parts), postcode=place.postcode, city=place.city,
-                          region=place.region, country=country)
-        if not address.city and card.region == "BR":
+        if not street_parts:
+            for j in (above, above - 1):
+                if j not in texts or j in card.taken_by_address:
+                    break
+                line = texts[j]
+                if _is_street(line) or _is_postbox(line) or (_has_house_number(line) and j == above):
+                    street_parts.insert(0, line)
+                    evidence.insert(0, card.lines[j].text)
+                    claimed.append(j)
+                else:
+                    break
+        below = i + 1
+        if place.region_below and below in texts and subdivision(address.country, texts[below]):
+            address = replace(address, region=subdivision(address.country, texts[below]) or "")
+            evidence.append(card.lines[below].text)
+            claimed.append(below)
+            below += 1
+        if below in texts and _country_of(texts[below]):
+            address = replace(address, country=_country_of(texts[below]) or address.country)
+            evidence.append(card.lines[below].text)
+            claimed.append(below)
+        address = replace(address, street=", ".join(street_parts))
+        if not address.city and address.country == "BR":
             address = _with_brazilian_city(address, [*street_parts, ln.text], card.lines[i + 1:i + 2])
         address = replace(address, city=unglue(address.city))
-        found.append(Found(address, conf(ln, 0.85 if street_parts else 0.7), tuple(evidence)))
-        card.used.add(i)
+        certainty = ADDRESS_CONFIDENCE["postcode and street" if street_parts and address.postcode else
+                                       "postcode, no street" if address.postcode else "city, no postcode"]
+        found.append(Found(address, conf(ln, certainty), tuple(evidence)))
+        card.used.update(claimed)
+        card.taken_by_address.update(claimed)
     if not found:
         for i, ln in card.free():
             if _is_street(ln.text):
                 address = Address(street=ln.text)
                 if card.region == "BR":
                     address = _with_brazilian_city(address, [ln.text], card.lines[i + 1:i + 2])
-                found.append(Found(replace(address, city=unglue(address.city)), conf(ln, 0.5), (ln.text,)))
+                found.append(Found(replace(address, city=unglue(address.city)),
+                                   conf(ln, ADDRESS_CONFIDENCE["street alone"]), (ln.text,)))
                 card.used.add(i)
                 break
     return found
+
+
+def _brazilian_place(text: str, region: str) -> Place | None:
+    address = _parse_brazilian(text, region)
+    if address is None:
+        return None
+    m = _BR_CEP.search(text)
+    street = text[:m.start()].strip(" ,|-") if m else ""
+    street = re.sub(r"(?i)\s*[,|-]?\s*cep\s*[:.]?$", "", street).strip(" ,|-")
+    if street and address.city and fold(street).endswith(fold(address.city)):
+        street = street[: -len(address.city)].strip(" ,|-")
+    return Place(address, 1.0, street=street, city_above=not address.city)
 
 
 def _with_brazilian_city(address: Address, own_lines: list[str], next_lines: list[TextLine]) -> Address:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from ..lexicons import (
     LABEL_FIRST_WORDS,
+    PHONE_LABELS,
     fold,
 )
 from ..models import (
@@ -37,9 +38,30 @@ class Card:
     region: str
     used: set[int] = field(default_factory=set)
     email_lines: set[int] = field(default_factory=set)  # a website may share its line with an e-mail
+    # what is left of a line once its e-mail, website or phone numbers were taken: an address may share it
+    leftover: dict[int, str] = field(default_factory=dict)
+    taken_by_address: set[int] = field(default_factory=set)
 
     def free(self) -> list[tuple[int, TextLine]]:
         return [(i, ln) for i, ln in enumerate(self.lines) if i not in self.used]
+
+    def claim(self, i: int, piece: str) -> None:
+        """Line ``i`` is taken for ``piece`` (an e-mail, a website, a number); what else it says stays readable."""
+        self.used.add(i)
+        rest = self.leftover.get(i, self.lines[i].text).replace(piece, " | ", 1)
+        # the label that announced the piece goes with it ("Tel:", "E-mail :", "P.")
+        rest = _ORPHAN_LABEL.sub(lambda m: m.group(1) if fold(m.group(2)).strip(".") in _CLAIM_LABELS else m.group(0),
+                                 rest)
+        rest = re.sub(r"(?:\s*\|\s*)+", " | ", rest).strip(" |·•-–,;")
+        if sum(c.isalnum() for c in rest) >= 2:
+            self.leftover[i] = rest
+        else:
+            self.leftover.pop(i, None)
+
+
+_ORPHAN_LABEL = re.compile(r"(?i)(^|[|·•,;]\s*|\s[-–]\s*|\s)([^\W\d_][\w.'/-]{0,14})\s*[:.]?\s*(?=\|)")
+_CLAIM_LABELS = frozenset(PHONE_LABELS) | {"e-mail", "email", "mail", "courriel", "e", "w", "web", "site", "www",
+                                           "website", "url", "internet", "e-posta", "tel/fax", "tel./fax"}
 
 
 def lines_from_ocr(ocr: OcrResult) -> list[TextLine]:

@@ -51,7 +51,8 @@ def take_emails(card: Card) -> list[Found[str]]:
         for match in EMAIL.finditer(_EMAIL_LABEL.sub("", repaired)):
             value = _repair_domain_letters(match.group(0).strip(".-'"))
             found.append(Found(value, conf(ln, 0.95), (ln.text,)))
-            card.used.add(i)
+            card.leftover.setdefault(i, repaired)
+            card.claim(i, match.group(0))
             card.email_lines.add(i)
     return unique_found(found)
 
@@ -99,7 +100,8 @@ def take_urls(card: Card) -> tuple[list[Found[str]], list[Found[SocialProfile]]]
                 social.append(Found(SocialProfile(service, url), conf(ln, 0.9), (ln.text,)))
             else:
                 websites.append(Found(url, conf(ln, 0.9 if explicit else 0.75), (ln.text,)))
-            card.used.add(i)
+            card.leftover.setdefault(i, text)
+            card.claim(i, url)
     return unique_found(websites), social
 
 

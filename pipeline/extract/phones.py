@@ -144,7 +144,7 @@ def take_phones(card: Card) -> list[Found[Phone]]:
             # a label alone on its line ("Portable") announces the number on the next line
             pending_label = line_label if line_label and len(text) <= 16 else None
             continue
-        took_any = False
+        taken: list[str] = []
         cursor = 0
         for span in spans:
             before = text[cursor:span.start()]
@@ -161,10 +161,12 @@ def take_phones(card: Card) -> list[Found[Phone]]:
                 value = candidate if not candidate.startswith("00") else "+" + candidate[2:]
                 confidence = conf(ln, 0.95 if valid else 0.7)
                 found.append(Found(Phone(value, kind, extension), confidence, (ln.text,)))
-                took_any = True
+                taken.append(span.group(0) + (text[span.end():span.end() + ext_match.end()] if ext_match else ""))
                 kind = None  # a label announces the number right after it only
         pending_label = None
-        if took_any:
-            card.used.add(i)
+        if taken:
+            card.leftover.setdefault(i, text)
+            for piece in dict.fromkeys(taken):
+                card.claim(i, piece)
     return unique_found(found, key=lambda f: re.sub(r"\D", "", f.value.number))
 

@@ -26,6 +26,10 @@ class AddressFormat:
     region_in_format: bool  # the state or province is printed beside the city ("%C, %S %Z")
     prefixes: tuple[str, ...]  # folded, without the dash: "ch", "d" (Germany's letter on older cards)
     subdivisions: dict[str, str]  # folded code, name or Latin name -> code ("tx", "texas" -> "TX")
+    order: tuple[str, ...]  # city (C), region (S) and postcode (Z) in the order the format prints them
+    # the postcode where a line shows it: with the country's letters ("CH-8001", "D-10115") or not, and written
+    # with a space ("21 000", "46 934") where the pattern has none
+    search: re.Pattern[str] | None
 
     def canonical_postcode(self, text: str) -> str | None:
         """``text`` as the country writes its postcodes ("21 000" -> "21000", "W14AB" -> "W1 4AB"), or None
@@ -79,20 +83,29 @@ def address_format(country: str) -> AddressFormat | None:
         if key != country and not key.startswith(f"{country}--"):
             continue  # the country's own entry and its translations ("CA--fr"), not its states' entries
         codes = variant.get("sub_keys", "").split("~")
-        isoids = variant.get("sub_isoids", "").split("~")
+        latin = variant.get("sub_lnames", "").split("~")
         for field in ("sub_keys", "sub_names", "sub_lnames", "sub_isoids"):
             for i, name in enumerate(variant.get(field, "").split("~")):
                 if not name or i >= len(codes):
                     continue
-                # the ISO code where it is printable ("QC"), else the key ("Tokyo" has none in Latin letters)
-                code = isoids[i] if i < len(isoids) and isoids[i] and not isoids[i].isdigit() else codes[i]
-                if not code.isascii():
-                    lnames = variant.get("sub_lnames", "").split("~")
-                    code = lnames[i] if i < len(lnames) and lnames[i] else code
+                # the key where it is in Latin letters ("TX", "QC", "Zac."), else the Latin name ("Tokyo")
+                code = codes[i] if codes[i].isascii() else latin[i] if i < len(latin) and latin[i] else name
                 subdivisions.setdefault(fold(name), code)
-    return AddressFormat(country=country, postcode=postcode, postcode_first=0 <= z < c or c < 0,
+    order = sorted((fmt.find(f"%{f}"), f) for f in "CSZ" if f"%{f}" in fmt)
+    fields = [f for _, f in order]
+    if "C" not in fields:  # Japan's Latin format "%A, %S%n%Z" prints no city: on cards it stands before the region
+        fields.insert(fields.index("S") if "S" in fields else 0, "C")
+    if "Z" not in fields:
+        fields.append("Z")
+    search = None
+    if postcode is not None:
+        relaxed = re.sub(r"\\d\{(\d)\}", lambda m: rf"\d{{{int(m.group(1)) - 3}}} ?\d{{3}}"
+                         if int(m.group(1)) >= 5 else m.group(0), postcode.pattern)
+        letters = "|".join(re.escape(p) for p in sorted(prefixes, key=len, reverse=True))
+        search = re.compile(rf"(?<![\w-])(?:(?P<prefix>(?i:{letters}))-)?(?P<code>{relaxed})(?![\w-])")
+    return AddressFormat(country=country, postcode=postcode, search=search, postcode_first=0 <= z < c or c < 0,
                          region_in_format="%S" in fmt, prefixes=tuple(sorted(prefixes)),
-                         subdivisions=subdivisions)
+                         subdivisions=subdivisions, order=tuple(fields))
 
 
 def subdivision(country: str, text: str) -> str | None:

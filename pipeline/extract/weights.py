@@ -1,0 +1,35 @@
+"""Every weight, threshold and confidence prior of extraction, in one table each, with what chose it.
+
+Confidences are "how sure the rule is" (multiplied by the OCR's confidence of the line in ``lines.conf``);
+review shows a field under 0.6 as doubtful (``report``). Measurements: ``tools/evaluate.py`` on the develop
+half of the generated corpus, the hand-written corpus (tests/corpus) and ../shared/cards, never the
+held-out half.
+"""
+
+from __future__ import annotations
+
+# Scores of the readings of an address line (places.parse_place): the reading with the highest score wins,
+# so only their order matters. A postcode in the format of a country the card shows is the base; the card
+# naming the country, the city being one GeoNames knows in it, a region of its address data, the
+# country's letters before the postcode ("CH-8001") each make that country's reading likelier. The country
+# letters beat a country named elsewhere on the card (a Swiss postcode on a card naming Germany for a
+# branch); a country named on the card beats the card's region guessed from its numbers alone.
+ADDRESS: dict[str, float] = {
+    "postcode of the country's format": 1.0,
+    "country named on the card": 2.0,
+    "known city of the country": 2.0,
+    "region of the country": 1.0,
+    "country letters before the postcode": 3.0,
+    "the card's region": 1.5,
+    "city and country": 1.0,  # "Doha, Qatar": no postcode
+    "known city": 1.0,  # "1 Sheikh Zayed Road, Dubai": no postcode, no country
+}
+
+# How sure each rule is of an address (times the OCR's confidence of the line): with its street, a postcode
+# and city are as sure as any field; a city without a postcode or street is a guess to review.
+ADDRESS_CONFIDENCE: dict[str, float] = {
+    "postcode and street": 0.85,
+    "postcode, no street": 0.7,
+    "city, no postcode": 0.65,
+    "street alone": 0.5,
+}
