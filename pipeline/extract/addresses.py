@@ -94,7 +94,9 @@ def _city_like(part: str) -> bool:
         return False
     if sum(c.isalpha() for c in text) < 2:
         return False
-    if _is_street(text) or (_country_of(text) and not city_countries(text)) or any(w in POSTBOX_WORDS for w in fold(text).split()):
+    if _is_street(text) or (_country_of(text) and not city_countries(text)):
+        return False
+    if any(w in POSTBOX_WORDS for w in fold(text).split()):
         return False
     return not fold(text).endswith(_district_suffixes())
 
