@@ -80,6 +80,9 @@ def _without_country(city: str) -> str:
     return " ".join(words[:-1]) if len(words) > 1 and _country_of(words[-1]) else city
 
 
+_LONG_STREET_WORDS = frozenset(w for w in STREET_WORDS if len(w) > 3)
+
+
 @cache
 def _district_suffixes() -> tuple[str, ...]:
     """Endings of a district inside a city ("Chuo-ku"): from the country files, such a part is no city."""
@@ -96,8 +99,11 @@ def _city_like(part: str) -> bool:
         return False
     if _is_street(text) or (_country_of(text) and not city_countries(text)):
         return False
-    if any(w in POSTBOX_WORDS for w in fold(text).split()):
+    folded = re.findall(r"[a-z]+", fold(text))
+    if any(w in POSTBOX_WORDS for w in folded):
         return False
+    if len(folded) > 1 and {folded[0], folded[-1]} & _LONG_STREET_WORDS and not city_countries(text):
+        return False  # "Haley Crescent", "Rue Haute": a street
     return not fold(text).endswith(_district_suffixes())
 
 
@@ -154,7 +160,7 @@ def parse_place(text: str, countries: list[str], named: frozenset[str] = frozens
         return None
     prefixed = [prefixed_countries().get(m.group(1).lower()) or m.group(1).upper()
                 for m in re.finditer(r"(?<![\w-])([A-Z]{1,3})-\d", text)]
-    order = list(dict.fromkeys([*prefixed, *countries]))
+    order = list(dict.fromkeys([*prefixed, *countries, *countries_of_address(text)]))
     best: Place | None = None
     for rank, country in enumerate(order):
         form = address_format(country)
@@ -307,6 +313,26 @@ def _place_without_postcode(text: str, countries: list[str], named: frozenset[st
 ADDRESS_BIG_CITY = 100_000  # a city of no country the card shows is taken only when it is this big
 
 
+def countries_of_address(text: str) -> list[str]:
+    """The countries where ``text`` reads as a postcode and a known city of theirs ("1015 Tournai" -> BE): the
+    card's own address, telling where its numbers belong."""
+    text = _normalised(text)
+    if not re.search(r"\d", text) or not re.search(r"[^\W\d_]{3}", text):
+        return []
+    found: list[str] = []
+    for a, b in _parts(text):
+        words = re.sub(r"[\d()-]+(?=\s|$)|(?<=\s)[\d()-]+|^[\d()-]+", " ", text[a:b]).split()
+        names = {" ".join(words[:n]) for n in range(1, min(4, len(words)) + 1)} | \
+                {" ".join(words[-n:]) for n in range(1, min(4, len(words)) + 1)}
+        for name in names:
+            for country in city_countries(name):
+                form = address_format(country)
+                if form is not None and form.search is not None and any(
+                        form.canonical_postcode(m.group("code")) for m in form.search.finditer(text)):
+                    found.append(country)
+    return list(dict.fromkeys(found))
+
+
 def parse_postcode_city(text: str, region: str) -> Address | None:
     """The postcode, city, region and country of one line read as an address of ``region``'s card."""
     brazilian = _parse_brazilian(text, region)
@@ -376,7 +402,7 @@ def take_addresses(card: Card) -> list[Found[Address]]:
               for i, text in sorted(texts.items())}
     # a postcode's reading first: "Av. Paulista, 1000 - Bela Vista" is the street of the CEP line under it
     for i, place in sorted(((i, p) for i, p in places.items() if p is not None),
-                           key=lambda item: (not item[1].address.postcode, item[0])):
+                           key=lambda item: (not item[1].address.postcode, -item[1].score, item[0])):
         if i in card.taken_by_address:
             continue
         ln = card.lines[i]

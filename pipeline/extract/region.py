@@ -13,9 +13,10 @@ from ..lexicons import (
     countries_named,
     fold,
 )
-from .addresses import BR_CITY_STATE, US_STATE_ZIP, us_state
+from .addresses import BR_CITY_STATE, US_STATE_ZIP, countries_of_address, us_state
 from .lines import TextLine
 from .phones import NUMBER_SPAN, repair_digits, split_numbers
+from .weights import REGION_VOTES
 
 # Where cardscan's users collect most cards, tried in this order when a card's
 # numbers are valid in none of the countries the card itself suggests.
@@ -29,26 +30,29 @@ def guess_region(lines: list[TextLine], default: str) -> str:
     words only one country uses) proposes countries; among the proposals and
     ``default``, the one under which most of the card's numbers are valid wins.
     """
-    votes: dict[str, float] = {default: 0.1}
+    votes: dict[str, float] = {default: REGION_VOTES["the user's region"]}
     for ln in lines:
         folded = fold(ln.text)
         for start, end, code in countries_named(ln.text):
             if end - start > 3:
-                votes[code] = votes.get(code, 0) + 2
+                votes[code] = votes.get(code, 0) + REGION_VOTES["country named"]
         for tld in re.findall(r"[a-z0-9-]\.([a-z]{2})(?![a-z0-9.-])", folded):
             if tld in TLD_REGIONS:
-                votes[TLD_REGIONS[tld]] = votes.get(TLD_REGIONS[tld], 0) + 1.5
+                votes[TLD_REGIONS[tld]] = votes.get(TLD_REGIONS[tld], 0) + REGION_VOTES["country domain"]
         for word in re.findall(r"[a-z]+", folded):
             for code in COUNTRY_CUES.get(word, ()):
-                votes[code] = votes.get(code, 0) + 0.5
+                votes[code] = votes.get(code, 0) + REGION_VOTES["cue word"]
+        for code in countries_of_address(ln.text):
+            votes[code] = votes.get(code, 0) + REGION_VOTES["postcode and known city"]
         if BR_CITY_STATE.search(ln.text):
-            votes["BR"] = votes.get("BR", 0) + 1  # "... - São Paulo - SP": a Brazilian state closes the line
+            # "... - São Paulo - SP": a Brazilian state closes the line
+            votes["BR"] = votes.get("BR", 0) + REGION_VOTES["state closing a line"]
         state_zip = US_STATE_ZIP.search(ln.text)
         if state_zip and us_state(state_zip.group(2)):
-            votes["US"] = votes.get("US", 0) + 1
+            votes["US"] = votes.get("US", 0) + REGION_VOTES["state closing a line"]
         if re.search(r"[ãõ]", ln.text.lower()):  # written in Portuguese
-            votes["BR"] = votes.get("BR", 0) + 0.5
-            votes["PT"] = votes.get("PT", 0) + 0.3
+            votes["BR"] = votes.get("BR", 0) + REGION_VOTES["cue word"]
+            votes["PT"] = votes.get("PT", 0) + 0.6 * REGION_VOTES["cue word"]
     spans = [m.group(0) for ln in lines for m in NUMBER_SPAN.finditer(repair_digits(ln.text))]
     for span in spans:
         if span.startswith("+"):  # a number printed with its country code names its country
@@ -59,7 +63,7 @@ def guess_region(lines: list[TextLine], default: str) -> str:
             # the calling code's main country: +44 is the UK, even for a number Guernsey also uses
             code = phonenumbers.region_code_for_country_code(calling_code)
             if code != "ZZ":
-                votes[code] = votes.get(code, 0) + 1
+                votes[code] = votes.get(code, 0) + REGION_VOTES["calling code"]
 
     @cache  # each region is weighed more than once below
     def fit(region: str) -> tuple[int, int]:
@@ -76,7 +80,8 @@ def guess_region(lines: list[TextLine], default: str) -> str:
     best = max(votes, key=lambda region: (fit(region), votes[region]))
     favourite = max(votes, key=lambda region: votes[region])
     runner_up = max((v for region, v in votes.items() if region != favourite), default=0.0)
-    if votes[favourite] >= 3 and votes[favourite] >= 2 * runner_up and fit(favourite)[1] >= fit(best)[1]:
+    plainly = votes[favourite] >= REGION_VOTES["plainly named"] and votes[favourite] >= 2 * runner_up
+    if plainly and fit(favourite)[1] >= fit(best)[1]:
         # the card names its country plainly (country name, domain, +prefix) and all its valid numbers
         # are valid there: a postcode elsewhere read as a local number does not outvote that
         best = favourite

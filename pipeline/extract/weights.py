@@ -33,3 +33,19 @@ ADDRESS_CONFIDENCE: dict[str, float] = {
     "city, no postcode": 0.65,
     "street alone": 0.5,
 }
+
+# Votes for the country a card's numbers belong to (region.guess_region): among the countries voted for, the
+# one where most of the card's digits read as numbers wins, the votes breaking ties; a country voted for
+# "plainly" (this much, and twice the runner-up) wins when all the valid numbers are valid there too.
+# A named country or a postcode beside a city GeoNames knows there outweigh a domain, which outweighs a
+# word only some countries use (the hand-written corpus and the develop half chose these).
+REGION_VOTES: dict[str, float] = {
+    "the user's region": 0.1,  # --region: only a tie-breaker against what the card shows
+    "country named": 2.0,
+    "country domain": 1.5,
+    "cue word": 0.5,
+    "postcode and known city": 2.0,
+    "state closing a line": 1.0,  # "... - São Paulo - SP", "Keller, TX 76248"
+    "calling code": 1.0,  # "+44 ..."
+    "plainly named": 3.0,
+}
