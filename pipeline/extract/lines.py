@@ -8,8 +8,10 @@ from dataclasses import dataclass, field
 
 from ..lexicons import (
     LABEL_FIRST_WORDS,
+    LEGAL_FORMS,
     PHONE_LABELS,
     fold,
+    is_first_name,
 )
 from ..models import (
     OcrLine,
@@ -78,23 +80,34 @@ def lines_from_ocr(ocr: OcrResult) -> list[TextLine]:
 
 
 # "Lucas Whitmore  Cell: 817-555-0142": two columns read as one line; a "Label:" starts a new field
-_INNER_LABEL = re.compile(r"(?<=\S)\s+(?=[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ.-]{0,11}\s?:\s?\S)")
+_INNER_LABEL = re.compile(r"(?<=\S)\s+(?=[^\W\d_][^\W\d_.-]{0,11}\s?:\s?\S)")
 
 
 # "Olivier Masson  Tél. 02 40 12 34 56": a phone label before a number starts a new field, with no colon too
+# (labels of three letters or more of every language; matched on the folded line)
 _INNER_PHONE_LABEL = re.compile(
-    r"(?i)(?<=\S)\s+(?=(?:t[ée]l|port|portable|mob|mobile|fax|gsm|cell|phone|fixe)\b\.?\s*:?\s*[+(\d])"
+    r"(?<=\S)\s+(?=(?:" + "|".join(sorted((re.escape(w) for w in PHONE_LABELS if len(w) >= 3 and " " not in w),
+                                          key=len, reverse=True))
+    + r")\b\.?\s*:?\s*[+(\d])"
 )
 # the first word of a label of two words ("Ligne directe :", "Site web :", "Tél. fixe :"): not a field alone
 # "JEAN DUPONT - Directeur commercial", "Julie Martin | CEO": a name and a job title on one line
-_NAME_THEN_TITLE = re.compile(r"^([^\W\d_][^\d@:/]+?)\s+[-–|•·,]\s+([^\W\d_][^\d@:/]+)$")
+_NAME_THEN_TITLE = re.compile(r"^([^\W\d_][^\d@:/,]+?)(?:\s*,|\s+[-–|•·])\s+([^\W\d_][^\d@:/]+)$")
+
+
+def _split_before_phone_labels(text: str) -> list[str]:
+    folded = fold(text)
+    if len(folded) != len(text):
+        return [text]
+    cuts = [m.start() for m in _INNER_PHONE_LABEL.finditer(folded)]
+    return [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)]
 
 
 def split_at_labels(text: str) -> list[str]:
     """Cut a line where a new field starts: before each 'Word:' or phone label that follows other text, and
     between a name and the job title printed after it. Each part is one field."""
     parts: list[str] = []
-    for part in (p.strip() for chunk in _INNER_LABEL.split(text) for p in _INNER_PHONE_LABEL.split(chunk)):
+    for part in (p.strip() for chunk in _INNER_LABEL.split(text) for p in _split_before_phone_labels(chunk)):
         if not part:
             continue
         if parts and fold(parts[-1]).rstrip(".") in LABEL_FIRST_WORDS:
@@ -105,8 +118,13 @@ def split_at_labels(text: str) -> list[str]:
     for part in parts:
         m = _NAME_THEN_TITLE.match(part)
         name_words = m.group(1).split() if m else []
-        if m and 2 <= len(name_words) <= 4 and all(w[0].isupper() for w in name_words) \
-                and is_title(m.group(2)) and not is_title(m.group(1)):
+        # the title in words cardscan knows, or any short phrase after a known first name ("Ida GRZELEC - Prezes")
+        title_like = m is not None and (is_title(m.group(2)) or (
+            is_first_name(name_words[0]) and len(m.group(2).split()) <= 5))
+        if m and any(w in LEGAL_FORMS for w in re.findall(r"[a-z/]+", fold(m.group(2)).replace(".", ""))):
+            title_like = False  # "Lone Star Logistics, LLC": a company and its legal form
+        if m and title_like and 2 <= len(name_words) <= 4 and all(w[0].isupper() for w in name_words) \
+                and not is_title(m.group(1)):
             out += [m.group(1), m.group(2)]
         else:
             out.append(part)

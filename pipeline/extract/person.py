@@ -9,6 +9,7 @@ from ..lexicons import (
     COUNTRY_NAMES,
     DEPARTMENT_WORDS,
     LEGAL_FORMS,
+    NAME_PARTICLES,
     NAME_PREFIXES,
     NAME_SUFFIXES,
     NOT_NAME_WORDS,
@@ -26,7 +27,13 @@ from .lines import Card, TextLine, conf
 from .organisation import has_legal_form, squash
 from .titles import is_title
 
-_NAME_WORD = re.compile(r"^[A-ZÀ-Ý][A-Za-zÀ-ÿ'\-]*\.?$|^(?:de|du|des|la|le|van|von|der|da|das|dos|do|di|del|e|y)$")
+
+def _is_name_word(word: str) -> bool:
+    """A capitalised word of letters ("Michał", "O'Neil", "J."), or a particle of a surname ("van", "da")."""
+    if word in NAME_PARTICLES:
+        return True
+    core = word.removesuffix(".")
+    return core[:1].isupper() and core[:1].isalpha() and all(c.isalpha() or c in "'’-" for c in core)
 
 
 
@@ -43,7 +50,7 @@ def _name_score(ln: TextLine, locals_: list[str], max_height: float, next_line: 
         core.pop()  # "Jennifer Moore, CPA": a degree after the name (split_name leaves it out of the name)
     if core and core[-1].endswith(",") and len(core) < len(words):
         core[-1] = core[-1][:-1]
-    if len(core) < 2 or not all(_NAME_WORD.match(w) for w in core) or ln.confidence < 0.6:
+    if len(core) < 2 or not all(_is_name_word(w) for w in core) or ln.confidence < 0.6:
         return -1
     folded_words = [re.sub(r"^[ld]['’]", "", fold(w).strip(".,")) for w in core]  # "L'Atelier" -> atelier
     if len(set(folded_words)) < len(folded_words):
