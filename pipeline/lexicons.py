@@ -271,3 +271,33 @@ def _countries_by_city() -> dict[str, dict[str, int]]:
 def city_countries(name: str) -> dict[str, int]:
     """The countries with a city of 15,000 people or more named ``name``, each with its population."""
     return _countries_by_city().get(fold(name).strip(" .,"), {})
+
+
+def legal_form_tokens(text: str) -> tuple[str, ...]:
+    """A legal form as the words it is compared by: folded, dots dropped ("Sp. z o.o." -> ("sp", "z", "oo"))."""
+    return tuple(re.findall(r"[a-z0-9]+(?:[/&'-][a-z0-9]+)*", fold(text).replace(".", "")))
+
+
+@cache
+def legal_form_sequences() -> frozenset[tuple[str, ...]]:
+    """The legal forms of many countries (cleanco's list, and the country files'), as word sequences; the ones
+    that are also common words ("company", "da") only where a country file lists them."""
+    try:
+        from cleanco.termdata import terms_by_country, terms_by_type
+    except ImportError:  # pragma: no cover - cleanco is a dependency
+        terms: list[str] = []
+    else:
+        terms = [t for group in (*terms_by_type.values(), *terms_by_country.values()) for t in group]
+    refused = set(_GLOBAL["not_legal_forms"])
+    forms = {legal_form_tokens(t) for t in terms} - {(word,) for word in refused}
+    forms |= {legal_form_tokens(t) for data in COUNTRIES.values() for t in data.get("legal_forms", ())}
+    return frozenset(form for form in forms if form)
+
+
+# Lines that say whose company a brand belongs to ("a Northwind company", "Filiale de X", "Mitglied der X
+# Gruppe"): each pattern's "*" is the parent's name. The word of a group ("Groupe X") under a brand, too.
+TAGLINE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
+    re.compile("^" + re.escape(pattern).replace(r"\*", r"(?P<parent>.+?)") + "$")
+    for pattern in sorted(_words("tagline_patterns"), key=len, reverse=True)
+)
+GROUP_WORDS = _words("group_words")

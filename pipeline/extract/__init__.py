@@ -18,7 +18,7 @@ from ..models import Contact
 from .addresses import parse_postcode_city, take_addresses
 from .lines import Card, TextLine, clean_line, lines_from_ocr, lines_from_text, split_at_labels
 from .online import host_of, repair_email_text, take_emails, take_handles, take_urls
-from .organisation import take_organisation_by_form_or_domain, take_organisation_by_size, with_descriptor
+from .organisation import take_organisation_by_form_or_domain, take_organisation_by_size, take_taglines, with_descriptor
 from .person import take_department, take_name, take_title
 from .phones import repair_digits, take_phones
 from .region import guess_region
@@ -44,7 +44,10 @@ def extract_contact(lines: list[TextLine], region: str = "FR") -> Contact:
     addresses = take_addresses(card)
     domains = [e.value.split("@")[-1] for e in emails] + [host_of(w.value) for w in websites]
     locals_ = [e.value.split("@")[0] for e in emails]
+    brand = take_taglines(card)  # "Northwind" over "a Northwind company": the tagline is no title, no company
     organisation = take_organisation_by_form_or_domain(card, domains)
+    if organisation is None or (brand is not None and organisation.confidence < brand.confidence):
+        organisation = brand or organisation
     name = take_name(card, locals_)
     title = take_title(card, name)
     department = take_department(card)

@@ -6,19 +6,24 @@ import difflib
 import re
 
 from ..lexicons import (
+    GROUP_WORDS,
     LANDMARK_WORDS,
     LEGAL_FORMS,
     OPENING_HOURS_WORDS,
     ORG_DESCRIPTORS,
+    TAGLINE_PATTERNS,
     TRADE_WORDS,
     WEBMAIL_PROVIDERS,
     fold,
+    legal_form_sequences,
+    legal_form_tokens,
 )
 from ..models import (
     Found,
 )
 from .lines import Card, conf
 from .titles import is_title
+from .weights import ORGANISATION
 
 
 def _words(text: str) -> list[str]:
@@ -26,9 +31,58 @@ def _words(text: str) -> list[str]:
 
 
 def has_legal_form(text: str) -> bool:
+    """The line names a company by its legal form: a form of the country files after its first word ("Lumis
+    SAS"), or one of cleanco's many countries' forms closing it ("Lojen d.o.o.", "Nexa Sp. z o.o.", "FZE")."""
     words = _words(text)
     raw = fold(text)
-    return any(w in LEGAL_FORMS and len(w) > 1 for w in words[1:]) or bool(re.search(r"\bs/[ac]\b|\bs\.a\.", raw))
+    if any(w in LEGAL_FORMS and len(w) > 1 for w in words[1:]) or bool(re.search(r"\bs/[ac]\b|\bs\.a\.", raw)):
+        return True
+    forms = legal_form_sequences()
+    tokens = legal_form_tokens(text)
+    for n in range(1, min(6, len(tokens))):
+        form = tokens[-n:]
+        if form in forms:
+            # a short form is one when printed as one: with its dots or in capitals ("K.K.", "DMCC"), not "da"
+            last = text.split()[-1] if text.split() else ""
+            return n > 1 or len(form[0]) > 3 or "." in last or last.isupper()
+    return False
+
+
+def is_tagline(text: str) -> bool:
+    """'a Northwind company', 'Filiale de Delta', 'Mitglied der X Gruppe': whose company a brand is."""
+    folded = " ".join(fold(text).strip(" .,»«").split())
+    if re.search(r"[\d@]", text) or not 2 <= len(folded.split()) <= 8:
+        return False
+    return any(pattern.match(folded) for pattern in TAGLINE_PATTERNS)
+
+
+def _is_group_line(text: str) -> bool:
+    """'Groupe Boucher', 'Grupo Torrens': a group's name, under a brand it owns."""
+    words = fold(text).split()
+    return 2 <= len(words) <= 4 and words[0] in GROUP_WORDS and text.split()[1][:1].isupper()
+
+
+def take_taglines(card: Card) -> Found[str] | None:
+    """Set a brand's tagline aside (it is neither the company, nor a title); the brand is the line above it."""
+    brand: Found[str] | None = None
+    free = card.free()
+    for position, (i, ln) in enumerate(free):
+        above = free[position - 1] if position > 0 else None
+        group = _is_group_line(ln.text) and not has_legal_form(ln.text) and above is not None \
+            and above[0] == i - 1 and len(above[1].text.split()) <= 3 and _may_be_brand(above[1].text)
+        if not (is_tagline(ln.text) or group):
+            continue
+        card.used.add(i)
+        if brand is None and above is not None and above[0] == i - 1 and _may_be_brand(above[1].text):
+            card.used.add(above[0])
+            brand = Found(above[1].text.strip(" »«"), conf(above[1], ORGANISATION["brand above its tagline"]),
+                          (above[1].text, ln.text))
+    return brand
+
+
+def _may_be_brand(text: str) -> bool:
+    words = text.strip(" »«").split()
+    return 1 <= len(words) <= 4 and not re.search(r"[\d@:/]", text) and not is_title(text)
 
 
 def squash(text: str) -> str:

@@ -49,3 +49,11 @@ REGION_VOTES: dict[str, float] = {
     "calling code": 1.0,  # "+44 ..."
     "plainly named": 3.0,
 }
+
+# How sure each rule is of the organisation (times the OCR's confidence of its line).
+ORGANISATION: dict[str, float] = {
+    "legal form": 0.9,
+    "echoed by the e-mail or web domain": 0.85,
+    "brand above its tagline": 0.8,  # "Northwind" over "a Northwind company"
+    "biggest print": 0.45,  # a guess: review shows it
+}
