@@ -72,6 +72,8 @@ DEPARTMENT_WORDS = _words("department_words")
 # Street types that start or end the street part of an address
 STREET_WORDS = _words("street_words")
 POSTBOX_WORDS = _words("postbox_words")
+# "CEP", "PLZ", "ZIP": printed before a postcode
+POSTCODE_LABELS = _words("postcode_labels")
 NAME_PREFIXES = _words("name_prefixes")
 # "Jr." and "III" are part of a person's name; a degree after it ("Jennifer Moore, CPA") is not
 GENERATION_SUFFIXES = _words("generation_suffixes")

@@ -53,3 +53,10 @@ def test_country_names_in_many_languages(text: str, code: str):
 
 def test_country_names_come_from_pycountry_not_a_hand_list():
     assert len(COUNTRY_NAMES) > 1000
+
+
+def test_legal_forms_of_the_country_files_are_words_without_dots():
+    """They are compared with the words of a line, dots removed ("S.A." -> "sa")."""
+    for code, data in COUNTRIES.items():
+        for form in data.get("legal_forms", ()):
+            assert "." not in form and " " not in form, f"{code}: {form!r}"

@@ -17,8 +17,10 @@ from functools import cache
 from ..lexicons import (
     COUNTRIES,
     COUNTRY_NAMES,
+    LANDMARK_WORDS,
     NOT_BRAZILIAN_CITY_WORDS,
     POSTBOX_WORDS,
+    POSTCODE_LABELS,
     STREET_WORDS,
     TLD_REGIONS,
     city_countries,
@@ -27,6 +29,7 @@ from ..lexicons import (
 )
 from ..models import Address, Found
 from .lines import Card, TextLine, conf
+from .organisation import has_legal_form
 from .phones import CONFUSABLE_DIGITS
 from .places import AddressFormat, address_format, prefixed_countries, subdivision
 from .weights import ADDRESS, ADDRESS_CONFIDENCE
@@ -42,6 +45,9 @@ US_STATE_ZIP = re.compile(
 _STREET_NUMBER = re.compile(r"^\d{1,5}\s*(?:bis|ter|[a-c])?\s*,?\s")
 # what parts an address line: "12 rue X, 75008 Paris", "Market St · Springfield", "Lyon - France", "A | B"
 _SEPARATOR = re.compile(r"\s*(?:[|·•;/]\s|,|\s[-–]\s|\s[-–]$)\s*")
+_POSTCODE_LABEL = re.compile(
+    r"(?i)(?<![\w.])(?:" + "|".join(re.escape(w) for w in sorted(POSTCODE_LABELS, key=len, reverse=True))
+    + r")(?![\w.])\s*[:.]?\s*(?=\d)")
 _CEDEX = re.compile(r"(?i)\s*\bcedex\b(?:\s*(\d{1,2}))?")
 
 
@@ -91,16 +97,18 @@ def _district_suffixes() -> tuple[str, ...]:
 
 def _city_like(part: str) -> bool:
     """Could ``part`` be a city's name: words of letters, not a street, a district, a country or a contact."""
+    if part.strip().startswith("("):
+        return False  # "(próximo ao metrô)": an aside
     text = part.strip(" .,()")
     words = text.split()
     if not words or len(words) > 6 or len(text) > 40 or re.search(r"[@/:\d]|www", text):
         return False
     if sum(c.isalpha() for c in text) < 2:
         return False
-    if _is_street(text) or (_country_of(text) and not city_countries(text)):
+    if _is_street(text) or (_country_of(text) and not city_countries(text)) or has_legal_form(text):
         return False
     folded = re.findall(r"[a-z]+", fold(text))
-    if any(w in POSTBOX_WORDS for w in folded):
+    if any(w in POSTBOX_WORDS for w in folded) or (folded[:1] and folded[0] in LANDMARK_WORDS):
         return False
     if len(folded) > 1 and {folded[0], folded[-1]} & _LONG_STREET_WORDS and not city_countries(text):
         return False  # "Haley Crescent", "Rue Haute": a street
@@ -112,6 +120,9 @@ def _split_region(part: str, country: str) -> tuple[str, str]:
     bracket = re.fullmatch(r"(.*?)\s*\(([^)]+)\)\s*", part)
     if bracket and subdivision(country, bracket.group(2)):
         return bracket.group(1).strip(), subdivision(country, bracket.group(2)) or ""
+    glued = re.fullmatch(r"(.*[^\W\d_])-([^\W\d_][^-]*)", part.strip())  # "Laranjal Paulista-Pará": "%C-%S"
+    if glued and " " not in glued.group(2) and subdivision(country, glued.group(2)):
+        return glued.group(1), subdivision(country, glued.group(2)) or ""
     words = part.split()
     for n in range(min(4, len(words)), 0, -1):
         tail = " ".join(words[-n:])
@@ -134,6 +145,7 @@ class Place:
 
 def _normalised(text: str) -> str:
     """The line with the OCR's and printers' variants of a postcode undone."""
+    text = _POSTCODE_LABEL.sub("", text)  # "CEP 01310-200", "PLZ: 10115"
     text = re.sub(r"\b([A-Z]{1,3})\s+[-–]\s*(?=\d)", r"\1-", text)  # "CH - 1558" -> "CH-1558"
     text = re.sub(r"(?<=\d)(?=[A-ZÀ-Ý][a-zà-ÿ])", " ", text)  # "D-10115Berlin" -> "D-10115 Berlin"
     text = re.sub(r"\b([A-Z]{2})(?=\d{4,6}\b)", r"\1 ", text)  # "NY10011" -> "NY 10011"
@@ -398,8 +410,7 @@ def take_addresses(card: Card) -> list[Found[Address]]:
     countries, named = card_countries(card)
     found: list[Found[Address]] = []
     texts = {i: ln.text for i, ln in card.free()} | card.leftover
-    places = {i: _brazilian_place(text, card.region) or parse_place(text, countries, named)
-              for i, text in sorted(texts.items())}
+    places = {i: _read_place(text, card.region, countries, named) for i, text in sorted(texts.items())}
     # a postcode's reading first: "Av. Paulista, 1000 - Bela Vista" is the street of the CEP line under it
     for i, place in sorted(((i, p) for i, p in places.items() if p is not None),
                            key=lambda item: (not item[1].address.postcode, -item[1].score, item[0])):
@@ -465,6 +476,14 @@ def take_addresses(card: Card) -> list[Found[Address]]:
                 card.used.add(i)
                 break
     return found
+
+
+def _read_place(text: str, region: str, countries: list[str], named: frozenset[str]) -> Place | None:
+    """A CEP line read the Brazilian way when its city follows the CEP, else in the formats of the countries."""
+    brazilian = _brazilian_place(text, region)
+    if brazilian is not None and brazilian.address.city:
+        return brazilian
+    return parse_place(text, countries, named) or brazilian
 
 
 def _brazilian_place(text: str, region: str) -> Place | None:

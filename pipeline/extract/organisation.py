@@ -6,6 +6,7 @@ import difflib
 import re
 
 from ..lexicons import (
+    COUNTRY_NAMES,
     GROUP_WORDS,
     LANDMARK_WORDS,
     LEGAL_FORMS,
@@ -41,7 +42,7 @@ def has_legal_form(text: str) -> bool:
     tokens = legal_form_tokens(text)
     for n in range(1, min(6, len(tokens))):
         form = tokens[-n:]
-        if form in forms:
+        if form in forms or ("".join(form),) in forms:  # "Sp. k." is "sp.k."
             # a short form is one when printed as one: with its dots or in capitals ("K.K.", "DMCC"), not "da"
             last = text.split()[-1] if text.split() else ""
             return n > 1 or len(form[0]) > 3 or "." in last or last.isupper()
@@ -172,6 +173,8 @@ def _may_name_a_business(text: str) -> bool:
         return False  # "Segunda à Sábado", "9h30 - 18h"
     if words and words[0] in LANDMARK_WORDS:
         return False  # "Próximo à Escola ...": directions
+    if COUNTRY_NAMES.get(fold(text).strip(" .")):
+        return False  # "U.S.A.": where the card is from
     if text.startswith("(") and text.endswith(")"):
         return False  # "(Zeca)": an aside, such as the person's nickname
     # "Escrituras, Inventários, Divórcio" or "Acessórios p/ Computador,": what is done, not who does it

@@ -55,7 +55,10 @@ def _name_score(ln: TextLine, locals_: list[str], max_height: float, next_line: 
     folded_words = [re.sub(r"^[ld]['’]", "", fold(w).strip(".,")) for w in core]  # "L'Atelier" -> atelier
     if len(set(folded_words)) < len(folded_words):
         return -1  # "Visa Visa": logos side by side, not a person
-    if any(w in LEGAL_FORMS or w in NOT_NAME_WORDS or (w in STREET_WORDS and len(w) > 3) for w in folded_words):
+    # a legal form printed as one ("SA", "S.A.", "GmbH"), not a name's word folded alike ("Sá")
+    forms = [w in LEGAL_FORMS and (len(w) > 3 or printed.isupper() or "." in printed)
+             for w, printed in zip(folded_words, core, strict=True)]
+    if any(forms) or any(w in NOT_NAME_WORDS or (w in STREET_WORDS and len(w) > 3) for w in folded_words):
         return -1
     if is_title(text) and not any(is_first_name(w) for w in core[:1]):
         return -1
@@ -151,7 +154,9 @@ def take_title(card: Card, name: Found[PersonName] | None) -> Found[str] | None:
     # a title continued on the next line ("Directeur du développement" / "et des partenariats")
     if position + 1 < len(free):
         j, nxt = free[position + 1]
-        if re.match(r"^(?:et|and|&|e|y|de|du|des|of|en)\b|^[a-zà-ÿ]", nxt.text) and not re.search(r"[@\d]", nxt.text):
+        continued = re.match(r"^(?:et|and|&|e|y|de|du|des|of|en)\b", nxt.text) or (
+            re.match(r"^[a-zà-ÿ]", nxt.text) and len(nxt.text.split()) >= 2)  # "smith" alone is a brand
+        if continued and not re.search(r"[@\d]", nxt.text):
             text = f"{text} {nxt.text}"
             card.used.add(j)
             evidence.append(nxt.text)
