@@ -17,6 +17,7 @@ from ..models import (
     unique_found,
 )
 from .lines import Card, conf
+from .weights import PHONE
 
 CONFUSABLE_DIGITS = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "I": "1", "|": "1",
                                     "i": "1", "S": "5", "s": "5", "B": "8", "Z": "2", "z": "2", "g": "9"})
@@ -119,6 +120,42 @@ def split_numbers(span: str, region: str) -> list[tuple[str, phonenumbers.PhoneN
     return out
 
 
+def _with_area_code_of(previous: phonenumbers.PhoneNumber, candidate: str) -> phonenumbers.PhoneNumber | None:
+    """``candidate`` dialled with ``previous``'s area code, when that makes a valid number and it alone is not."""
+    national = phonenumbers.national_significant_number(previous)
+    area = phonenumbers.length_of_geographical_area_code(previous) or \
+        phonenumbers.length_of_national_destination_code(previous)
+    digits = re.sub(r"\D", "", candidate)
+    if not 0 < area < len(national) or digits.startswith("0") or len(digits) + area > len(national) + 1:
+        return None
+    try:
+        shared = phonenumbers.parse(f"+{previous.country_code}{national[:area]}{digits}", None)
+    except phonenumbers.NumberParseException:
+        return None
+    return shared if phonenumbers.is_valid_number(shared) else None
+
+
+_SLASH_SUFFIX = re.compile(r"\s*/\s*(\d{2,4})(?![\d.-]|\s\d)")
+
+
+def _variant_after_slash(number: phonenumbers.PhoneNumber, after: str) -> tuple[str, str] | None:
+    """(E.164, text) of "/ 90" after a number: the number with its last digits replaced, when that is valid."""
+    m = _SLASH_SUFFIX.match(after)
+    if m is None:
+        return None
+    national = phonenumbers.national_significant_number(number)
+    suffix = m.group(1)
+    if len(suffix) >= len(national) - 2:
+        return None
+    try:
+        variant = phonenumbers.parse(f"+{number.country_code}{national[:-len(suffix)]}{suffix}", None)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(variant):
+        return None
+    return phonenumbers.format_number(variant, phonenumbers.PhoneNumberFormat.E164), m.group(0)
+
+
 def _looks_like_other_number(candidate: str, before: str, region: str) -> bool:
     digits = re.sub(r"\D", "", candidate)
     if _NOT_PHONE_CONTEXT.search(before[-25:]):
@@ -146,22 +183,36 @@ def take_phones(card: Card) -> list[Found[Phone]]:
             continue
         taken: list[str] = []
         cursor = 0
+        previous: phonenumbers.PhoneNumber | None = None  # the line's last valid number: its area code is shared
         for span in spans:
             before = text[cursor:span.start()]
             cursor = span.end()
             kind = _label_kind(before) or pending_label
             ext_match = _EXTENSION.match(text[span.end():].lstrip(" ,;"))
-            for candidate, _, valid in split_numbers(span.group(0), card.region):
+            for candidate, number, valid in split_numbers(span.group(0), card.region):
                 if _looks_like_other_number(candidate, text[: span.start()], card.region):
                     continue
+                value = candidate if not candidate.startswith("00") else "+" + candidate[2:]
+                if not valid and previous is not None:
+                    # "(11) 2747-8430 / 2746-6245": the second number is dialled with the first one's area code
+                    shared = _with_area_code_of(previous, candidate)
+                    if shared is not None:
+                        value, number, valid = phonenumbers.format_number(
+                            shared, phonenumbers.PhoneNumberFormat.E164), shared, True
                 labelled = kind is not None
                 if not valid and not labelled and len(re.sub(r"\D", "", candidate)) < 8:
                     continue
                 extension = ext_match.group(1) if ext_match else ""
-                value = candidate if not candidate.startswith("00") else "+" + candidate[2:]
-                confidence = conf(ln, 0.95 if valid else 0.7)
-                found.append(Found(Phone(value, kind, extension), confidence, (ln.text,)))
+                certainty = PHONE["valid number"] if valid else PHONE["not valid in its country"]
+                found.append(Found(Phone(value, kind, extension), conf(ln, certainty), (ln.text,)))
                 taken.append(span.group(0) + (text[span.end():span.end() + ext_match.end()] if ext_match else ""))
+                if valid:
+                    previous = number
+                    # "01 23 45 67 89 / 90": the same number but its last digits
+                    variant = _variant_after_slash(number, text[span.end():])
+                    if variant is not None:
+                        found.append(Found(Phone(variant[0], kind, ""), conf(ln, PHONE["valid number"]), (ln.text,)))
+                        taken.append(variant[1])
                 kind = None  # a label announces the number right after it only
         pending_label = None
         if taken:
