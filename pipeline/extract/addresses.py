@@ -28,9 +28,8 @@ from ..lexicons import (
     fold,
 )
 from ..models import Address, Found
-from .lines import Card, TextLine, conf
+from .lines import CONFUSABLE_DIGITS, Card, TextLine, conf
 from .organisation import has_legal_form
-from .phones import CONFUSABLE_DIGITS
 from .places import AddressFormat, address_format, prefixed_countries, subdivision
 from .weights import ADDRESS, ADDRESS_CONFIDENCE
 
@@ -326,12 +325,18 @@ ADDRESS_BIG_CITY = 100_000  # a city of no country the card shows is taken only 
 
 
 def countries_of_address(text: str) -> list[str]:
-    """The countries where ``text`` reads as a postcode and a known city of theirs ("1015 Tournai" -> BE): the
-    card's own address, telling where its numbers belong."""
+    """The countries where ``text`` reads as a postcode with the country's letters ("HR-21000") or beside a known
+    city of theirs ("1015 Tournai" -> BE): the card's own address, telling where its numbers belong."""
     text = _normalised(text)
     if not re.search(r"\d", text) or not re.search(r"[^\W\d_]{3}", text):
         return []
     found: list[str] = []
+    for m in re.finditer(r"(?<![\w-])([A-Z]{1,3})-\d", text):
+        country = prefixed_countries().get(m.group(1).lower()) or m.group(1)
+        form = address_format(country) if len(country) == 2 else None
+        if form is not None and form.search is not None and any(
+                c.group("prefix") and form.canonical_postcode(c.group("code")) for c in form.search.finditer(text)):
+            found.append(country)
     for a, b in _parts(text):
         words = re.sub(r"[\d()-]+(?=\s|$)|(?<=\s)[\d()-]+|^[\d()-]+", " ", text[a:b]).split()
         names = {" ".join(words[:n]) for n in range(1, min(4, len(words)) + 1)} | \
@@ -340,9 +345,39 @@ def countries_of_address(text: str) -> list[str]:
             for country in city_countries(name):
                 form = address_format(country)
                 if form is not None and form.search is not None and any(
-                        form.canonical_postcode(m.group("code")) for m in form.search.finditer(text)):
+                        form.canonical_postcode(m.group("code")) and _beside(text, m, name, country)
+                        for m in form.search.finditer(text)):
                     found.append(country)
     return list(dict.fromkeys(found))
+
+
+def _beside(text: str, m: re.Match[str], city: str, country: str) -> bool:
+    """The postcode ``m`` stands right before or after ``city`` (or its region: "Austin, TX 78701"), and among no
+    other digits (not in "+49 171 2345678")."""
+    before, after = text[:m.start()].rstrip(" ,"), text[m.end():].lstrip(" ,")
+    if re.search(r"(?:\+\s?\d{1,3}|\(\s?\d+\s?\))[\d\s.-]*$", before) or re.match(r"\d", after):
+        return False
+    if fold(after).startswith(fold(city)):
+        return True
+    words = before.split()
+    for n in range(min(4, len(words)) + 1):
+        head, tail = " ".join(words[:len(words) - n]).rstrip(" ,"), " ".join(words[len(words) - n:])
+        if (n == 0 or subdivision(country, tail)) and fold(head).endswith(fold(city)):
+            return True
+    return False
+
+
+def postcodes_in(text: str) -> list[str]:
+    """The postcodes ``text`` shows with their country's letters or beside a known city of the country, as printed
+    (so that a phone number is not read in them: "Avenida Machado, 70 - 1911-816 Guimarães")."""
+    found: list[str] = []
+    normalised = _normalised(text)
+    for country in countries_of_address(text):
+        form = address_format(country)
+        if form is not None and form.search is not None:
+            found += [m.group("code") for m in form.search.finditer(normalised)
+                      if form.canonical_postcode(m.group("code"))]
+    return found
 
 
 def parse_postcode_city(text: str, region: str) -> Address | None:

@@ -61,6 +61,11 @@ class Card:
             self.leftover.pop(i, None)
 
 
+# letters an OCR reads for digits
+CONFUSABLE_DIGITS = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "I": "1", "|": "1",
+                                    "i": "1", "S": "5", "s": "5", "B": "8", "Z": "2", "z": "2", "g": "9"})
+
+
 _ORPHAN_LABEL = re.compile(r"(?i)(^|[|·•,;]\s*|\s[-–]\s*|\s)([^\W\d_][\w.'/-]{0,14})\s*[:.]?\s*(?=\|)")
 _CLAIM_LABELS = frozenset(PHONE_LABELS) | {"e-mail", "email", "mail", "courriel", "e", "w", "web", "site", "www",
                                            "website", "url", "internet", "e-posta", "tel/fax", "tel./fax"}

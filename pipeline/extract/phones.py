@@ -16,11 +16,10 @@ from ..models import (
     PhoneKind,
     unique_found,
 )
-from .lines import Card, conf
+from .addresses import postcodes_in
+from .lines import CONFUSABLE_DIGITS, Card, conf
 from .weights import PHONE
 
-CONFUSABLE_DIGITS = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "I": "1", "|": "1",
-                                    "i": "1", "S": "5", "s": "5", "B": "8", "Z": "2", "z": "2", "g": "9"})
 # a run of digits and look-alikes that no letter touches: "O6 l2 34 S6 78", not the "l" of "Tél."
 _DIGITISH_RUN = re.compile(
     r"(?<![^\W\d_])[+(]?[0-9OoDQlIi|SsBZzg][0-9OoDQlIi|SsBZzg().\-/ ]{6,}[0-9OoDQlIi|SsBZzg)](?![^\W_])"
@@ -182,6 +181,7 @@ def take_phones(card: Card) -> list[Found[Phone]]:
             pending_label = line_label if line_label and len(text) <= 16 else None
             continue
         taken: list[str] = []
+        postcodes = [re.sub(r"\D", "", code) for code in postcodes_in(text)]
         cursor = 0
         previous: phonenumbers.PhoneNumber | None = None  # the line's last valid number: its area code is shared
         for span in spans:
@@ -192,6 +192,8 @@ def take_phones(card: Card) -> list[Found[Phone]]:
             for candidate, number, valid in split_numbers(span.group(0), card.region):
                 if _looks_like_other_number(candidate, text[: span.start()], card.region):
                     continue
+                if any(code in re.sub(r"\D", "", candidate) for code in postcodes):
+                    continue  # "Avenida Machado, 70 - 1911-816 Guimarães": a number and a postcode, no phone
                 value = candidate if not candidate.startswith("00") else "+" + candidate[2:]
                 if not valid and previous is not None:
                     # "(11) 2747-8430 / 2746-6245": the second number is dialled with the first one's area code

@@ -13,7 +13,7 @@ from ..lexicons import (
     countries_named,
     fold,
 )
-from .addresses import BR_CITY_STATE, US_STATE_ZIP, countries_of_address, us_state
+from .addresses import BR_CITY_STATE, US_STATE_ZIP, countries_of_address, postcodes_in, us_state
 from .lines import TextLine
 from .phones import NUMBER_SPAN, repair_digits, split_numbers
 from .weights import REGION_VOTES
@@ -21,6 +21,10 @@ from .weights import REGION_VOTES
 # Where cardscan's users collect most cards, tried in this order when a card's
 # numbers are valid in none of the countries the card itself suggests.
 _FALLBACK_REGIONS = ("FR", "BE", "CH", "LU", "GB", "US", "DE", "ES", "IT", "PT", "NL", "BR", "CA", "JP")
+
+
+def _groups(printed: str) -> list[int]:
+    return [len(group) for group in re.findall(r"\d+", printed)]
 
 
 def guess_region(lines: list[TextLine], default: str) -> str:
@@ -53,7 +57,12 @@ def guess_region(lines: list[TextLine], default: str) -> str:
         if re.search(r"[ãõ]", ln.text.lower()):  # written in Portuguese
             votes["BR"] = votes.get("BR", 0) + REGION_VOTES["cue word"]
             votes["PT"] = votes.get("PT", 0) + 0.6 * REGION_VOTES["cue word"]
-    spans = [m.group(0) for ln in lines for m in NUMBER_SPAN.finditer(repair_digits(ln.text))]
+    spans = []
+    for ln in lines:
+        text = repair_digits(ln.text)
+        postcodes = [re.sub(r"\D", "", code) for code in postcodes_in(text)]
+        spans += [m.group(0) for m in NUMBER_SPAN.finditer(text)
+                  if not any(code in re.sub(r"\D", "", m.group(0)) for code in postcodes)]
     for span in spans:
         if span.startswith("+"):  # a number printed with its country code names its country
             try:
@@ -66,16 +75,19 @@ def guess_region(lines: list[TextLine], default: str) -> str:
                 votes[code] = votes.get(code, 0) + REGION_VOTES["calling code"]
 
     @cache  # each region is weighed more than once below
-    def fit(region: str) -> tuple[int, int]:
-        """(digits read as numbers of ``region`` minus digits left over, digits of valid numbers)."""
-        covered = valid_digits = total = 0
+    def fit(region: str) -> tuple[int, int, int]:
+        """(digits read as numbers of ``region`` minus digits left over, digits of valid numbers, numbers printed
+        in the groups ``region`` prints them in: "(202) 896-5075" is American, "20 28 96 50 75" is not)."""
+        covered = valid_digits = total = grouped = 0
         for span in spans:
             total += len(re.sub(r"\D", "", span))
-            for candidate, _, valid in split_numbers(span, region):
+            for candidate, number, valid in split_numbers(span, region):
                 digits = len(re.sub(r"\D", "", candidate))
                 covered += digits
                 valid_digits += digits if valid else 0
-        return covered - (total - covered), valid_digits
+                grouped += valid and _groups(candidate) == _groups(
+                    phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL))
+        return covered - (total - covered), valid_digits, grouped
 
     best = max(votes, key=lambda region: (fit(region), votes[region]))
     favourite = max(votes, key=lambda region: votes[region])
