@@ -30,6 +30,7 @@ from ..lexicons import (
 from ..models import Address, Found
 from .lines import CONFUSABLE_DIGITS, Card, TextLine, conf
 from .organisation import has_legal_form
+from .titles import is_title
 from .places import AddressFormat, address_format, prefixed_countries, subdivision
 from .weights import ADDRESS, ADDRESS_CONFIDENCE
 
@@ -148,6 +149,7 @@ def _normalised(text: str) -> str:
     text = re.sub(r"\b([A-Z]{1,3})\s+[-–]\s*(?=\d)", r"\1-", text)  # "CH - 1558" -> "CH-1558"
     text = re.sub(r"(?<=\d)(?=[A-ZÀ-Ý][a-zà-ÿ])", " ", text)  # "D-10115Berlin" -> "D-10115 Berlin"
     text = re.sub(r"\b([A-Z]{2})(?=\d{4,6}\b)", r"\1 ", text)  # "NY10011" -> "NY 10011"
+    text = re.sub(r"(?<=[a-z])\.(?=[A-Z]{2}\b)", ", ", text)  # "Justin.TX 76247": a comma read as a dot
     return text.replace("〒", " ").strip(" |·•-–,")
 
 
@@ -457,7 +459,9 @@ def take_addresses(card: Card) -> list[Found[Address]]:
         street_parts = [place.street] if place.street and (_is_street(place.street) or _is_postbox(place.street)
                                                            or _has_house_number(place.street)) else []
         above = i - 1
-        if place.city_above and above in texts and above not in card.taken_by_address:
+        # (a postcode line that opens with its street has no city line above it: "Rua X, 193 - CEP 01013-001")
+        if place.city_above and not street_parts and above in texts and above not in card.taken_by_address \
+                and not is_title(texts[above]):
             # "Latchmere" over "PO1 2WJ", "Sơn Trà" over "Hau Giang Province 45754": the format's line above
             city, region = _split_region(texts[above], address.country)
             brazil = brazilian_city(texts[above]) if address.country == "BR" else None
