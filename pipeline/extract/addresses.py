@@ -30,8 +30,8 @@ from ..lexicons import (
 from ..models import Address, Found
 from .lines import CONFUSABLE_DIGITS, Card, TextLine, conf
 from .organisation import has_legal_form
-from .titles import is_title
 from .places import AddressFormat, address_format, prefixed_countries, subdivision
+from .titles import is_title
 from .weights import ADDRESS, ADDRESS_CONFIDENCE
 
 _BR_CEP = re.compile(r"(?i)(?:\bcep\s*[:.]?\s*)?(?<![\d.])(\d{5}-\d{3}|\d{2}\.\d{3}-\d{3})(?!\d)")
