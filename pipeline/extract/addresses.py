@@ -19,6 +19,7 @@ from ..lexicons import (
     COUNTRY_NAMES,
     LANDMARK_WORDS,
     NOT_BRAZILIAN_CITY_WORDS,
+    PHONE_LABELS,
     POSTBOX_WORDS,
     POSTCODE_LABELS,
     STREET_WORDS,
@@ -101,12 +102,14 @@ def _city_like(part: str) -> bool:
         return False  # "(próximo ao metrô)": an aside
     text = part.strip(" .,()")
     words = text.split()
-    if not words or len(words) > 6 or len(text) > 40 or re.search(r"[@/:\d]|www", text):
+    if not words or len(words) > 6 or len(text) > 40 or re.search(r"[^\w\s'’./()-]|[\d_]|www", text):
         return False
     if sum(c.isalpha() for c in text) < 2:
         return False
     if _is_street(text) or (_country_of(text) and not city_countries(text)) or has_legal_form(text):
         return False
+    if fold(text).strip(" .") in PHONE_LABELS:
+        return False  # "Tel."
     folded = re.findall(r"[a-z]+", fold(text))
     if any(w in POSTBOX_WORDS for w in folded) or (folded[:1] and folded[0] in LANDMARK_WORDS):
         return False
@@ -369,9 +372,10 @@ def _beside(text: str, m: re.Match[str], city: str, country: str) -> bool:
     return False
 
 
-def postcodes_in(text: str) -> list[str]:
-    """The postcodes ``text`` shows with their country's letters or beside a known city of the country, as printed
-    (so that a phone number is not read in them: "Avenida Machado, 70 - 1911-816 Guimarães")."""
+def postcodes_in(text: str, countries: Sequence[str] = ()) -> list[str]:
+    """The postcodes ``text`` shows with their country's letters, beside a known city of the country, or beside a
+    city in the format of one of ``countries``, as printed (so that no phone number is read in them: "Avenida
+    Machado, 70 - 1911-816 Guimarães")."""
     found: list[str] = []
     normalised = _normalised(text)
     for country in countries_of_address(text):
@@ -379,6 +383,10 @@ def postcodes_in(text: str) -> list[str]:
         if form is not None and form.search is not None:
             found += [m.group("code") for m in form.search.finditer(normalised)
                       if form.canonical_postcode(m.group("code"))]
+    if countries and re.search(r"\d", text):
+        place = parse_place(text, list(countries))
+        if place is not None and place.address.postcode and place.address.city:
+            found.append(place.address.postcode)
     return found
 
 

@@ -181,7 +181,7 @@ def take_phones(card: Card) -> list[Found[Phone]]:
             pending_label = line_label if line_label and len(text) <= 16 else None
             continue
         taken: list[str] = []
-        postcodes = [re.sub(r"\D", "", code) for code in postcodes_in(text)]
+        postcodes = [re.sub(r"\D", "", code) for code in postcodes_in(text, [card.region])]
         cursor = 0
         previous: phonenumbers.PhoneNumber | None = None  # the line's last valid number: its area code is shared
         for span in spans:

@@ -90,7 +90,7 @@ def address_format(country: str) -> AddressFormat | None:
                     continue
                 # the key where it is in Latin letters ("TX", "QC", "Zac."), else the Latin name ("Tokyo")
                 code = codes[i] if codes[i].isascii() else latin[i] if i < len(latin) and latin[i] else name
-                subdivisions.setdefault(fold(name), code)
+                subdivisions.setdefault(fold(name).replace("–", "-"), code)
     order = sorted((fmt.find(f"%{f}"), f) for f in "CSZ" if f"%{f}" in fmt)
     fields = [f for _, f in order]
     if "C" not in fields:  # Japan's Latin format "%A, %S%n%Z" prints no city: on cards it stands before the region
@@ -102,7 +102,8 @@ def address_format(country: str) -> AddressFormat | None:
         relaxed = re.sub(r"\\d\{(\d)\}", lambda m: rf"\d{{{int(m.group(1)) - 3}}} ?\d{{3}}"
                          if int(m.group(1)) >= 5 else m.group(0), postcode.pattern)
         letters = "|".join(re.escape(p) for p in sorted(prefixes, key=len, reverse=True))
-        search = re.compile(rf"(?<![\w-])(?:(?P<prefix>(?i:{letters}))-)?(?P<code>{relaxed})(?![\w-])")
+        # not the digits after a "+" (a calling code: "+34 912 345 678")
+        search = re.compile(rf"(?<![\w+-])(?<!\+\s)(?:(?P<prefix>(?i:{letters}))-)?(?P<code>{relaxed})(?![\w-])")
     return AddressFormat(country=country, postcode=postcode, search=search, postcode_first=0 <= z < c or c < 0,
                          region_in_format="%S" in fmt, prefixes=tuple(sorted(prefixes)),
                          subdivisions=subdivisions, order=tuple(fields))

@@ -60,7 +60,7 @@ def guess_region(lines: list[TextLine], default: str) -> str:
     spans = []
     for ln in lines:
         text = repair_digits(ln.text)
-        postcodes = [re.sub(r"\D", "", code) for code in postcodes_in(text)]
+        postcodes = [re.sub(r"\D", "", code) for code in postcodes_in(text, list(votes))]
         spans += [m.group(0) for m in NUMBER_SPAN.finditer(text)
                   if not any(code in re.sub(r"\D", "", m.group(0)) for code in postcodes)]
     for span in spans:
