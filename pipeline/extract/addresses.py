@@ -118,8 +118,9 @@ def _city_like(part: str) -> bool:
     return not fold(text).endswith(_district_suffixes())
 
 
-def _split_region(part: str, country: str) -> tuple[str, str]:
-    """(city, region) from "Springfield IL", "Montréal (Québec)", "Osaka": the region printed after the city."""
+def _split_region(part: str, country: str, whole: bool = False) -> tuple[str, str]:
+    """(city, region) from "Springfield IL", "Montréal (Québec)": the region printed after the city. A part that
+    is all a region's name and a city's too ("Osaka") is the city, unless ``whole``: the city stands elsewhere."""
     bracket = re.fullmatch(r"(.*?)\s*\(([^)]+)\)\s*", part)
     if bracket and subdivision(country, bracket.group(2)):
         return bracket.group(1).strip(), subdivision(country, bracket.group(2)) or ""
@@ -130,7 +131,7 @@ def _split_region(part: str, country: str) -> tuple[str, str]:
     for n in range(min(4, len(words)), 0, -1):
         tail = " ".join(words[-n:])
         code = subdivision(country, tail)
-        if code and (n < len(words) or not city_countries(part).get(country)):
+        if code and (n < len(words) or whole or not city_countries(part).get(country)):
             return " ".join(words[:-n]), code
     return part, ""
 
@@ -223,7 +224,8 @@ def _around_postcode(text: str, m: re.Match[str], postcode: str, form: AddressFo
     city = region = ""
     taken = {0: 0, 1: 0}
     for side, (parts, fields) in enumerate(sides):
-        city, region, taken[side] = _assign(parts, fields, country, region, after_side=parts is after)
+        city, region, taken[side] = _assign(parts, fields, country, region, after_side=parts is after,
+                                            city_apart=form.city_line_apart)
         if city:
             break
     if not city:  # printed on the other side than the format says ("SW1A 2AA London")
@@ -259,7 +261,7 @@ def _around_postcode(text: str, m: re.Match[str], postcode: str, form: AddressFo
 
 
 def _assign(parts: list[str], fields: Sequence[str], country: str, region: str,
-            after_side: bool) -> tuple[str, str, int]:
+            after_side: bool, city_apart: bool = False) -> tuple[str, str, int]:
     """(city, region, parts used) from the parts nearest the postcode, in the order the format has its fields."""
     city, k = "", 0
     for field in fields:
@@ -267,7 +269,9 @@ def _assign(parts: list[str], fields: Sequence[str], country: str, region: str,
             break
         part = parts[k]
         if field == "S":
-            rest, code = _split_region(part, country)
+            # "Hitachi, Kagoshima 154-0023", "Bến Tre 55930" (the city on the line above): a region named like a city
+            whole = city_apart or (k + 1 < len(parts) and _city_like(parts[k + 1]))
+            rest, code = _split_region(part, country, whole=whole)
             if code and not region:
                 region = code
                 if rest:
@@ -471,7 +475,7 @@ def take_addresses(card: Card) -> list[Found[Address]]:
         if place.city_above and not street_parts and above in texts and above not in card.taken_by_address \
                 and not is_title(texts[above]):
             # "Latchmere" over "PO1 2WJ", "Sơn Trà" over "Hau Giang Province 45754": the format's line above
-            city, region = _split_region(texts[above], address.country)
+            city, region = (texts[above], "") if address.region else _split_region(texts[above], address.country)
             brazil = brazilian_city(texts[above]) if address.country == "BR" else None
             if brazil and not _is_street(texts[above]):
                 city, region = brazil

@@ -27,6 +27,7 @@ class AddressFormat:
     prefixes: tuple[str, ...]  # folded, without the dash: "ch", "d" (Germany's letter on older cards)
     subdivisions: dict[str, str]  # folded code, name or Latin name -> code ("tx", "texas" -> "TX")
     order: tuple[str, ...]  # city (C), region (S) and postcode (Z) in the order the format prints them
+    city_line_apart: bool  # the city has a line of its own, above the postcode's ("%C%n%S %Z", "%C%n%Z")
     # the postcode where a line shows it: with the country's letters ("CH-8001", "D-10115") or not, and written
     # with a space ("21 000", "46 934") where the pattern has none
     search: re.Pattern[str] | None
@@ -104,7 +105,9 @@ def address_format(country: str) -> AddressFormat | None:
         letters = "|".join(re.escape(p) for p in sorted(prefixes, key=len, reverse=True))
         # not the digits after a "+" (a calling code: "+34 912 345 678")
         search = re.compile(rf"(?<![\w+-])(?<!\+\s)(?:(?P<prefix>(?i:{letters}))-)?(?P<code>{relaxed})(?![\w-])")
-    return AddressFormat(country=country, postcode=postcode, search=search, postcode_first=0 <= z < c or c < 0,
+    apart = 0 <= c < z and "%n" in fmt[c:z]
+    return AddressFormat(country=country, postcode=postcode, search=search, city_line_apart=apart,
+                         postcode_first=0 <= z < c or c < 0,
                          region_in_format="%S" in fmt, prefixes=tuple(sorted(prefixes)),
                          subdivisions=subdivisions, order=tuple(fields))
 
