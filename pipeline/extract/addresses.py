@@ -113,7 +113,8 @@ def _city_like(part: str) -> bool:
     folded = re.findall(r"[a-z]+", fold(text))
     if any(w in POSTBOX_WORDS for w in folded) or (folded[:1] and folded[0] in LANDMARK_WORDS):
         return False
-    if len(folded) > 1 and {folded[0], folded[-1]} & _LONG_STREET_WORDS and not city_countries(text):
+    spaced = fold(text).replace(".", " ").split()
+    if len(spaced) > 1 and {spaced[0], spaced[-1]} & _LONG_STREET_WORDS and not city_countries(text):
         return False  # "Haley Crescent", "Rue Haute": a street
     return not fold(text).endswith(_district_suffixes())
 

@@ -16,7 +16,7 @@ def is_title(text: str) -> bool:
     folded = fold(text)
     if any(phrase in folded for phrase in TITLE_PHRASES):
         return True
-    words = re.findall(r"[a-z]+(?:-[a-z]+)?", folded)
+    words = re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)?", folded)
     if any(w in TITLE_WORDS or w.rstrip("s") in TITLE_WORDS or w.rstrip("e") in TITLE_WORDS for w in words):
         return True
     # German compounds: Projektleiter, Vertriebsleiterin, Steuerberater, Geschäftsführerin
