@@ -13,8 +13,11 @@ from ..lexicons import (
     NAME_PREFIXES,
     NAME_SUFFIXES,
     NOT_NAME_WORDS,
+    ORG_DESCRIPTORS,
     PHONE_LABELS,
     STREET_WORDS,
+    TRADE_WORDS,
+    city_countries,
     fold,
     is_city,
     is_first_name,
@@ -24,8 +27,9 @@ from ..models import (
     PersonName,
 )
 from .lines import Card, TextLine, conf
-from .organisation import has_legal_form, squash
+from .organisation import has_legal_form, is_tagline, squash
 from .titles import is_title
+from .weights import PERSON
 
 
 def _is_name_word(word: str) -> bool:
@@ -145,8 +149,12 @@ def take_title(card: Card, name: Found[PersonName] | None) -> Found[str] | None:
             continue
         distance = abs(ln.top - name_top) if name_top is not None else 0.0
         candidates.append((distance, position, i, ln))
+    certainty = PERSON["title in words cardscan knows"]
     if not candidates:
-        return None
+        beside = _line_beside_the_name(card, name)
+        if beside is None:
+            return None
+        candidates, certainty = [(0.0, *beside)], PERSON["title by its place under the name"]
     _, position, i, ln = min(candidates, key=lambda c: c[0])
     text = ln.text
     card.used.add(i)
@@ -160,7 +168,37 @@ def take_title(card: Card, name: Found[PersonName] | None) -> Found[str] | None:
             text = f"{text} {nxt.text}"
             card.used.add(j)
             evidence.append(nxt.text)
-    return Found(text, conf(ln, 0.8), tuple(evidence))
+    return Found(text, conf(ln, certainty), tuple(evidence))
+
+
+def _line_beside_the_name(card: Card, name: Found[PersonName]) -> tuple[int, int, TextLine] | None:
+    """(position among the free lines, index, line) of the short phrase printed right under the person's name (or
+    right above it), in any language: where a card puts the job title ("Kierownik Zakupów", "Marknadschef")."""
+    free = card.free()
+    index = next((i for i, ln in enumerate(card.lines) if ln.text == name.evidence[0]), None)
+    if index is None:
+        return None
+    name_line = card.lines[index]
+    for neighbour in (index + 1, index - 1):
+        position = next((p for p, (i, _) in enumerate(free) if i == neighbour), None)
+        if position is None:
+            continue
+        ln = free[position][1]
+        words = ln.text.split()
+        if not 1 <= len(words) <= 5 or len(ln.text) > 50 or re.search(r"[\d@:|•·]", ln.text):
+            continue
+        if not words[0][:1].isalpha() or ln.height > 1.1 * name_line.height:
+            continue  # a title is printed no bigger than the name; a bigger line is a logo
+        if has_legal_form(ln.text) or is_tagline(ln.text) or COUNTRY_NAMES.get(fold(ln.text).strip(" .")):
+            continue
+        if city_countries(ln.text) or any(fold(w).strip(".,") in STREET_WORDS for w in words if len(w) > 3):
+            continue
+        folded = {fold(w).strip(".,&") for w in words}
+        name_words = {fold(w).strip(".,") for w in name.evidence[0].split() if len(w) >= 3}
+        if folded & (ORG_DESCRIPTORS | TRADE_WORDS | name_words):
+            continue  # "Studio Legale Ferri" under "Avv. Marco Ferri": the firm, not the job
+        return position, neighbour, ln
+    return None
 
 
 def take_department(card: Card) -> Found[str] | None:
