@@ -15,6 +15,7 @@ from ..models import (
     unique_found,
 )
 from .lines import Card, conf
+from .weights import ONLINE
 
 SOCIAL_HOSTS = {
     "linkedin.com": "linkedin", "twitter.com": "twitter", "x.com": "twitter", "instagram.com": "instagram",
@@ -50,7 +51,7 @@ def take_emails(card: Card) -> list[Found[str]]:
             continue
         for match in EMAIL.finditer(_EMAIL_LABEL.sub("", repaired)):
             value = _repair_domain_letters(match.group(0).strip(".-'"))
-            found.append(Found(value, conf(ln, 0.95), (ln.text,)))
+            found.append(Found(value, conf(ln, ONLINE["e-mail"]), (ln.text,)))
             card.leftover.setdefault(i, repaired)
             card.claim(i, match.group(0))
             card.email_lines.add(i)
@@ -97,9 +98,10 @@ def take_urls(card: Card) -> tuple[list[Found[str]], list[Found[SocialProfile]]]
                 continue  # "S.A.", "Av.br" and such are abbreviations, not sites
             service = _social_service(host)
             if service:
-                social.append(Found(SocialProfile(service, url), conf(ln, 0.9), (ln.text,)))
+                social.append(Found(SocialProfile(service, url), conf(ln, ONLINE["profile link"]), (ln.text,)))
             else:
-                websites.append(Found(url, conf(ln, 0.9 if explicit else 0.75), (ln.text,)))
+                certainty = ONLINE["website with www or scheme" if explicit else "website by its domain alone"]
+                websites.append(Found(url, conf(ln, certainty), (ln.text,)))
             card.leftover.setdefault(i, text)
             card.claim(i, url)
     return unique_found(websites), social
@@ -127,8 +129,8 @@ def take_handles(card: Card) -> list[Found[SocialProfile]]:
     for i, ln in card.free():
         for match in _LABELLED_HANDLE.finditer(ln.text):
             service, url = _HANDLE_PROFILES[match.group(1).lower()]
-            found.append(Found(SocialProfile(service, url.format(match.group(2).rstrip("."))), conf(ln, 0.85),
-                               (ln.text,)))
+            profile = SocialProfile(service, url.format(match.group(2).rstrip(".")))
+            found.append(Found(profile, conf(ln, ONLINE["handle named with its network"]), (ln.text,)))
             card.used.add(i)
         if _BARE_HANDLE.match(ln.text.strip()):
             card.used.add(i)  # which network it belongs to is not printed: no link is guessed

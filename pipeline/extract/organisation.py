@@ -113,7 +113,7 @@ def take_organisation_by_form_or_domain(card: Card, domains: list[str]) -> Found
     for i, ln in free:
         if has_legal_form(ln.text) and not re.search(r"\d{4,}", ln.text) and len(ln.text) <= 60:
             card.used.add(i)
-            return Found(ln.text, conf(ln, 0.9), (ln.text,))
+            return Found(ln.text, conf(ln, ORGANISATION["legal form"]), (ln.text,))
     company_domains = [d for d in domains if d.split(".")[0] not in WEBMAIL_PROVIDERS]
     candidates = [(i, ln) for i, ln in free if _matches_domain(ln.text, company_domains) and len(ln.text) <= 60]
     if not candidates:
@@ -128,7 +128,8 @@ def take_organisation_by_form_or_domain(card: Card, domains: list[str]) -> Found
     for j, _ in near:
         card.used.add(j)
     text = " ".join(other.text for _, other in near)
-    return Found(text, conf(ln, 0.85), tuple(other.text for _, other in near))
+    return Found(text, conf(ln, ORGANISATION["echoed by the e-mail or web domain"]),
+                 tuple(other.text for _, other in near))
 
 
 
@@ -163,7 +164,7 @@ def take_organisation_by_size(card: Card) -> Found[str] | None:
         return None
     _, i, ln = max(candidates, key=lambda c: c[0])
     card.used.add(i)
-    return Found(ln.text, conf(ln, 0.45), (ln.text,))
+    return Found(ln.text, conf(ln, ORGANISATION["biggest print"]), (ln.text,))
 
 
 def _may_name_a_business(text: str) -> bool:

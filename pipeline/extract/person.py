@@ -29,7 +29,7 @@ from ..models import (
 from .lines import Card, TextLine, conf
 from .organisation import has_legal_form, is_tagline, squash
 from .titles import is_title
-from .weights import PERSON
+from .weights import NAME_SCORE, PERSON
 
 
 def _is_name_word(word: str) -> bool:
@@ -70,16 +70,16 @@ def _name_score(ln: TextLine, locals_: list[str], max_height: float, next_line: 
         return -1  # "Marie et Paul", "Rosa e Tadeu": two people (a surname comes before "e" in one name)
     score = 0.0
     if is_first_name(core[0]) or is_first_name(core[-1]):
-        score += 2.0
+        score += NAME_SCORE["a known first name"]
     for local in locals_:
         squashed_local = squash(local)
         parts = [squash(w) for w in core if len(squash(w)) >= 3]
         if any(p in squashed_local for p in parts):
-            score += 2.5
+            score += NAME_SCORE["echoed by the e-mail"]
             break
     if next_line is not None and is_title(next_line.text):
-        score += 1.5
-    score += 1.0 * ln.height / max_height
+        score += NAME_SCORE["a title under it"]
+    score += NAME_SCORE["its size (the biggest print: 1)"] * ln.height / max_height
     score += ln.confidence - 0.5
     return score
 
@@ -93,13 +93,13 @@ def take_name(card: Card, locals_: list[str]) -> Found[PersonName] | None:
     for position, (i, ln) in enumerate(free):
         next_line = free[position + 1][1] if position + 1 < len(free) else None
         score = _name_score(ln, locals_, max_height, next_line)
-        if score >= 2.0 and (best is None or score > best[0]):
+        if score >= NAME_SCORE["enough to be a name"] and (best is None or score > best[0]):
             best = (score, i, ln)
     if best is None:
         return _first_name_beside_a_number(card)
     score, i, ln = best
     card.used.add(i)
-    confidence = conf(ln, min(0.95, 0.4 + score / 8))
+    confidence = conf(ln, min(PERSON["name, at most"], 0.4 + score / 8))
     return Found(PersonName(full=ln.text), confidence, (ln.text,))
 
 
@@ -130,7 +130,7 @@ def _first_name_beside_a_number(card: Card) -> Found[PersonName] | None:
         if is_first_name(words[0]) or (beside and len(words) == 1 and is_first_name(beside)):
             if i not in card.used and match.re is _FIRST_OF_SEVERAL:
                 card.used.add(i)
-            return Found(PersonName(full=match.group(1)), conf(ln, 0.5), (ln.text,))
+            return Found(PersonName(full=match.group(1)), conf(ln, PERSON["first name beside a number"]), (ln.text,))
     return None
 
 
@@ -206,6 +206,6 @@ def take_department(card: Card) -> Found[str] | None:
         words = re.findall(r"[a-z]+", fold(ln.text))
         if words and words[0] in DEPARTMENT_WORDS and len(ln.text) <= 60 and not re.search(r"\d", ln.text):
             card.used.add(i)
-            return Found(ln.text, conf(ln, 0.6), (ln.text,))
+            return Found(ln.text, conf(ln, PERSON["department"]), (ln.text,))
     return None
 

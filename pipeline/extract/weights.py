@@ -72,4 +72,27 @@ PHONE: dict[str, float] = {
 PERSON: dict[str, float] = {
     "title in words cardscan knows": 0.8,
     "title by its place under the name": 0.55,
+    "name, at most": 0.95,  # a name's certainty grows with its score (0.4 + score / 8), up to this
+    "first name beside a number": 0.5,  # "SAM 248.555.0137": a guess when no full name is printed
+    "department": 0.6,
+}
+
+# The score of a line as the person's name (person._name_score): a line scoring less than "enough to be a name"
+# is no name. Two of the signs together make a name; a line the e-mail's local part spells counts most, being
+# the surest ("jean.dupont@" for "Jean DUPONT"). The hand-written corpus chose these (its 84 cards exact).
+NAME_SCORE: dict[str, float] = {
+    "a known first name": 2.0,  # gender-guesser's dictionary, first or last word
+    "echoed by the e-mail": 2.5,
+    "a title under it": 1.5,
+    "its size (the biggest print: 1)": 1.0,  # times the line's height over the card's tallest
+    "enough to be a name": 2.0,
+}
+
+# How sure extraction is of what the internet parts of a card say (times the OCR's confidence of the line).
+ONLINE: dict[str, float] = {
+    "e-mail": 0.95,
+    "profile link": 0.9,
+    "website with www or scheme": 0.9,
+    "website by its domain alone": 0.75,  # "atelier.fr": a domain, or an abbreviation the OCR read with a dot
+    "handle named with its network": 0.85,
 }
