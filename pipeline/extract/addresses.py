@@ -84,7 +84,8 @@ def _country_of(part: str) -> str | None:
 def _without_country(city: str) -> str:
     """Drop a trailing country name: "Bruxelles Belgique" -> "Bruxelles"; "Luxembourg" alone is a city."""
     words = city.split()
-    return " ".join(words[:-1]) if len(words) > 1 and _country_of(words[-1]) else city
+    # ("Ciudad de México" is a city)
+    return " ".join(words[:-1]) if len(words) > 1 and _country_of(words[-1]) and words[-2][:1].isupper() else city
 
 
 _LONG_STREET_WORDS = frozenset(w for w in STREET_WORDS if len(w) > 3)
@@ -131,6 +132,8 @@ def _split_region(part: str, country: str, whole: bool = False) -> tuple[str, st
     words = part.split()
     for n in range(min(4, len(words)), 0, -1):
         tail = " ".join(words[-n:])
+        if n < len(words) and not words[-n - 1][:1].isupper() and not words[-n - 1].endswith(","):
+            continue  # "Ciudad de México": the region's name ends the city's
         code = subdivision(country, tail)
         if code and (n < len(words) or whole or not city_countries(part).get(country)):
             return " ".join(words[:-n]), code
@@ -271,7 +274,7 @@ def _assign(parts: list[str], fields: Sequence[str], country: str, region: str,
         part = parts[k]
         if field == "S":
             # "Hitachi, Kagoshima 154-0023", "Bến Tre 55930" (the city on the line above): a region named like a city
-            whole = city_apart or (k + 1 < len(parts) and _city_like(parts[k + 1]))
+            whole = city_apart or bool(city) or (k + 1 < len(parts) and _city_like(parts[k + 1]))
             rest, code = _split_region(part, country, whole=whole)
             if code and not region:
                 region = code
@@ -291,6 +294,7 @@ def _assign(parts: list[str], fields: Sequence[str], country: str, region: str,
                 if cedex:
                     city = f"{city} CEDEX {cedex.group(1) or ''}".strip()
                 k += 1
+                continue  # the region may follow ("38942 Zamora de Hidalgo, Guanajuato")
             break
     return city, region, k
 
