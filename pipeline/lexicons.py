@@ -97,6 +97,8 @@ _GLOBAL = json.loads(files("pipeline").joinpath("data", "global.json").read_text
 DISTINCTIVE_WEBMAIL = frozenset(_GLOBAL["distinctive_webmail"])
 # Every webmail provider cardscan knows: an address there says nothing of the company.
 WEBMAIL_PROVIDERS = DISTINCTIVE_WEBMAIL | frozenset(_GLOBAL["other_webmail"])
+# Legal forms that are also words or names ("Co", "Sá"): one only when printed as one ("CO.", "SA", "S.A.")
+AMBIGUOUS_LEGAL_FORMS = frozenset(_GLOBAL["not_legal_forms"])
 # Generic top-level domains accepted in a website without "www." or a scheme.
 GENERIC_TLDS = frozenset(_GLOBAL["generic_tlds"])
 

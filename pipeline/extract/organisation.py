@@ -6,6 +6,7 @@ import difflib
 import re
 
 from ..lexicons import (
+    AMBIGUOUS_LEGAL_FORMS,
     COUNTRY_NAMES,
     GROUP_WORDS,
     LANDMARK_WORDS,
@@ -34,9 +35,14 @@ def _words(text: str) -> list[str]:
 def has_legal_form(text: str) -> bool:
     """The line names a company by its legal form: a form of the country files after its first word ("Lumis
     SAS"), or one of cleanco's many countries' forms closing it ("Lojen d.o.o.", "Nexa Sp. z o.o.", "FZE")."""
-    words = _words(text)
     raw = fold(text)
-    if any(w in LEGAL_FORMS and len(w) > 1 for w in words[1:]) or bool(re.search(r"\bs/[ac]\b|\bs\.a\.", raw)):
+    for printed in text.split()[1:]:
+        word = fold(printed).strip(",;()").replace(".", "")
+        # a form of two letters is one when printed as one ("SA", "S.A."), not a name's word ("Sá", "Co")
+        if word in LEGAL_FORMS and (len(word) > 2 or word not in AMBIGUOUS_LEGAL_FORMS or printed.isupper()
+                                    or "." in printed):
+            return True
+    if re.search(r"\bs/[ac]\b|\bs\.a\.", raw):
         return True
     forms = legal_form_sequences()
     tokens = legal_form_tokens(text)
