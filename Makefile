@@ -37,6 +37,7 @@ test: venv
 lint: venv
 	$(BIN)/ruff check pipeline tests tools
 	$(BIN)/mypy
+	MYPYPATH=tools $(BIN)/mypy tools/make_corpus.py tools/evaluate.py
 
 bench: venv
 	$(BIN)/python tools/evaluate.py --shared $(SHARED)

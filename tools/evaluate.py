@@ -103,7 +103,8 @@ EQUALS: dict[str, Equal] = {
 
 def match(got: list[Any], want: list[Any], equal: Equal) -> tuple[int, int, int]:
     """(true positives, false positives, false negatives); a value given twice is one error, not two."""
-    unmatched, seen, tp = list(want), [], 0
+    unmatched, tp = list(want), 0
+    seen: list[Any] = []
     for value in got:
         if any(equal(value, s) for s in seen):
             continue
@@ -148,7 +149,7 @@ def f1_of(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
 
 def macro_f1(totals: dict[str, list[int]]) -> float:
     """Mean F1 over the fields the cards have or extraction gave (phone type apart, as score.py does)."""
-    f1s = [f1_of(*totals[f])[2] for f in FIELDS if f != "phone_type" and sum(totals[f])]
+    f1s = [f1_of(*totals[f])[2] for f in FIELDS if f != "phone_type" and any(totals[f])]
     return sum(f1s) / len(f1s) if f1s else 1.0
 
 
@@ -232,7 +233,7 @@ def score_generated(half: str, per_locale: int, seed: int, show_errors: bool) ->
         print("   " + " ".join(f"{SHORT.get(f, f)[:5]:>5}" for f in ["cards", *FIELDS]) + "  macro")
         for country in sorted(by_country):
             row = by_country[country]
-            cells = [f"{f1_of(*row[f])[2]:5.2f}" if sum(row[f]) else "    -" for f in FIELDS]
+            cells = [f"{f1_of(*row[f])[2]:5.2f}" if any(row[f]) else "    -" for f in FIELDS]
             print(f"   {country:<3}{cards_of[country]:>3} " + " ".join(cells) + f"  {macro_f1(row):.3f}")
     else:
         print("   macro F1 per country: " + ", ".join(f"{c} {macro_f1(by_country[c]):.2f}" for c in sorted(by_country)))
@@ -353,17 +354,17 @@ def score_shared(shared: Path, show_errors: bool) -> float | None:
 def print_timing(seconds: list[float], cpu: float, photo_cpu: dict[str, float]) -> None:
     """Extraction alone per card against the whole pipeline per photo, which is mostly OCR. CPU time is the
     figure to compare: wall time moves with whatever else the machine runs."""
-    if not seconds:
-        return
-    ordered = sorted(seconds)
-    median = statistics.median(ordered) * 1000
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))] * 1000
-    mean_cpu = cpu / len(seconds) * 1000
-    print(f"== time of extraction alone (lines, region, extract, normalise) on {len(seconds)} generated cards: "
-          f"wall median {median:.1f} ms, p95 {p95:.1f} ms; CPU {mean_cpu:.1f} ms per card")
+    mean_cpu = 0.0
+    if seconds:
+        ordered = sorted(seconds)
+        median = statistics.median(ordered) * 1000
+        p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))] * 1000
+        mean_cpu = cpu / len(seconds) * 1000
+        print(f"== time of extraction alone (lines, region, extract, normalise) on {len(seconds)} generated cards: "
+              f"wall median {median:.1f} ms, p95 {p95:.1f} ms; CPU {mean_cpu:.1f} ms per card")
     for where, per_photo in photo_cpu.items():
-        print(f"   whole pipeline on {where}: CPU {per_photo * 1000:.0f} ms per photo, "
-              f"extraction is {mean_cpu / (per_photo * 1000):.1%} of it")
+        share = f", extraction is {mean_cpu / (per_photo * 1000):.1%} of it" if mean_cpu else ""
+        print(f"   whole pipeline on {where}: CPU {per_photo * 1000:.0f} ms per photo{share}")
     if not photo_cpu:
         print("   (photos not read: run without --no-photos for the whole pipeline's CPU time per photo)")
 

