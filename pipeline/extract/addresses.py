@@ -67,6 +67,11 @@ def _has_house_number(text: str) -> bool:
         sum(c.isalpha() for c in text) >= 3 and not re.search(r"\d{6,}|@|www", text)
 
 
+def _has_street_word(text: str) -> bool:
+    """A street type among the words ("chemin Brigitte Langlois"): right over a postcode line, the street."""
+    return any(w in _LONG_STREET_WORDS for w in re.findall(r"[^\W\d_]+", fold(text)))
+
+
 def _is_postbox(text: str) -> bool:
     return any(w in POSTBOX_WORDS for w in re.findall(r"[a-z]+", fold(text))) and bool(re.search(r"\d", text))
 
@@ -231,6 +236,12 @@ def _around_postcode(text: str, m: re.Match[str], postcode: str, form: AddressFo
         city, region, taken[side] = _assign(parts, fields, country, region, after_side=parts is after,
                                             city_apart=form.city_line_apart)
         if city:
+            other = 1 - side
+            if "S" in sides[other][1] and not region and sides[other][0]:
+                # "Jalochi 797068, Nagaland": the region on the other side of the postcode ("%C %Z, %S")
+                rest, code = _split_region(sides[other][0][0], country, whole=True)
+                if code and not rest:
+                    region, taken[other] = code, 1
             break
     if not city:  # printed on the other side than the format says ("SW1A 2AA London")
         for side, (parts, _) in enumerate(sides):
@@ -496,7 +507,8 @@ def take_addresses(card: Card) -> list[Found[Address]]:
                 if j not in texts or j in card.taken_by_address:
                     break
                 line = texts[j]
-                if _is_street(line) or _is_postbox(line) or (_has_house_number(line) and j == above):
+                beside = j == above and (_has_house_number(line) or _has_street_word(line))
+                if _is_street(line) or _is_postbox(line) or beside:
                     street_parts.insert(0, line)
                     evidence.insert(0, card.lines[j].text)
                     claimed.append(j)

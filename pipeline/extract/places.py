@@ -91,7 +91,7 @@ def address_format(country: str) -> AddressFormat | None:
                     continue
                 # the key where it is in Latin letters ("TX", "QC", "Zac."), else the Latin name ("Tokyo")
                 code = codes[i] if codes[i].isascii() else latin[i] if i < len(latin) and latin[i] else name
-                subdivisions.setdefault(fold(name).replace("–", "-"), code)
+                subdivisions.setdefault(fold(name).replace("–", "-").strip(" .,()"), code)
     order = sorted((fmt.find(f"%{f}"), f) for f in "CSZ" if f"%{f}" in fmt)
     fields = [f for _, f in order]
     if "C" not in fields:  # Japan's Latin format "%A, %S%n%Z" prints no city: on cards it stands before the region
@@ -117,7 +117,7 @@ def subdivision(country: str, text: str) -> str | None:
     form = address_format(country)
     if form is None:
         return None
-    return form.subdivisions.get(fold(text).strip(" .,()"))
+    return form.subdivisions.get(fold(text).replace("–", "-").strip(" .,()"))
 
 
 @cache
