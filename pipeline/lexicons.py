@@ -72,6 +72,8 @@ DEPARTMENT_WORDS = _words("department_words")
 # Street types that start or end the street part of an address
 STREET_WORDS = _words("street_words")
 POSTBOX_WORDS = _words("postbox_words")
+# "Adresse :", "Anschrift:", "Bezoekadres:": printed before an address
+ADDRESS_LABELS = _words("address_labels")
 # "CEP", "PLZ", "ZIP": printed before a postcode
 POSTCODE_LABELS = _words("postcode_labels")
 NAME_PREFIXES = _words("name_prefixes")

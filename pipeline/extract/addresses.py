@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 
 from ..lexicons import (
+    ADDRESS_LABELS,
     COUNTRIES,
     COUNTRY_NAMES,
     LANDMARK_WORDS,
@@ -49,6 +50,8 @@ _SEPARATOR = re.compile(r"\s*(?:[|·•;/]\s|,|\s[-–]\s|\s[-–]$)\s*")
 _POSTCODE_LABEL = re.compile(
     r"(?i)(?<![\w.])(?:" + "|".join(re.escape(w) for w in sorted(POSTCODE_LABELS, key=len, reverse=True))
     + r")(?![\w.])\s*[:.]?\s*(?=\d)")
+_ADDRESS_LABEL = re.compile(
+    r"(?i)^\s*(?:" + "|".join(re.escape(w) for w in sorted(ADDRESS_LABELS, key=len, reverse=True)) + r")\s*[:.]\s*")
 _CEDEX = re.compile(r"(?i)\s*\bcedex\b(?:\s*(\d{1,2}))?")
 
 
@@ -65,6 +68,13 @@ def _has_house_number(text: str) -> bool:
     """A number among words ("6153 Carol Trail", "Rognerring 48", "Klanac 9c/2"): beside a postcode line, a street."""
     return bool(re.search(r"(?<![\d.])\d{1,5}[a-zA-Z]?(?:[/-]\d{1,4}[a-zA-Z]?)*(?![\d.])", text)) and \
         sum(c.isalpha() for c in text) >= 3 and not re.search(r"\d{6,}|@|www", text)
+
+
+def _without_label(text: str) -> str:
+    """The line without the label printed before an address ("Adresse : 65, rue de Picard")."""
+    folded = fold(text)
+    m = _ADDRESS_LABEL.match(folded) if len(folded) == len(text) else None
+    return text[m.end():] if m else text
 
 
 def _has_street_word(text: str) -> bool:
@@ -474,7 +484,7 @@ def card_countries(card: Card) -> tuple[list[str], frozenset[str]]:
 def take_addresses(card: Card) -> list[Found[Address]]:
     countries, named = card_countries(card)
     found: list[Found[Address]] = []
-    texts = {i: ln.text for i, ln in card.free()} | card.leftover
+    texts = {i: _without_label(ln.text) for i, ln in card.free()} | card.leftover
     places = {i: _read_place(text, card.region, countries, named) for i, text in sorted(texts.items())}
     # a postcode's reading first: "Av. Paulista, 1000 - Bela Vista" is the street of the CEP line under it
     for i, place in sorted(((i, p) for i, p in places.items() if p is not None),

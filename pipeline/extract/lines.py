@@ -94,6 +94,9 @@ _INNER_PHONE_LABEL = re.compile(
     r"(?<=\S)\s+(?=(?:" + "|".join(sorted((re.escape(w) for w in PHONE_LABELS if len(w) >= 3 and " " not in w),
                                           key=len, reverse=True))
     + r")\b\.?\s*:?\s*[+(\d])"
+    # a label of one or two letters before an international number ("Hanne Callens T +32 10 06 80 64")
+    + r"|(?<=\S)\s+(?=(?:" + "|".join(sorted(re.escape(w) for w in PHONE_LABELS if len(w) <= 2 and w.isalpha()))
+    + r")\.?\s*:?\s*\+\d)"
 )
 # the first word of a label of two words ("Ligne directe :", "Site web :", "Tél. fixe :"): not a field alone
 # "JEAN DUPONT - Directeur commercial", "Julie Martin | CEO": a name and a job title on one line
@@ -120,7 +123,7 @@ def split_at_labels(text: str) -> list[str]:
         else:
             parts.append(part)
     out: list[str] = []
-    for part in parts:
+    for part in (_JUNK_EDGES.sub("", p).strip() or p for p in parts):  # "Lynn CARR |" before "P: +1 201..."
         m = _NAME_THEN_TITLE.match(part)
         name_words = m.group(1).split() if m else []
         # the title in words cardscan knows, or any short phrase after a known first name ("Ida GRZELEC - Prezes")
