@@ -141,7 +141,7 @@ def _split_region(part: str, country: str, whole: bool = False) -> tuple[str, st
     bracket = re.fullmatch(r"(.*?)\s*\(([^)]+)\)\s*", part)
     if bracket and subdivision(country, bracket.group(2)):
         return bracket.group(1).strip(), subdivision(country, bracket.group(2)) or ""
-    glued = re.fullmatch(r"(.*[^\W\d_])-([^\W\d_][^-]*)", part.strip())  # "Laranjal Paulista-Pará": "%C-%S"
+    glued = re.fullmatch(r"(.*[^\W\d_])[-/]([^\W\d_][^-/]*)", part.strip())  # "Laranjal Paulista-Pará", "%C/%S"
     if glued and " " not in glued.group(2) and subdivision(country, glued.group(2)):
         return glued.group(1), subdivision(country, glued.group(2)) or ""
     words = part.split()
@@ -271,6 +271,9 @@ def _around_postcode(text: str, m: re.Match[str], postcode: str, form: AddressFo
         return None  # "18020 Mesa Road": a street number, no postcode
     if not city and region and country in city_countries(region):
         city = region  # "Chuo-ku, Osaka 541-0054": Osaka is the prefecture and its city
+    rest = [p for p in after[after_taken:] if _is_street(p) or _has_house_number(p) or _has_street_word(p)]
+    if city and not street_parts and rest:
+        street_parts = rest  # "1051 Budapest, Nádor utca 12": the street after the postcode and the city
     score = ADDRESS["postcode of the country's format"]
     if country in named or named_here == country:
         score += ADDRESS["country named on the card"]

@@ -85,7 +85,8 @@ def lines_from_ocr(ocr: OcrResult) -> list[TextLine]:
 
 
 # "Lucas Whitmore  Cell: 817-555-0142": two columns read as one line; a "Label:" starts a new field
-_INNER_LABEL = re.compile(r"(?<=\S)\s+(?=[^\W\d_](?:[^\W\d_]|[.-]){0,11}\s?:\s?\S)")
+# (not a house number's "No:12", "Nr.: 5")
+_INNER_LABEL = re.compile(r"(?<=\S)\s+(?!(?i:n[or°º]\.?|num)\s?:\s?\d)(?=[^\W\d_](?:[^\W\d_]|[.-]){0,11}\s?:\s?\S)")
 
 
 # "Olivier Masson  Tél. 02 40 12 34 56": a phone label before a number starts a new field, with no colon too
