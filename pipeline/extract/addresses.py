@@ -271,9 +271,9 @@ def _around_postcode(text: str, m: re.Match[str], postcode: str, form: AddressFo
         return None  # "18020 Mesa Road": a street number, no postcode
     if not city and region and country in city_countries(region):
         city = region  # "Chuo-ku, Osaka 541-0054": Osaka is the prefecture and its city
-    rest = [p for p in after[after_taken:] if _is_street(p) or _has_house_number(p) or _has_street_word(p)]
-    if city and not street_parts and rest:
-        street_parts = rest  # "1051 Budapest, Nádor utca 12": the street after the postcode and the city
+    street_after = [p for p in after[after_taken:] if _is_street(p) or _has_house_number(p) or _has_street_word(p)]
+    if city and not street_parts and street_after:
+        street_parts = street_after  # "1051 Budapest, Nádor utca 12": the street after the postcode and the city
     score = ADDRESS["postcode of the country's format"]
     if country in named or named_here == country:
         score += ADDRESS["country named on the card"]
