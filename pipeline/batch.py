@@ -17,6 +17,7 @@ from functools import cache
 from multiprocessing import get_context
 from pathlib import Path
 
+from .doubts import doubtful_fields, reading_doubts
 from .errors import BadArgumentsError, CardscanError, InputError, NoTextError
 from .extract import extract_contact, guess_region, lines_from_ocr
 from .load import is_image_name, load_photo
@@ -29,8 +30,6 @@ from .qr import blank_out, contact_from_payload, find_qr_codes, merge_qr
 from .store import ContactsFolder, WriteOptions
 from .straighten import straighten_all, whole_photo
 from .vcard import DEFAULT_VERSION, StoredCard
-
-REVIEW_THRESHOLD = 0.6  # a field read with less confidence than this is counted "to review"
 
 
 @dataclass(frozen=True)
@@ -64,9 +63,10 @@ class PhotoOutcome:
 
     @property
     def to_review(self) -> int:
+        """Fields to check: read with low confidence, or doubtful for what they say (see ``doubts``)."""
         if self.reading is None:
             return 0
-        return sum(1 for _, f in self.reading.contact.all_found() if f.confidence < REVIEW_THRESHOLD)
+        return doubtful_fields(reading_doubts(self.reading))
 
 
 @dataclass
