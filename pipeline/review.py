@@ -164,17 +164,20 @@ class ReviewSession:
 
     def save(self, uid: str, body: dict[str, Any], mark_reviewed: bool = True) -> dict[str, Any]:
         """Check the page's form and write what changed; raise Refused (with the reasons) when it cannot."""
+        confirmed = check_flag(body, "confirm")
+        version = body.get("version")
+        if version is not None and not isinstance(version, str):
+            raise BadRequest("version: text expected")
         with self.folder.lock():  # read, merge and write as one step against scan and watch
             text = self._text(uid)
             if text is None:
                 raise Refused(HTTPStatus.NOT_FOUND, {"error": "no such contact"})
-            version = body.get("version")
             if version is not None and version != _version(text):
                 raise Refused(HTTPStatus.CONFLICT, {"error": "this contact changed on disk since the page read it "
                                                              "(a scan added a card to it?): reload it"})
             current = read_form(text)
             checked = check_form(body, current, self.scope.region, self.lang)
-            if checked.errors or (checked.confirm and not check_flag(body, "confirm")):
+            if checked.errors or (checked.confirm and not confirmed):
                 raise Refused(HTTPStatus.UNPROCESSABLE_ENTITY,
                               {"ok": False, "errors": checked.errors, "confirm": checked.confirm})
             self._write(uid, text, checked.form, mark_reviewed)
