@@ -110,9 +110,11 @@ def _phone_json(phone: PhoneItem, region: str) -> dict[str, Any]:
 def phone_region(form: CardForm, default: str) -> str:
     """Where a number typed without '+' is read: the country of the contact's other numbers, else of its
     address, else the review's region."""
-    countries = Counter(phonenumbers.region_code_for_number(parsed) for parsed in (
-        _parse(p.number, "ZZ") for p in form.phones if p.number.startswith("+")) if parsed is not None
-        and phonenumbers.is_valid_number(parsed))
+    countries: Counter[str] = Counter()
+    for phone in form.phones:
+        parsed = _parse(phone.number, "ZZ") if phone.number.startswith("+") else None
+        if parsed is not None and phonenumbers.is_valid_number(parsed):
+            countries[phonenumbers.region_code_for_number(parsed) or default] += 1
     if countries:
         return countries.most_common(1)[0][0]
     for address in form.addresses:
