@@ -237,13 +237,20 @@ def _host(url: str) -> str:
     return host.lower().removeprefix("www.")
 
 
-def _label(domain: str) -> str:
-    """The part of a domain that names its owner: 'atelier-lumiere' of www.atelier-lumiere.com.br."""
-    labels = [p for p in domain.lower().split(".") if p]
+def _labels(domain: str) -> list[str]:
+    """The parts of a domain that name its owner: 'atelier-lumiere' of www.atelier-lumiere.com.br, and both
+    'nog' and 'carbonmade' of nog.carbonmade.com (a site hosted under a platform's name is its owner's)."""
+    labels = [p for p in domain.lower().split(".") if p and p != "www"]
     if len(labels) > 1:
         labels = labels[:-1]
     if len(labels) > 1 and labels[-1] in _SECOND_LEVEL:
         labels = labels[:-1]
+    return labels
+
+
+def _label(domain: str) -> str:
+    """The registered name of a domain: 'atelier-lumiere' of www.atelier-lumiere.com.br."""
+    labels = _labels(domain)
     return labels[-1] if labels else ""
 
 
@@ -262,13 +269,13 @@ def _texts_beside(values: CardValues) -> list[str]:
 
 def _domain_matches(domain: str, own: str, others: Sequence[str], lines: Sequence[PrintedLine]) -> bool:
     """Whether another value or another printed line (not the value's own) names what the domain names."""
-    label = _label(domain)
-    if len(_squash(label)) < 3:
+    labels = [label for label in _labels(domain) if len(_squash(label)) >= 3]
+    if not labels:
         return True  # too short to tell anything
     mine = _squash(own)
     candidates = [t for t in others if _squash(t) != mine]
     candidates += [ln.text for ln in lines if mine not in _squash(ln.text)]
-    return any(mentions(label, text) for text in candidates)
+    return any(mentions(label, text) for label in labels for text in candidates)
 
 
 def mentions(label: str, text: str) -> bool:

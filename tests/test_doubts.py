@@ -94,6 +94,8 @@ def test_a_website_or_email_whose_domain_matches_nothing_else():
     doubts = fields(find_doubts(values, LINES[:2], "en"))
     assert doubts == {"websites[0]": ["its domain, plomberie-durand.com.br, matches nothing else on the card: "
                                       "was it read from this card?"]}
+    # a site hosted under a platform's name is its owner's: the owner's part matches
+    assert find_doubts(CardValues(name=Seen("Paula Brandão"), websites=(Seen("brandao.portfolio-host.com"),))) == []
     # initials and a person's own domain match too
     assert find_doubts(CardValues(name=Seen("Jean Dupont"), organisations=(Seen("Atelier Lumière Design"),),
                                   websites=(Seen("ald.fr"),), emails=(Seen("contact@jean-dupont.fr"),))) == []
