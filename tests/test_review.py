@@ -467,3 +467,17 @@ def test_corrected_vcards_pass_the_third_party_parsers(served, page, tmp_path: P
     result = subprocess.run([*ez_vcard, str(path)], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout
     assert "TEL=2" in result.stdout
+
+
+def test_not_a_card_asks_on_the_page_first(served, page):
+    page.keyboard.press("Alt+ArrowRight")
+    page.wait_for_selector("#card-name:has-text('Jean Dupont')")
+    page.click("#not-a-card")
+    page.wait_for_selector("#ask:not([hidden])")
+    page.keyboard.press("Escape")  # no
+    assert served["folder"].contact_path(served["jean"]).exists()
+    page.click("#not-a-card")
+    page.click("#ask-yes")
+    page.wait_for_selector("#card-name:has-text('Camille Martin')")
+    assert not served["folder"].contact_path(served["jean"]).exists()
+    assert page.locator("#strip button").count() == 1
