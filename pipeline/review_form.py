@@ -219,10 +219,10 @@ def check_form(body: dict[str, Any], current: CardForm, region: str, lang: str =
         return OrgItem(ref, _one_line(name), _one_line(department))
 
     def phone(item: dict[str, Any], ref: int | None, where: str) -> PhoneItem | None:
-        number, kind = text(item, "number", where, 60), item.get("kind", "work")
+        old = old_phones.get(ref)
+        number, kind = text(item, "number", where, 60), item.get("kind", old.kind if old else "work")
         if kind not in KINDS:
             raise BadRequest(f"{where}.kind: one of {', '.join(KINDS)} expected")
-        old = old_phones.get(ref)
         if not number.strip():
             return None
         unchanged = old is not None and (same(number, _phone_json(old, phone_at)["number"])
