@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
+from .doubts import doubtful_fields, reading_doubts
 from .errors import BadArgumentsError, CardscanError, InputError, NoTextError, UnexpectedError
 from .extract import extract_contact, guess_region, lines_from_ocr
 from .load import is_image_name, load_photo
@@ -27,8 +28,6 @@ from .store import ContactsFolder, WriteOptions
 from .straighten import straighten_all, whole_photo
 from .vcard import DEFAULT_VERSION, StoredCard
 from .workers import WorkerPool
-
-REVIEW_THRESHOLD = 0.6  # a field read with less confidence than this is counted "to review"
 
 
 @dataclass(frozen=True)
@@ -63,9 +62,10 @@ class PhotoOutcome:
 
     @property
     def to_review(self) -> int:
+        """Fields to check: read with low confidence, or doubtful for what they say (see ``doubts``)."""
         if self.reading is None:
             return 0
-        return sum(1 for _, f in self.reading.contact.all_found() if f.confidence < REVIEW_THRESHOLD)
+        return doubtful_fields(reading_doubts(self.reading))
 
 
 @dataclass

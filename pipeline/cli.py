@@ -390,7 +390,7 @@ def qr_command(text: Sequence[str], event: str | None, date: dt.date | None, con
 @click.option("--event", "-e", default=None, help="Only the contacts met at this event.")
 @click.option("--date", "date", callback=_parse_date, metavar="YYYY-MM-DD", help="Only that day of the event.")
 @contacts_option
-@click.option("--only-doubtful", is_flag=True, help="Only cards with low-confidence fields not yet reviewed.")
+@click.option("--only-doubtful", is_flag=True, help="Only cards with doubtful fields not yet reviewed.")
 @click.option("--no-browser", is_flag=True, help="Print the address; do not open a browser.")
 @click.option("--port", type=click.IntRange(0, 65535), default=0, help="Port on 127.0.0.1.  [default: a free one]")
 @click.option("--region", default="FR", show_default=True, callback=_parse_region,

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from .batch import BatchSummary, PhotoOutcome
+from .doubts import reading_doubts
 from .safetext import printable, storable
 from .serialise import contact_to_json
 
@@ -29,6 +30,7 @@ def outcome_to_json(outcome: PhotoOutcome) -> str:
         record["date"] = reading.meeting.date.isoformat()
         record["ocr_confidence"] = reading.ocr_confidence
         record["found_card"] = reading.found_card
+        record["doubts"] = [doubt.to_json() for doubt in reading_doubts(reading)]
     return json_line(record)
 
 
@@ -38,14 +40,14 @@ def json_line(record: dict[str, Any]) -> str:
 
 
 def summary_line(summary: BatchSummary, contacts_root: str) -> str:
-    """'12 cards written to contacts/, 1 failed, 3 fields to review'."""
+    """'12 cards written to contacts/, 1 failed, 3 doubtful fields to review' (see ``doubts``)."""
     cards = "card" if summary.written == 1 else "cards"
     parts = [f"{summary.written} {cards} written to {printable(contacts_root)}"]
     if summary.merged:
         parts.append(f"{summary.merged} merged with people met before")
     parts.append(f"{summary.failed} failed")
     fields = "field" if summary.to_review == 1 else "fields"
-    parts.append(f"{summary.to_review} low-confidence {fields} to review")
+    parts.append(f"{summary.to_review} doubtful {fields} to review")
     return ", ".join(parts)
 
 

@@ -29,6 +29,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .doubts import reading_doubts
 from .errors import BadArgumentsError, OutputError
 from .lexicons import fold
 from .models import CardReading, Contact, Meeting
@@ -296,6 +297,7 @@ class ContactsFolder:
             "photo": storable(Path(reading.source).name), "sha256": reading.photo_key,
             "width": reading.ocr.width, "height": reading.ocr.height,
             "lines": ocr_lines_to_json(reading.ocr), "fields": contact_to_json(reading.contact),
+            "doubts": [doubt.to_json() for doubt in reading_doubts(reading)],
         }
         try:
             self.review.mkdir(exist_ok=True)

@@ -29,7 +29,9 @@ _MONTHS = {
     "en": ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December"],
 }
-_MEETING_SENTENCE = re.compile(r"^(?:Rencontré à .+ le \d{1,2} \w+ \d{4}|Met at .+ on \w+ \d{1,2}, \d{4})$")
+_MEETING_SENTENCES = {"fr": re.compile(r"^Rencontré à .+ le \d{1,2} \w+ \d{4}$"),
+                      "en": re.compile(r"^Met at .+ on \w+ \d{1,2}, \d{4}$")}
+_MEETING_SENTENCE = re.compile("|".join(f"(?:{p.pattern})" for p in _MEETING_SENTENCES.values()))
 _MEETING_LABEL = re.compile(r"^(?:Rencontré à|Met at) ")
 
 
@@ -99,6 +101,16 @@ def meeting_sentence(meeting: Meeting, note_lang: str = "fr") -> str:
     if note_lang == "en":
         return f"Met at {meeting.event} on {month} {meeting.date.day}, {meeting.date.year}"
     return f"Rencontré à {meeting.event} le {meeting.date.day} {month} {meeting.date.year}"
+
+
+def is_meeting_sentence(text: str, note_lang: str) -> bool:
+    """Whether a NOTE line is cardscan's sentence for a meeting, in that language."""
+    return bool(_MEETING_SENTENCES[note_lang].match(text))
+
+
+def vcard_dialect(version: str) -> _Dialect:
+    """How a vCard of this version spells types, REV and company cards (3.0 for a version we do not write)."""
+    return _DIALECTS.get(version, _DIALECTS[DEFAULT_VERSION])
 
 
 def meeting_label(meeting: Meeting, note_lang: str = "fr") -> str:
@@ -203,98 +215,6 @@ def merge_vcard(existing: str, incoming: str, note_lang: str = "fr", revision: d
     _set_sources(old, sources)
     _set_revision(old, dialect, revision)
     return _serialize(old)
-
-
-@dataclass(frozen=True)
-class PhoneEdit:
-    number: str  # E.164
-    kind: PhoneKind
-
-
-@dataclass(frozen=True)
-class ContactEdits:
-    """A contact as corrected on the review page (already validated)."""
-
-    given: str = ""
-    family: str = ""
-    prefix: str = ""
-    suffix: str = ""
-    title: str = ""
-    organisation: str = ""
-    department: str = ""
-    phones: tuple[PhoneEdit, ...] = ()
-    emails: tuple[str, ...] = ()
-    websites: tuple[str, ...] = ()
-    street: str = ""
-    postcode: str = ""
-    city: str = ""
-    region: str = ""
-    country: str = ""
-    note: str = ""
-
-
-def edit_vcard(existing: str, edits: ContactEdits | None, reviewed: dt.date | None = None,
-               revision: dt.datetime | None = None) -> str:
-    """Apply a person's corrections to a contact: same UID, new REV; meetings and photos are kept.
-
-    ``edits`` None only marks the contact reviewed (X-CARDSCAN-REVIEWED:<date>).
-    """
-    card = vobject.readOne(existing)
-    dialect = _DIALECTS.get(card.version.value, _DIALECTS[DEFAULT_VERSION])
-    if edits is not None:
-        for key in ("fn", "n", "x-abshowas", "kind", "title", "org", "tel", "email", "url", "adr"):
-            card.contents.pop(key, None)
-        person = " ".join(p for p in (edits.given, edits.family) if p)
-        if person:
-            card.add("fn").value = person
-            card.add("n").value = vobject.vcard.Name(family=edits.family, given=edits.given, prefix=edits.prefix,
-                                                     suffix=edits.suffix)
-        else:
-            card.add("fn").value = edits.organisation
-            card.add("n").value = vobject.vcard.Name(family=edits.organisation)
-            card.add("x-abshowas").value = "COMPANY"
-            if dialect.company_kind:
-                card.add("kind").value = "org"
-        if edits.organisation or edits.department:
-            card.add("org").value = [edits.organisation, edits.department] if edits.department else [edits.organisation]
-        if edits.title:
-            card.add("title").value = edits.title
-        for phone in edits.phones:
-            _add_tel(card, dialect, phone.number, phone.kind, "")
-        for email in edits.emails:
-            prop = card.add("email")
-            prop.value = email
-            prop.params["TYPE"] = list(dialect.email_types)
-        for site in edits.websites:
-            _add_uri(card, "url", site)
-        if edits.street or edits.postcode or edits.city or edits.country:
-            prop = card.add("adr")
-            prop.value = vobject.vcard.Address(street=edits.street, city=edits.city, region=edits.region,
-                                               code=edits.postcode, country=edits.country)
-            prop.params["TYPE"] = list(dialect.adr_types)
-        card.contents.pop("note", None)
-        if edits.note:
-            card.add("note").value = edits.note.replace("\r\n", "\n")
-    if reviewed is not None:
-        card.contents.pop("x-cardscan-reviewed", None)
-        card.add("x-cardscan-reviewed").value = reviewed.isoformat()
-    _set_revision(card, dialect, revision)
-    return _serialize(card)
-
-
-def remove_meeting(existing: str, meeting: Meeting, note_lang: str = "fr") -> str:
-    """The contact without one of its meetings (the event it was wrongly filed under)."""
-    card = vobject.readOne(existing)
-    meetings = [m for m in _meetings_of(card) if m != meeting]
-    for prop in card.contents.get("categories", []):
-        prop.value = [c for c in prop.value if c != meeting.event or any(m.event == c for m in meetings)]
-    # its sentence leaves the note with it
-    sentences = {meeting_sentence(meeting, lang) for lang in _MONTHS}
-    for prop in card.contents.get("note", []):
-        prop.value = "\n".join(line for line in str(prop.value).split("\n") if line not in sentences)
-    _set_meetings(card, meetings, note_lang)
-    _set_revision(card, _DIALECTS.get(card.version.value, _DIALECTS[DEFAULT_VERSION]), None)
-    return _serialize(card)
 
 
 def read_stored(text: str) -> StoredCard | None:

@@ -52,7 +52,7 @@ def test_scan_is_the_default_command(fake_pipeline, tmp_path: Path, contacts: Pa
     code, out, err = run(str(photo), "--event", "vernissage", "--contacts", str(contacts), "-j", "1")
     assert code == ExitCode.OK
     assert out == ""
-    assert "1 card written to" in err and "0 failed" in err and "1 low-confidence field to review" in err
+    assert "1 card written to" in err and "0 failed" in err and "1 doubtful field to review" in err
     assert len(list((contacts / "people").glob("*.vcf"))) == 1
     assert (contacts / "events" / "2026-11-20_vernissage.vcf").exists()
 
