@@ -11,6 +11,7 @@ import json
 import logging
 import os
 import re
+import shlex
 import signal
 import sys
 from collections.abc import Callable, Sequence
@@ -35,10 +36,11 @@ from .carddav import (
     push_folder,
 )
 from .errors import BadArgumentsError, CardscanError, ExitCode, NothingFoundError, OutputError
+from .models import Meeting
 from .ocr import DEFAULT_LANG, check_tesseract
 from .qrexport import QR_FORMATS, write_qr_codes
 from .report import describe, describe_merge, outcome_to_json, summary_line
-from .store import ContactsFolder, WriteOptions, atomic_write_bytes, check_event_name, read_vcf
+from .store import ContactsFolder, WriteOptions, atomic_write_bytes, check_event_name, event_slug, read_vcf
 from .vcard import DEFAULT_VERSION, VCARD_VERSIONS
 from .watch import DEFAULT_STABILITY, UNFILED, Watcher, WatchOptions
 
@@ -155,16 +157,31 @@ def scan_command(photos: Sequence[str], event: str, contacts: str, as_json: bool
     _configure_logging(verbose, quiet)
     options, folder, jobs = _start_reading(event, contacts, reading, verbose)
     progress = _Progress(enabled=not quiet and not as_json and sys.stderr.isatty())
+    known_before = {p.stem for p in folder.people.glob("*.vcf")}
+    first_source: dict[str, str] = {}  # contact UID -> the photo of this run that filed it first
+    filed_under: set[Meeting] = set()
+    twice = 0
 
     def on_outcome(outcome: PhotoOutcome) -> None:
+        nonlocal twice
         if as_json:
             click.echo(outcome_to_json(outcome))
-        if outcome.ok and outcome.merged_with is not None and not quiet:
+        again = outcome.merged_with is not None and outcome.merged_with.uid not in known_before
+        if outcome.ok and again and not quiet:
+            # the same card photographed twice in this run: one person, one meeting, nobody "met before"
+            twice += 1
+            assert outcome.merged_with is not None and outcome.vcard is not None
+            first = first_source.get(outcome.vcard.stem, "another photo")
+            progress.print(f"{outcome.source}: same person as {first} ({outcome.merged_with.full_name})")
+        elif outcome.ok and outcome.merged_with is not None and not quiet:
             progress.print(describe_merge(outcome))
         elif outcome.ok:
             log.info("%s", describe(outcome))
         else:
             progress.print(f"error: {describe(outcome)}")
+        if outcome.ok and outcome.vcard is not None and outcome.reading is not None:
+            first_source.setdefault(outcome.vcard.stem, outcome.source)
+            filed_under.add(outcome.reading.meeting)
         progress.advance()
 
     try:
@@ -177,8 +194,24 @@ def scan_command(photos: Sequence[str], event: str, contacts: str, as_json: bool
     except CardscanError as exc:
         _fail(exc, verbose)
     if not quiet:
-        click.echo(summary_line(summary, contacts), err=True)
+        summary.merged -= twice
+        line = summary_line(summary, contacts)
+        if twice:
+            line = line.replace(f" written to {contacts}", f" written to {contacts} ({twice} photographed twice)", 1)
+        click.echo(line + _next_steps(folder, filed_under, contacts), err=True)
     sys.exit(exit_code_for(summary))
+
+
+def _next_steps(folder: ContactsFolder, meetings: set[Meeting], contacts: str) -> str:
+    """The summary's last words: the file for the phone, then the review and the sheet of the event."""
+    if not meetings:
+        return ""
+    files = sorted({str(folder.event_path(m)) for m in meetings})
+    phone = files[0] if len(files) == 1 else f"{folder.events}/ ({len(files)} files)"
+    event = sorted(meetings, key=lambda m: m.date)[-1].event
+    sheet = f"{event_slug(event)}.html"
+    return (f"; for the phone: {phone}; next: {_command_line('review', '--event', event, contacts=contacts)}"
+            f" or {_command_line('sheet', '--event', event, '-o', sheet, contacts=contacts)}")
 
 
 @main.command("events")
@@ -245,6 +278,29 @@ def export_command(event: str, date: dt.date | None, contacts: str, fmt: str, ou
     except OSError as exc:
         _fail(OutputError(f"{output}: cannot write ({exc.strerror or exc})"), 0)
     click.echo(f"{len(people)} contact{'' if len(people) == 1 else 's'} written to {output}", err=True)
+
+
+@main.command("sheet")
+@click.option("--event", "-e", required=True, help="The event whose people to show.")
+@click.option("--date", "date", callback=_parse_date, metavar="YYYY-MM-DD", help="Only that day of the event.")
+@contacts_option
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The page to write (.html).")
+def sheet_command(event: str, date: dt.date | None, contacts: str, output: str) -> None:
+    """One page to look at: everyone met at an event, their card, how to reach them, what to check."""
+    from .sheet import collect_sheet, render_sheet
+
+    sheet = collect_sheet(ContactsFolder(contacts), event, date)
+    if not sheet.people:
+        on = f" on {date.isoformat()}" if date else ""
+        _fail(NothingFoundError(f"nobody met at {event!r}{on} in {contacts}"), 0)
+    page = render_sheet(sheet, review_command=_command_line("review", "--event", sheet.event, contacts=contacts))
+    try:
+        atomic_write_bytes(Path(output), page.encode("utf-8"))
+    except OSError as exc:
+        _fail(OutputError(f"{output}: cannot write ({exc.strerror or exc})"), 0)
+    people = len(sheet.people)
+    click.echo(f"{output}: {people} {'person' if people == 1 else 'people'} met at {sheet.event}, "
+               f"{sheet.to_check} field{'' if sheet.to_check == 1 else 's'} to check", err=True)
 
 
 @main.command("watch")
@@ -458,6 +514,14 @@ def _carddav_client(url: str, user: str, insecure: bool) -> CardDavClient:
     elif url.startswith("http://") and not re.match(r"http://(localhost|127\.|\[::1\])", url):
         log.warning("warning: %s is not encrypted (http): the password crosses the network in clear", url)
     return CardDavClient(user, password, verify=not insecure)
+
+
+def _command_line(*args: str, contacts: str = "contacts") -> str:
+    """A cardscan command line to copy and paste, quoted for the shell; --contacts only when not the default."""
+    words = ["cardscan", *args]
+    if contacts != "contacts" and not os.environ.get(CONTACTS_ENV):
+        words += ["--contacts", contacts]
+    return shlex.join(words)
 
 
 def _fail(exc: CardscanError, verbose: int) -> NoReturn:

@@ -247,3 +247,28 @@ def test_photo_option_keeps_a_small_jpeg(tmp_path: Path, contacts: Path):
     from PIL import Image
 
     assert max(Image.open(io.BytesIO(jpeg)).size) <= MAX_SIDE
+
+
+def test_the_summary_ends_with_the_next_steps(fake_pipeline, tmp_path: Path, contacts: Path):
+    code, _, err = run(str(good_photo(tmp_path)), "--event", "Vernissage Nord", "--contacts", str(contacts), "-j", "1")
+    assert code == ExitCode.OK
+    summary = err.strip().splitlines()[-1]
+    assert summary.startswith("1 card written to")
+    assert summary.endswith(
+        f"; for the phone: {contacts}/events/2026-11-20_vernissage-nord.vcf; next: cardscan review --event "
+        f"'Vernissage Nord' --contacts {contacts} or cardscan sheet --event 'Vernissage Nord' -o "
+        f"vernissage-nord.html --contacts {contacts}")
+
+
+def test_the_same_card_twice_in_one_run_is_not_someone_met_before(fake_pipeline, tmp_path: Path, contacts: Path):
+    first = good_photo(tmp_path, "first.jpg")
+    second = tmp_path / "second.png"
+    from PIL import Image
+
+    Image.open(first).save(second)  # the same card, photographed again (another hash)
+    code, _, err = run(str(first), str(second), "--event", "vernissage", "--contacts", str(contacts), "-j", "1")
+    assert code == ExitCode.OK
+    assert f"{second}: same person as {first} (Camille Martin)" in err
+    assert "met before" not in err and "merged" not in err
+    assert "2 cards written to" in err and "(1 photographed twice)" in err
+    assert len(list((contacts / "people").iterdir())) == 1
