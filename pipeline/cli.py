@@ -326,8 +326,15 @@ def watch_command(inbox: str, event: str, contacts: str, poll: float | None, onc
     """Watch a folder synced from a phone and file every card photo that lands in it."""
     _configure_logging(verbose + 1, quiet, log_file)
     inbox_path = Path(inbox)
-    if not inbox_path.is_dir():
-        _fail(BadArgumentsError(f"{inbox}: no such folder"), verbose)
+    if inbox_path.exists() and not inbox_path.is_dir():
+        _fail(BadArgumentsError(f"{inbox}: not a folder"), verbose)
+    if not inbox_path.exists():
+        # a service's first start: the phone has not synced anything yet
+        try:
+            inbox_path.mkdir(parents=True)
+        except OSError as exc:
+            _fail(OutputError(f"{inbox}: cannot create the inbox folder ({exc.strerror or exc})"), verbose)
+        log.warning("cardscan watch: created the inbox %s", inbox_path)
     scan_options, folder, jobs = _start_reading(event, contacts, reading, verbose)
     options = WatchOptions(inbox=inbox_path, scan=scan_options, poll=poll, once=once, stability=stability,
                            jobs=jobs)
@@ -527,7 +534,11 @@ def _command_line(*args: str, contacts: str = "contacts") -> str:
 def _fail(exc: CardscanError, verbose: int) -> NoReturn:
     if verbose > 1:
         log.exception("details")
-    click.echo(f"cardscan: error: {exc}", err=True)
+    message = f"cardscan: error: {exc}"
+    click.echo(message, err=True)
+    for handler in logging.getLogger().handlers:
+        if isinstance(handler, logging.FileHandler):  # a service's log file says why it stopped, too
+            handler.handle(logging.makeLogRecord({"msg": message, "levelno": logging.ERROR, "levelname": "ERROR"}))
     sys.exit(exc.exit_code)
 
 
@@ -535,7 +546,11 @@ def _configure_logging(verbose: int, quiet: bool, log_file: str | None = None) -
     level = logging.WARNING if quiet or not verbose else logging.INFO if verbose == 1 else logging.DEBUG
     handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
     if log_file:
-        file_handler = logging.FileHandler(log_file, encoding="utf-8")
+        try:
+            Path(log_file).parent.mkdir(parents=True, exist_ok=True)
+            file_handler = logging.FileHandler(log_file, encoding="utf-8")
+        except OSError as exc:
+            _fail(OutputError(f"{log_file}: cannot write the log file ({exc.strerror or exc})"), 0)
         file_handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
         handlers.append(file_handler)
     handlers[0].setFormatter(logging.Formatter("%(message)s"))
