@@ -2,7 +2,8 @@
 
 - Discovery (RFC 6764, RFC 6352): the URL given is used as it is when it is an address book; else
   ``/.well-known/carddav``, the user's principal, its ``addressbook-home-set``, and the first address
-  book found there.
+  book found there; when there is none (or none of the name asked for), one is created with an extended
+  MKCOL (RFC 5689).
 - Create with ``PUT`` + ``If-None-Match: *``; update with ``If-Match: <etag>``. A push journal in the
   contacts folder remembers each contact's href, etag and content, so pushing again sends only what
   changed and never makes a second copy; a contact changed on the server since our last push is not
@@ -23,15 +24,18 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
+from xml.sax.saxutils import escape as xml_escape
 
 import requests
 
 from .errors import CardscanError, ExitCode
+from .store import event_slug
 
 log = logging.getLogger("cardscan.push")
 
 JOURNAL_NAME = "push-journal.sqlite"
+DEFAULT_ADDRESS_BOOK = "cardscan"  # the display name of the address book cardscan creates when there is none
 TIMEOUT_SECONDS = 20
 RETRIES = 3
 BACKOFF_SECONDS = 0.5
@@ -125,32 +129,91 @@ class CardDavClient:
 
     # ------------------------------------------------------------ discovery
 
-    def discover(self, url: str) -> str:
-        """The address book's URL (ending with '/') from a bare server URL or the address book's own."""
+    def discover(self, url: str, name: str | None = None,
+                 on_created: Callable[[str, str], None] | None = None) -> str:
+        """The address book's URL (ending with '/') from a bare server URL or the address book's own.
+
+        When the user's address-book home has no address book, or none named ``name`` (its display name
+        or the last part of its URL), or ``url`` names one just under the home that does not exist yet,
+        it is created (extended MKCOL, RFC 5689) and ``on_created(url, display name)`` is called.
+        """
         url = url if url.endswith("/") else url + "/"
         if self._is_address_book(url):
             return url
-        principal = None
-        # only a bare server URL goes through .well-known: a path the user named is asked directly
-        at_root = urlsplit(url).path in ("", "/")
-        for start in ([urljoin(url, "/.well-known/carddav")] if at_root else []) + [url]:
-            try:
-                principal = self._href_prop(start, "d:current-user-principal")
-            except NotAnAddressBookError:
-                continue
-            if principal:
-                break
+        principal = self._principal(url)
         if not principal:
             raise NotAnAddressBookError(f"{url}: not an address book, and no CardDAV principal found there")
         home = self._href_prop(principal, "c:addressbook-home-set")
         if not home:
             raise NotAnAddressBookError(f"{principal}: no addressbook-home-set")
+        home = home if home.endswith("/") else home + "/"
+        if not (home.startswith(url) or principal.startswith(url)):
+            # the user named a collection: create it when it would be an address book of theirs
+            segment = url.removeprefix(home).strip("/")
+            if not url.startswith(home) or not segment or "/" in segment:
+                raise NotAnAddressBookError(f"{url}: not an address book (yours are under {home}; "
+                                            "--address-book NAME creates one there)")
+            return self._create(url, unquote(segment), on_created)
+        books = self._address_books(home)
+        if name:
+            wanted = name.casefold()
+            for href, shown in books:
+                if wanted in (shown.casefold(), unquote(href.rstrip("/").rsplit("/", 1)[-1]).casefold()):
+                    return href
+        elif books:
+            return books[0][0]
+        shown = name or DEFAULT_ADDRESS_BOOK
+        return self._create(urljoin(home, event_slug(shown) + "/"), shown, on_created)
+
+    def _principal(self, url: str) -> str | None:
+        """The user's principal, asked of the URL given, then of the server's /.well-known/carddav and root."""
+        root = urljoin(url, "/")
+        starts = [url] if url != root else []
+        starts += [urljoin(url, "/.well-known/carddav"), root]
+        for start in starts:
+            try:
+                principal = self._href_prop(start, "d:current-user-principal")
+            except NotAnAddressBookError:
+                continue
+            if principal:
+                return principal if principal.endswith("/") else principal + "/"
+        return None
+
+    def _address_books(self, home: str) -> list[tuple[str, str]]:
+        """(URL, display name) of every address book in the home."""
         tree = self.propfind(home, _propfind_body("<d:resourcetype/><d:displayname/>"), depth="1")
+        books = []
         for response in tree.findall("d:response", _NS):
             href = response.findtext("d:href", default="", namespaces=_NS)
             if response.find(".//d:resourcetype/c:addressbook", _NS) is not None:
-                return urljoin(home, href)
-        raise NotAnAddressBookError(f"{home}: no address book in this account (create one in its web interface)")
+                books.append((urljoin(home, href), response.findtext(".//d:displayname", default="",
+                                                                     namespaces=_NS) or ""))
+        return books
+
+    def make_address_book(self, url: str, display_name: str) -> None:
+        """Create an address book at ``url`` with an extended MKCOL (RFC 5689), as CardDAV servers must accept."""
+        body = ('<?xml version="1.0" encoding="utf-8"?><d:mkcol xmlns:d="DAV:" '
+                'xmlns:c="urn:ietf:params:xml:ns:carddav"><d:set><d:prop><d:resourcetype><d:collection/>'
+                f'<c:addressbook/></d:resourcetype><d:displayname>{xml_escape(display_name)}</d:displayname>'
+                '</d:prop></d:set></d:mkcol>')
+        response = self.request("MKCOL", url, headers={"Content-Type": "application/xml; charset=utf-8"},
+                                data=body.encode("utf-8"), ok=(201, 403, 405, 409, 415, 501))
+        status = response.status_code
+        if status == 201:
+            return
+        if status == 403:
+            raise ForbiddenError(f"MKCOL {_path(url)}: forbidden (403): this account may not create an address "
+                                 "book there")
+        if status == 405:
+            raise NotAnAddressBookError(f"{url}: something that is not an address book is already there (405)")
+        raise NotAnAddressBookError(f"{url}: the server would not create an address book ({status}); create one "
+                                    "in its web interface")
+
+    def _create(self, url: str, display_name: str, on_created: Callable[[str, str], None] | None) -> str:
+        self.make_address_book(url, display_name)
+        if on_created is not None:
+            on_created(url, display_name)
+        return url
 
     def _is_address_book(self, url: str) -> bool:
         try:

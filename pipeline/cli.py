@@ -367,9 +367,12 @@ def watch_command(inbox: str, event: str, contacts: str, poll: float | None, onc
               "~/.netrc, or a prompt, never from the command line.")
 @click.option("--insecure", is_flag=True, help="Accept a server whose TLS certificate is not trusted (self-signed).")
 @click.option("--force", is_flag=True, help="Overwrite contacts changed on the server since the last push.")
+@click.option("--address-book", "address_book_name", metavar="NAME",
+              help="The address book of that name (created if missing).  [default: the first one; 'cardscan' is "
+                   "created when there is none]")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per contact on stdout.")
 def push_command(event: str | None, date: dt.date | None, contacts: str, url: str, user: str, insecure: bool,
-                 force: bool, as_json: bool) -> None:
+                 force: bool, address_book_name: str | None, as_json: bool) -> None:
     """Upload contacts to a CardDAV address book (iCloud, Nextcloud, Fastmail, Radicale...)."""
     _configure_logging(1, False)
     folder = ContactsFolder(contacts)
@@ -393,7 +396,7 @@ def push_command(event: str | None, date: dt.date | None, contacts: str, url: st
 
     journal = PushJournal(folder.root / PUSH_JOURNAL_NAME)
     try:
-        address_book = client.discover(url)
+        address_book = client.discover(url, address_book_name, on_created=_say_created)
         cards = [(p.stored.uid, p.stored.full_name, read_vcf(p.path)) for p in people]
         errors = push_folder(client, journal, address_book, cards, force=force, on_result=report)
     except PushError as exc:
@@ -480,7 +483,7 @@ def _pusher(url: str, user: str | None, insecure: bool, folder: ContactsFolder) 
         _fail(BadArgumentsError("--push needs --user"), 0)
     client = _carddav_client(url, user, insecure)
     try:
-        address_book = client.discover(url)
+        address_book = client.discover(url, on_created=_say_created)
     except PushError as exc:
         _fail(exc, 0)
     log.info("cardscan watch: new contacts are pushed to %s", address_book)
@@ -500,6 +503,10 @@ def _pusher(url: str, user: str | None, insecure: bool, folder: ContactsFolder) 
             journal.close()
 
     return push_one
+
+
+def _say_created(url: str, name: str) -> None:
+    log.warning("the server had no address book %r: created it at %s", name, url)
 
 
 def _carddav_client(url: str, user: str, insecure: bool) -> CardDavClient:
