@@ -22,7 +22,16 @@ import click
 import phonenumbers
 
 from . import __version__
-from .addressbook import EXPORT_FORMATS, Person, export_people, find_people, list_events, people_met_at
+from .addressbook import (
+    EXPORT_FORMATS,
+    Person,
+    describe_person,
+    export_people,
+    find_people,
+    list_events,
+    people_met_at,
+    search_people,
+)
 from .batch import ENGINES, BatchSummary, PhotoOutcome, ScanOptions, check_engine, default_jobs, scan
 from .carddav import JOURNAL_NAME as PUSH_JOURNAL_NAME
 from .carddav import (
@@ -36,6 +45,7 @@ from .carddav import (
     push_folder,
 )
 from .errors import BadArgumentsError, CardscanError, ExitCode, NothingFoundError, OutputError
+from .lexicons import fold
 from .models import Meeting
 from .ocr import DEFAULT_LANG, check_tesseract
 from .qrexport import QR_FORMATS, write_qr_codes
@@ -236,9 +246,34 @@ def events_command(contacts: str, as_json: bool) -> None:
 @contacts_option
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per contact on stdout.")
 def find_command(text: Sequence[str], contacts: str, as_json: bool) -> None:
-    """Find contacts by name, company, e-mail or phone, and say where and when you met them."""
+    """Find contacts by name, company, e-mail or phone (one typo forgiven), and say where you met them."""
     query = " ".join(text)
-    people = find_people(ContactsFolder(contacts), query)
+    people, exact = search_people(ContactsFolder(contacts), query)
+    if people and not exact and not as_json:
+        click.echo(f"no contact matches {query!r} exactly; one letter apart:", err=True)
+    _print_people(people, as_json)
+    if not people:
+        _fail(NothingFoundError(f"no contact matches {query!r} in {contacts}"), 0)
+
+
+@main.command("list")
+@click.option("--event", "-e", default=None, help="Only the people met at this event.")
+@click.option("--date", "date", callback=_parse_date, metavar="YYYY-MM-DD", help="Only that day of the event.")
+@contacts_option
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per contact on stdout.")
+def list_command(event: str | None, date: dt.date | None, contacts: str, as_json: bool) -> None:
+    """List the people met (at an event, with --event): name, company, phone, e-mail, where you met."""
+    folder = ContactsFolder(contacts)
+    people = (people_met_at(folder, event, date) if event
+              else [Person(path, stored) for path, stored in folder.stored_cards()])
+    people.sort(key=lambda p: fold(p.stored.full_name))
+    _print_people(people, as_json)
+    if not people:
+        where = f" met at {event!r}" + (f" on {date.isoformat()}" if date else "") if event else ""
+        _fail(NothingFoundError(f"nobody{where} in {contacts}"), 0)
+
+
+def _print_people(people: Sequence[Person], as_json: bool) -> None:
     for person in people:
         s = person.stored
         if as_json:
@@ -248,11 +283,7 @@ def find_command(text: Sequence[str], contacts: str, as_json: bool) -> None:
                 "met": [{"event": m.event, "date": m.date.isoformat()} for m in s.meetings],
             }, ensure_ascii=False))
         else:
-            org = f" ({s.organisation})" if s.organisation and not s.is_company else ""
-            met = ", ".join(f"{m.event} on {m.date.isoformat()}" for m in s.meetings) or "no recorded meeting"
-            click.echo(f"{s.full_name}{org}: met at {met}")
-    if not people:
-        _fail(NothingFoundError(f"no contact matches {query!r} in {contacts}"), 0)
+            click.echo(describe_person(person))
 
 
 @main.command("export")
@@ -415,7 +446,7 @@ def push_command(event: str | None, date: dt.date | None, contacts: str, url: st
 @contacts_option
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False), help="Folder to write into.")
 @click.option("--format", "fmt", type=click.Choice(QR_FORMATS), default="png", show_default=True,
-              help="png/svg: one code per contact, named by its UID; html: one page with every code.")
+              help="png/svg: one code per contact, named after the person; html: one page with every code.")
 def qr_command(text: Sequence[str], event: str | None, date: dt.date | None, contacts: str, output: str,
                fmt: str) -> None:
     """QR codes that a phone's camera turns into "add contact" (TEXT selects contacts as find does)."""
@@ -436,8 +467,9 @@ def qr_command(text: Sequence[str], event: str | None, date: dt.date | None, con
         if code.left_out:
             click.echo(f"warning: {code.name}: too large for one QR code; left out {', '.join(code.left_out)}",
                        err=True)
+    names = ", ".join(p.name for p in written[:3]) + (", …" if len(written) > 3 else "")
     click.echo(f"{len(codes)} QR code{'' if len(codes) == 1 else 's'} written: "
-               + (str(written[0]) if fmt == "html" else f"{output}/<UID>.{fmt}"), err=True)
+               + (str(written[0]) if fmt == "html" else f"{output}/ ({names})"), err=True)
 
 
 @main.command("review")

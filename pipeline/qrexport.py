@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import html
 import io
+import os
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +18,7 @@ import segno
 import vobject
 
 from .addressbook import Person
-from .store import atomic_write, atomic_write_bytes, read_vcf
+from .store import atomic_write, file_slug, read_vcf
 from .vcard import compact_vcard
 
 QR_FORMATS = ("png", "svg", "html")
@@ -60,7 +62,11 @@ def make_qr(payload: str) -> segno.QRCode:
 
 
 def write_qr_codes(people: Iterable[Person], out: Path, fmt: str, title: str) -> tuple[list[Path], list[QrContact]]:
-    """Write one PNG/SVG per contact (named by UID: card text never becomes a file name) or one HTML page."""
+    """Write one PNG/SVG per contact, named after the person, or one HTML page.
+
+    ``camille-martin.png``: an ASCII slug of the name (text read from a card never becomes a path), made
+    unique with ``-2``, ``-3``... and never written over a file already there.
+    """
     out.mkdir(parents=True, exist_ok=True)
     contacts = [qr_payload(read_vcf(p.path)) for p in people]
     written: list[Path] = []
@@ -75,10 +81,36 @@ def write_qr_codes(people: Iterable[Person], out: Path, fmt: str, title: str) ->
             code.save(buffer, kind="png", scale=8, border=4)
         else:
             code.save(buffer, kind="svg", scale=8, border=4, title=contact.name)
-        path = out / f"{contact.uid}.{fmt}"
-        atomic_write_bytes(path, buffer.getvalue())
-        written.append(path)
+        written.append(write_new_file(out, file_slug(contact.name, "contact"), f".{fmt}", buffer.getvalue()))
     return written, contacts
+
+
+def write_new_file(folder: Path, stem: str, suffix: str, data: bytes) -> Path:
+    """``folder/stem.suffix``, or ``stem-2.suffix``... whichever is free: written whole, never over a file."""
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{stem}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        number = 1
+        while True:
+            target = folder / (f"{stem}{suffix}" if number == 1 else f"{stem}-{number}{suffix}")
+            try:
+                os.link(tmp, target)  # fails if the name is taken, even by a file made a moment ago
+            except FileExistsError:
+                number += 1
+                continue
+            except OSError:  # no hard links here (some network shares): claim the name, then fill it whole
+                try:
+                    os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
+                except FileExistsError:
+                    number += 1
+                    continue
+                os.replace(tmp, target)
+            return target
+    finally:
+        Path(tmp).unlink(missing_ok=True)
 
 
 def _fits(payload: str) -> bool:

@@ -55,9 +55,14 @@ def check_event_name(event: str) -> str:
 
 def event_slug(event: str) -> str:
     """A file-name-safe slug: ASCII letters, digits and dashes only, never empty, never a path."""
-    ascii_text = unicodedata.normalize("NFKD", event).encode("ascii", "ignore").decode("ascii")
+    return file_slug(event, "event")
+
+
+def file_slug(text: str, fallback: str) -> str:
+    """'Léa Rousseau' -> 'lea-rousseau': ASCII letters, digits and dashes, ``fallback`` when nothing is left."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:MAX_SLUG_LENGTH].strip("-")
-    return slug or "event"
+    return slug or fallback
 
 
 def contact_uid(photo_sha256: str) -> str:

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import phonenumbers
 import vobject
 
 from .lexicons import fold
@@ -31,6 +32,43 @@ _MONTHS = {
 }
 _MEETING_SENTENCE = re.compile(r"^(?:Rencontré à .+ le \d{1,2} \w+ \d{4}|Met at .+ on \w+ \d{1,2}, \d{4})$")
 _MEETING_LABEL = re.compile(r"^(?:Rencontré à|Met at) ")
+_EXTENSION_WORD = {"fr": "poste", "en": "ext."}
+# a scheme that is really one: "www.x.fr:8080" has none
+_SCHEME = re.compile(r"(?i)^(?:https?|ftp)://|^(?:mailto|tel|sms|skype|whatsapp|xmpp):")
+
+
+class _UnlistedValue(vobject.vcard.VCardTextBehavior):
+    """TEL (a phone-number in vCard 3.0) and URL (a uri): one value each, not a list of texts.
+
+    vobject reads a property it does not know as text and keeps what comes before its first unescaped
+    ',': '+33472001234,240' (the extension after a pause) would come back as '+33472001234', and
+    'https://x.fr/a,b' as 'https://x.fr/a'. Escapes are still undone ('\\,' is ',').
+    """
+
+    @classmethod
+    def decode(cls, line: Any) -> None:
+        if line.encoded and not getattr(line, "encoding_param", None):
+            line.value = re.sub(r"\\(.)", lambda m: "\n" if m.group(1) in "nN" else m.group(1), line.value)
+            line.encoded = False
+        else:
+            super().decode(line)
+
+    @classmethod
+    def encode(cls, line: Any) -> None:
+        # a URI is written as it is (its ',' and ';' belong to it); a 3.0 phone number is text to RFC 2426,
+        # so its pause is written '\,' (which ez-vcard, Android and vobject read back as ','); anything
+        # holding what could break the line is escaped as text, which every reader undoes
+        if not line.encoded and isinstance(line.value, str) and not re.search(r"[\x00-\x1f\\]", line.value):
+            if line.name.upper() == "TEL" and not line.value.startswith("tel:"):
+                line.value = line.value.replace(",", "\\,")
+            line.encoded = True
+        else:
+            super().encode(line)
+
+
+for _name in ("TEL", "URL", "X-SOCIALPROFILE"):
+    vobject.base.registerBehavior(_UnlistedValue, _name)
+    vobject.vcard.VCard3_0.knownChildren.setdefault(_name, (0, None, None))
 
 
 @dataclass(frozen=True)
@@ -51,7 +89,9 @@ _DIALECTS = {
     "3.0": _Dialect(
         version="3.0",
         tel_types={"cell": ["CELL", "VOICE"], "work": ["WORK", "VOICE"], "fax": ["WORK", "FAX"], "other": ["VOICE"]},
-        email_types=["INTERNET"],
+        # INTERNET says what kind of address it is, WORK whose: without it Android files the address under a
+        # custom label "INTERNET" and iOS under "other" (RFC 2426 allows any IANA type; Apple writes both)
+        email_types=["INTERNET", "WORK"],
         adr_types=["work"],  # RFC 2426 lists them in lowercase; strict validators compare case
         tel_as_uri=False,
         photo_as_data_uri=False,
@@ -144,6 +184,10 @@ def build_vcard(
         card.add("title").value = contact.title.value
     for phone in contact.phones:
         _add_tel(card, dialect, phone.value.number, phone.value.kind or "work", phone.value.extension)
+    extensions = [extension_note(p.value.number, p.value.extension, note_lang)
+                  for p in contact.phones if p.value.extension]
+    if extensions:  # the number as a person reads it; _set_meetings puts the meetings above it
+        card.add("note").value = "\n".join(extensions)
     for email in contact.emails:
         prop = card.add("email")
         prop.value = email.value
@@ -195,6 +239,10 @@ def merge_vcard(existing: str, incoming: str, note_lang: str = "fr", revision: d
             if _identity(key, prop) not in known:
                 old.add(prop.duplicate(prop))
                 known.add(_identity(key, prop))
+    known_lines = set(_other_note_lines(old))
+    added_lines = [line for line in _other_note_lines(new) if line not in known_lines]
+    if added_lines:  # what the new card's note says besides its meeting (a phone's extension)
+        old.add("note").value = "\n".join(added_lines)
     meetings = _meetings_of(old)
     meetings += [m for m in _meetings_of(new) if m not in meetings]
     sources = _sources_of(old)
@@ -356,16 +404,34 @@ def _serialize(card: Any) -> str:
 def _add_tel(card: Any, dialect: _Dialect, number: str, kind: PhoneKind, extension: str) -> None:
     tel = card.add("tel")
     tel.params["TYPE"] = list(dialect.tel_types[kind])
+    extension = re.sub(r"\D", "", extension)
     if dialect.tel_as_uri:
         tel.value = f"tel:{number}" + (f";ext={extension}" if extension else "")
         tel.params["VALUE"] = ["uri"]
         tel.encoded = True  # a URI: its ';' must not be escaped
     else:
-        tel.value = number + (f" ext. {extension}" if extension else "")
+        # the extension as a phone dials it: a pause (',') then its digits (iOS, Android's dialer, macOS)
+        tel.value = number + (f",{extension}" if extension else "")
+
+
+def extension_note(number: str, extension: str, note_lang: str = "fr") -> str:
+    """The number with its extension as a person reads it, for the note: '+33 1 42 68 53 00 poste 240'."""
+    try:
+        shown = phonenumbers.format_number(phonenumbers.parse(number, None),
+                                           phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    except phonenumbers.NumberParseException:
+        shown = number
+    return f"{shown} {_EXTENSION_WORD[note_lang]} {extension}"
+
+
+def absolute_url(url: str) -> str:
+    """A web address as an absolute URI (RFC 2426 wants one): 'www.x.fr' -> 'https://www.x.fr'."""
+    return url if _SCHEME.match(url) else f"https://{url}"
 
 
 def _add_uri(card: Any, key: str, uri: str) -> Any:
     prop = card.add(key)
+    uri = absolute_url(uri)
     prop.value = uri
     # a URI read from a card never holds spaces or line breaks (extraction guarantees it); "," and ";"
     # belong to it and are not escaped, except for control characters which could break the file
@@ -382,6 +448,11 @@ def _add_photo(card: Any, dialect: _Dialect, jpeg: bytes) -> None:
         prop.value = jpeg
         prop.encoding_param = "b"
         prop.type_param = "JPEG"
+
+
+def _other_note_lines(card: Any) -> list[str]:
+    return [ln for note in card.contents.get("note", []) for ln in str(note.value).split("\n")
+            if ln and not _MEETING_SENTENCE.match(ln)]
 
 
 def _set_meetings(card: Any, meetings: list[Meeting], note_lang: str) -> None:
@@ -462,13 +533,24 @@ def _sources_of(card: Any) -> list[PhotoSource]:
 
 
 def tel_number(prop: Any) -> str:
-    """A TEL's number without extension, in 3.0 ('+33… ext. 2') or 4.0 ('tel:+33…;ext=2') form."""
-    return re.split(r";ext=| ext\. ", tel_display(prop))[0].strip()
+    """A TEL's number without extension, in 3.0 ('+33…,2', or '+33… ext. 2' before) or 4.0 ('tel:+33…;ext=2')."""
+    return re.split(r";ext=| ext\. |,", tel_display(prop))[0].strip()
 
 
 def tel_display(prop: Any) -> str:
     """A TEL as a person reads it: '+33472001234 ext. 240', whatever the vCard version."""
-    return str(prop.value).removeprefix("tel:").replace(";ext=", " ext. ")
+    value = str(prop.value).removeprefix("tel:").replace(";ext=", " ext. ")
+    return re.sub(r"^(\+?\d+),(\d+)$", r"\1 ext. \2", value)
+
+
+def tel_dial(prop: Any) -> str:
+    """A TEL as a phone dials it: '+33472001234,240' (a pause, then the extension)."""
+    return re.sub(r" ext\. ", ",", tel_display(prop))
+
+
+def card_meetings(card: Any) -> list[Meeting]:
+    """The meetings recorded in a parsed vCard (vobject), in their order."""
+    return _meetings_of(card)
 
 
 def tel_kind(prop: Any) -> PhoneKind:
@@ -551,6 +633,8 @@ def _identity(key: str, prop: Any) -> object:
         return tuple(fold(str(getattr(value, part, ""))).strip() for part in ("street", "code", "city"))
     if key == "photo":
         return "photo"
+    if key in ("url", "x-socialprofile"):  # written 'https://www.x.fr' now, 'www.x.fr' before
+        return re.sub(r"^https?://", "", fold(str(value)).strip().rstrip("/"))
     return fold(str(value)).strip().rstrip("/")
 
 

@@ -205,7 +205,8 @@ def test_meeting_someone_again_is_reported_and_merged(fake_pipeline, tmp_path: P
     assert out.splitlines() == ["2027-01-10  salon  (1 contact)", "2026-11-20  vernissage  (1 contact)"]
 
     code, out, _ = run("find", "CAMILLE", "--contacts", str(contacts))
-    assert out.strip() == "Camille Martin: met at vernissage on 2026-11-20, salon on 2027-01-10"
+    assert out.strip() == ("Camille Martin · camille@exemple-atelier.fr · met at vernissage on 2026-11-20, "
+                           "salon on 2027-01-10")
     code, out, _ = run("find", "camille@exemple-atelier.fr", "--contacts", str(contacts), "--json")
     assert [m["event"] for m in json.loads(out)["met"]] == ["vernissage", "salon"]
     code, _, err = run("find", "nobody", "--contacts", str(contacts))
@@ -272,3 +273,61 @@ def test_the_same_card_twice_in_one_run_is_not_someone_met_before(fake_pipeline,
     assert "met before" not in err and "merged" not in err
     assert "2 cards written to" in err and "(1 photographed twice)" in err
     assert len(list((contacts / "people").iterdir())) == 1
+
+
+def address_book(tmp_path: Path) -> Path:
+    """Three people on disk, written the way a scan writes them."""
+    import datetime as dt
+
+    from pipeline.models import Phone
+    from pipeline.store import ContactsFolder
+
+    folder = ContactsFolder(tmp_path / "contacts")
+    folder.prepare()
+    people = [("a", "Camille Martin", "Atelier Lumière SARL", "camille@atelier-lumiere.fr", "+33612345678",
+               "Vernissage"),
+              ("b", "Hélène Lefèvre", "Éditions du Quai", "helene@editions-du-quai.fr", "+33698765432", "Salon"),
+              ("c", "Jean Dupont", "", "jean@dupont.fr", "+33142685300", "Vernissage")]
+    for sha, name, org, email, phone, event in people:
+        contact = Contact(name=Found(PersonName(name, *name.split(" ", 1)), 0.9),
+                          organisation=Found(org, 0.9) if org else None, emails=(Found(email, 0.9),),
+                          phones=(Found(Phone(phone, "cell", "240" if sha == "c" else ""), 0.9),))
+        folder.write_contact(CardReading(source=f"/p/{sha}.jpg", sha256=sha * 64, contact=contact,
+                                         meeting=Meeting(event, dt.date(2026, 11, 20)), ocr_confidence=0.9,
+                                         found_card=True))
+    return folder.root
+
+
+@pytest.mark.parametrize("query", ["camile", "Camille Martn", "camlile", "MARTIN", "lumiere", "atelier lumère"])
+def test_find_forgives_one_typo_and_accents(tmp_path: Path, query: str):
+    contacts = address_book(tmp_path)
+    code, out, _ = run("find", *query.split(), "--contacts", str(contacts))
+    assert code == 0
+    assert out.splitlines() == ["Camille Martin (Atelier Lumière SARL) · +33 6 12 34 56 78 · "
+                                "camille@atelier-lumiere.fr · met at Vernissage on 2026-11-20"]
+
+
+def test_find_says_when_it_guessed_and_is_not_too_loose(tmp_path: Path):
+    contacts = address_book(tmp_path)
+    code, out, err = run("find", "helen", "lefevre", "--contacts", str(contacts))
+    assert code == 0 and out.startswith("Hélène Lefèvre (Éditions du Quai)") and "one letter apart" not in err
+    code, out, err = run("find", "lefebre", "--contacts", str(contacts))
+    assert code == 0 and out.startswith("Hélène Lefèvre") and "no contact matches 'lefebre' exactly" in err
+    for far in ("lefbvre2", "dupnot jean x", "xam"):  # two typos; an unknown word; too short to guess
+        code, out, err = run("find", *far.split(), "--contacts", str(contacts))
+        assert code == ExitCode.NOTHING_FOUND and out == "", far
+
+
+def test_list_an_event(tmp_path: Path):
+    contacts = address_book(tmp_path)
+    code, out, _ = run("list", "--event", "vernissage", "--contacts", str(contacts))
+    assert code == 0
+    assert out.splitlines() == [
+        "Camille Martin (Atelier Lumière SARL) · +33 6 12 34 56 78 · camille@atelier-lumiere.fr · "
+        "met at Vernissage on 2026-11-20",
+        "Jean Dupont · +33 1 42 68 53 00 · jean@dupont.fr · met at Vernissage on 2026-11-20"]
+    code, out, _ = run("list", "--contacts", str(contacts), "--json")
+    assert [json.loads(line)["name"] for line in out.splitlines()] == ["Camille Martin", "Hélène Lefèvre",
+                                                                       "Jean Dupont"]
+    code, _, err = run("list", "--event", "gala", "--contacts", str(contacts))
+    assert code == ExitCode.NOTHING_FOUND and "nobody met at 'gala'" in err
