@@ -6,7 +6,9 @@ and the summary go to stderr. Exit codes are decided in ``exit_code_for``.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import difflib
 import json
 import logging
 import os
@@ -46,6 +48,7 @@ from .carddav import (
 )
 from .errors import BadArgumentsError, CardscanError, ExitCode, NothingFoundError, OutputError
 from .lexicons import fold
+from .load import is_image_name
 from .models import Meeting
 from .ocr import DEFAULT_LANG, check_tesseract
 from .qrexport import QR_FORMATS, write_qr_codes
@@ -70,6 +73,13 @@ class DefaultToScan(click.Group):
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
+            first = args[0]
+            close = difflib.get_close_matches(first.lower(), list(self.commands), n=1, cutoff=0.75)
+            if close and not first.startswith("-") and not Path(first).exists():
+                # 'cardscan exprot ...' is a typo of a command, not a photo that is missing
+                click.echo(f"cardscan: error: {first!r} is no command and no file; did you mean "
+                           f"`{close[0]}`?", err=True)
+                ctx.exit(ExitCode.BAD_ARGS)
             args = ["scan", *args]
         return super().parse_args(ctx, args)
 
@@ -135,15 +145,22 @@ def reading_options(func: Any) -> Any:
     return func
 
 
-def _start_reading(event: str, contacts: str, reading: dict[str, Any], verbose: int
+def _start_reading(event: str, contacts: str, reading: dict[str, Any], verbose: int, create: bool = True
                    ) -> tuple[ScanOptions, ContactsFolder, int]:
-    """Check what reading needs (event name, Tesseract, engine, writable folder) or exit with one line."""
+    """Check what reading needs (event name, Tesseract, engine, writable folder) or exit with one line.
+
+    ``create``: make the contacts folder now (the watcher); else only check it could be made (a scan makes
+    it with its first contact, so a run that files nothing leaves nothing behind).
+    """
     try:
         event = check_event_name(event)
         check_tesseract(reading["lang"])
         check_engine(reading["engine"])
         folder = ContactsFolder(contacts)
-        folder.prepare()
+        if create:
+            folder.prepare()
+        else:
+            folder.check_writable()
     except CardscanError as exc:
         _fail(exc, verbose)
     options = ScanOptions(event=event, date=reading["date"], region=reading["region"], lang=reading["lang"],
@@ -154,8 +171,8 @@ def _start_reading(event: str, contacts: str, reading: dict[str, Any], verbose: 
 
 @main.command("scan")
 @click.argument("photos", nargs=-1, required=True, metavar="PHOTO...")
-@click.option("--event", "-e", default="unfiled", show_default=True,
-              help="Where you met: tags every card of this run.")
+@click.option("--event", "-e", default=None,
+              help=f"Where you met: tags every card of this run.  [default: {UNFILED}, with a warning]")
 @contacts_option
 @reading_options
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per photo on stdout.")
@@ -165,7 +182,20 @@ def scan_command(photos: Sequence[str], event: str, contacts: str, as_json: bool
                  **reading: Any) -> None:
     """Read business-card photos (files or folders) and file each one as a contact."""
     _configure_logging(verbose, quiet)
-    options, folder, jobs = _start_reading(event, contacts, reading, verbose)
+    photos, skipped, bare = _sort_inputs(photos)
+    if bare:
+        # 'cardscan photo.jpg vernissage': a word that is no file is most likely the event
+        words = ([event] if event else []) + bare
+        _fail(BadArgumentsError(f"{', '.join(bare)}: no such file; did you mean "
+                                f"`--event {shlex.quote(' '.join(words))}`?"), verbose)
+    if event is None:
+        event = UNFILED
+        if not quiet:
+            click.echo(f"warning: no --event given: the cards are filed under {UNFILED!r} "
+                       f"(cardscan events rename {UNFILED} NAME files them under an event later)", err=True)
+    options, folder, jobs = _start_reading(event, contacts, reading, verbose, create=False)
+    for name in skipped:
+        log.info("%s: not a photo, skipped", name)
     progress = _Progress(enabled=not quiet and not as_json and sys.stderr.isatty())
     known_before = {p.stem for p in folder.people.glob("*.vcf")}
     first_source: dict[str, str] = {}  # contact UID -> the photo of this run that filed it first
@@ -208,8 +238,39 @@ def scan_command(photos: Sequence[str], event: str, contacts: str, as_json: bool
         line = summary_line(summary, contacts)
         if twice:
             line = line.replace(f" written to {contacts}", f" written to {contacts} ({twice} photographed twice)", 1)
+        if skipped:
+            line = line.replace(f", {summary.failed} failed", f", {summary.failed} failed, {len(skipped)} "
+                                f"file{'' if len(skipped) == 1 else 's'} not photos skipped", 1)
         click.echo(line + _next_steps(folder, filed_under, contacts), err=True)
     sys.exit(exit_code_for(summary))
+
+
+def _sort_inputs(photos: Sequence[str]) -> tuple[list[str], list[str], list[str]]:
+    """(what to read, files that are not photos to skip, bare words that name no file).
+
+    The shell expands ``photos/*`` into names, so "given in a glob" cannot be seen. The rule: a file whose
+    name is not a photo's (``.json``, ``.txt``...) is skipped when the command line also names a photo in
+    the same folder (it came along with them, as ``*`` brings it); named alone it is read, and its error
+    says why it is not a photo. Inside a folder given as such, only photos are read; the others are counted.
+    """
+    paths = [Path(p) for p in photos]
+    photo_folders = {p.parent.resolve() for p in paths if p.is_file() and is_image_name(p)}
+    to_read: list[str] = []
+    skipped: list[str] = []
+    bare: list[str] = []
+    for given, path in zip(photos, paths, strict=True):
+        if path.is_dir():
+            to_read.append(given)
+            with contextlib.suppress(OSError):  # the scan says why it cannot list the folder
+                skipped += sorted(str(f) for f in path.iterdir()
+                                  if f.is_file() and not is_image_name(f) and not f.name.startswith("."))
+        elif path.is_file() and not is_image_name(path) and path.parent.resolve() in photo_folders:
+            skipped.append(given)
+        elif not path.exists() and not path.suffix and os.sep not in given and "/" not in given:
+            bare.append(given)
+        else:
+            to_read.append(given)
+    return to_read, skipped, bare
 
 
 def _next_steps(folder: ContactsFolder, meetings: set[Meeting], contacts: str) -> str:

@@ -168,6 +168,18 @@ class ContactsFolder:
             reason = exc.strerror or str(exc)
             raise OutputError(f"{self.root}: cannot write the contacts folder ({reason})") from exc
 
+    def check_writable(self) -> None:
+        """Raise OutputError when the folders could not be made or written; create nothing (a run that files
+        nothing leaves no empty contacts folder behind)."""
+        for folder in (self.people, self.events):
+            existing = folder
+            while not existing.exists() and existing != existing.parent:
+                existing = existing.parent
+            if not existing.is_dir():
+                raise OutputError(f"{self.root}: cannot write the contacts folder ({existing} is not a folder)")
+            if not os.access(existing, os.W_OK | os.X_OK):
+                raise OutputError(f"{self.root}: cannot write the contacts folder (permission denied on {existing})")
+
     def contact_path(self, uid: str) -> Path:
         return self.people / f"{uid}.vcf"
 
@@ -198,6 +210,7 @@ class ContactsFolder:
         if existing is not None and read_stored(existing) is not None:
             text = merge_vcard(existing, text, note_lang=options.note_lang)
         try:
+            self.people.mkdir(parents=True, exist_ok=True)  # made by the first contact, not before
             atomic_write(path, text)
         except OSError as exc:
             raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from exc
@@ -251,6 +264,7 @@ class ContactsFolder:
         for path, cards in sorted(members.items()):
             try:
                 if cards:
+                    path.parent.mkdir(parents=True, exist_ok=True)
                     atomic_write(path, "".join(cards))
                     written.append(path)
                 else:

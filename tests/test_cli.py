@@ -331,3 +331,83 @@ def test_list_an_event(tmp_path: Path):
                                                                        "Jean Dupont"]
     code, _, err = run("list", "--event", "gala", "--contacts", str(contacts))
     assert code == ExitCode.NOTHING_FOUND and "nobody met at 'gala'" in err
+
+
+# ---------------------------------------------------------------- a forgiving command line
+
+def test_a_missing_event_is_one_warning_naming_the_default(fake_pipeline, tmp_path: Path, contacts: Path):
+    code, _, err = run(str(good_photo(tmp_path)), "--contacts", str(contacts), "-j", "1")
+    assert code == ExitCode.OK
+    warnings = [line for line in err.splitlines() if line.startswith("warning:")]
+    assert warnings == ["warning: no --event given: the cards are filed under 'unfiled' "
+                        "(cardscan events rename unfiled NAME files them under an event later)"]
+    assert (contacts / "events" / "2026-11-20_unfiled.vcf").exists()
+    _, _, err = run(str(good_photo(tmp_path)), "--event", "gala", "--contacts", str(contacts), "-j", "1")
+    assert "warning" not in err
+
+
+@pytest.mark.parametrize(("typo", "command"), [("exprot", "export"), ("lsit", "list"), ("evnets", "events"),
+                                               ("reveiw", "review"), ("sheets", "sheet")])
+def test_a_command_typo_is_not_read_as_a_photo(tmp_path: Path, contacts: Path, typo: str, command: str):
+    code, _, err = run(typo, "--event", "x", "--contacts", str(contacts))
+    assert code == ExitCode.BAD_ARGS
+    assert err.strip() == f"cardscan: error: {typo!r} is no command and no file; did you mean `{command}`?"
+    assert not contacts.exists()
+
+
+def test_a_file_named_like_a_command_is_still_a_photo(fake_pipeline, tmp_path: Path, contacts: Path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    good_photo(tmp_path, "lists")  # a photo someone saved without an extension
+    code, _, err = run("lists", "--event", "x", "--contacts", str(contacts), "-j", "1")
+    assert code == ExitCode.OK, err
+
+
+@pytest.mark.parametrize(("words", "event", "suggestion"), [
+    (["vernissage"], None, "--event vernissage"),
+    (["du", "livre"], "salon", "--event 'salon du livre'"),
+])
+def test_a_bare_word_after_the_photos_is_probably_the_event(fake_pipeline, tmp_path: Path, contacts: Path,
+                                                           words, event, suggestion):
+    args = [str(good_photo(tmp_path)), *words, "--contacts", str(contacts)] + (["--event", event] if event else [])
+    code, _, err = run(*args)
+    assert code == ExitCode.BAD_ARGS
+    assert err.strip() == f"cardscan: error: {', '.join(words)}: no such file; did you mean `{suggestion}`?"
+    assert not contacts.exists()  # nothing filed, nothing created
+
+
+def test_nothing_is_created_when_nothing_is_filed(fake_pipeline, tmp_path: Path, contacts: Path):
+    code, _, _ = run(str(tmp_path / "missing.jpg"), "--event", "x", "--contacts", str(contacts))
+    assert code == ExitCode.INPUT_UNREADABLE
+    code, _, _ = run(str(good_photo(tmp_path, "notext.jpg")), "--event", "x", "--contacts", str(contacts), "-j", "1")
+    assert code == ExitCode.NO_TEXT
+    assert not contacts.exists()
+
+
+def test_files_that_are_not_photos_beside_the_photos_are_skipped_and_counted(fake_pipeline, tmp_path: Path,
+                                                                            contacts: Path):
+    shot = tmp_path / "shot"
+    shot.mkdir()
+    good_photo(shot, "a.jpg")
+    (shot / "a.json").write_text("{}", encoding="utf-8")
+    (shot / "notes.txt").write_text("x", encoding="utf-8")
+    everything = sorted(str(p) for p in shot.iterdir())  # what the shell makes of shot/*
+    code, out, err = run(*everything, "--event", "x", "--contacts", str(contacts), "--json", "-j", "1")
+    assert code == ExitCode.OK, err
+    assert [Path(json.loads(line)["source"]).name for line in out.splitlines()] == ["a.jpg"]
+    assert "1 card written to" in err and "0 failed, 2 files not photos skipped" in err
+    assert "error" not in err
+    # a folder given as such: the same count
+    code, _, err = run(str(shot), "--event", "x", "--contacts", str(contacts), "-j", "1")
+    assert code == ExitCode.OK and "0 failed, 2 files not photos skipped" in err
+
+
+def test_a_file_named_alone_that_is_not_a_photo_is_an_error(fake_pipeline, tmp_path: Path, contacts: Path):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("x", encoding="utf-8")
+    code, _, err = run(str(notes), "--event", "x", "--contacts", str(contacts))
+    assert code == ExitCode.INPUT_UNREADABLE
+    assert f"error: {notes}: not an image cardscan can read" in err
+    elsewhere = tmp_path / "photos"
+    elsewhere.mkdir()
+    code, _, err = run(str(good_photo(elsewhere)), str(notes), "--event", "x", "--contacts", str(contacts), "-j", "1")
+    assert code == ExitCode.INPUT_UNREADABLE and f"error: {notes}: not an image" in err
