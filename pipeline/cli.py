@@ -53,6 +53,7 @@ from .models import Meeting
 from .ocr import DEFAULT_LANG, check_tesseract
 from .qrexport import QR_FORMATS, write_qr_codes
 from .report import describe, describe_merge, outcome_to_json, summary_line
+from .runs import Run
 from .store import ContactsFolder, WriteOptions, atomic_write_bytes, check_event_name, event_slug, read_vcf
 from .vcard import DEFAULT_VERSION, VCARD_VERSIONS
 from .watch import DEFAULT_STABILITY, UNFILED, Watcher, WatchOptions
@@ -156,7 +157,7 @@ def _start_reading(event: str, contacts: str, reading: dict[str, Any], verbose: 
         event = check_event_name(event)
         check_tesseract(reading["lang"])
         check_engine(reading["engine"])
-        folder = ContactsFolder(contacts)
+        folder = _open(contacts)
         if create:
             folder.prepare()
         else:
@@ -224,8 +225,11 @@ def scan_command(photos: Sequence[str], event: str, contacts: str, as_json: bool
             filed_under.add(outcome.reading.meeting)
         progress.advance()
 
+    names = [Path(p).name for p in photos]
+    what = f"scan of {', '.join(names[:3])}{', …' if len(names) > 3 else ''} under {options.event!r}"
     try:
-        with progress:
+        # every file the scan writes is journaled first: `cardscan undo` takes the whole run back
+        with progress, Run(folder, "scan", what):
             summary = scan(photos, options, folder, jobs,
                            on_outcome=on_outcome, on_total=progress.set_total)
     except KeyboardInterrupt:
@@ -285,12 +289,15 @@ def _next_steps(folder: ContactsFolder, meetings: set[Meeting], contacts: str) -
             f" or {_command_line('sheet', '--event', event, '-o', sheet, contacts=contacts)}")
 
 
-@main.command("events")
+@main.group("events", invoke_without_command=True)
 @contacts_option
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per event on stdout.")
-def events_command(contacts: str, as_json: bool) -> None:
-    """List the events, with their date and how many people were met there."""
-    events = list_events(ContactsFolder(contacts))
+@click.pass_context
+def events_command(ctx: click.Context, contacts: str, as_json: bool) -> None:
+    """List the events, with their date and how many people were met there (`events rename` renames one)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    events = list_events(_open(contacts))
     for e in events:
         if as_json:
             click.echo(json.dumps({"event": e.event, "date": e.date.isoformat(), "contacts": e.contacts},
@@ -302,6 +309,112 @@ def events_command(contacts: str, as_json: bool) -> None:
         click.echo(f"no events yet in {contacts}", err=True)
 
 
+@events_command.command("rename")
+@click.argument("old")
+@click.argument("new")
+@click.option("--date", "date", callback=_parse_date, metavar="YYYY-MM-DD",
+              help="Only the meeting of that day (an event over several days; 'unfiled').")
+@click.option("--to-date", "to_date", callback=_parse_date, metavar="YYYY-MM-DD",
+              help="Also move the meeting to that day.")
+@click.option("--contacts", "--out", "contacts", type=click.Path(file_okay=False), default=None,
+              help="Folder of the address book.  [default: as for events]")
+@click.pass_context
+def events_rename_command(ctx: click.Context, old: str, new: str, date: dt.date | None, to_date: dt.date | None,
+                          contacts: str | None) -> None:
+    """File everyone met at OLD under NEW: contacts, notes, categories, event files (undo takes it back)."""
+    from .refile import rename_event
+
+    contacts = contacts or (ctx.parent.params["contacts"] if ctx.parent else "contacts")
+    folder = _open(contacts)
+    try:
+        result = rename_event(folder, old, new, date, to_date)
+    except CardscanError as exc:
+        _fail(exc, 0)
+    for before, after in sorted(result.meetings.items(), key=lambda item: item[0].date):
+        click.echo(f"{before.date.isoformat()} {before.event} -> {after.date.isoformat()} {after.event}: "
+                   f"{folder.event_path(after)}", err=True)
+    people = len(result.contacts)
+    click.echo(f"{people} contact{'' if people == 1 else 's'} renamed (cardscan undo takes it back)", err=True)
+
+
+@main.command("undo")
+@contacts_option
+@click.option("--force", is_flag=True, help="Take the run back even when its files changed since (losing that).")
+@click.option("--list", "show", is_flag=True, help="List the runs journaled, change nothing.")
+def undo_command(contacts: str, force: bool, show: bool) -> None:
+    """Take back the last run (a scan, forget, rename, restore): every file it changed goes back as it was."""
+    from .runs import history, undo_last
+
+    folder = _open(contacts)
+    if show:
+        runs = list(history(folder))
+        for record, state in runs:
+            click.echo(f"{state:<13}  {record.describe()}: {len({c.path for c in record.changes})} files")
+        if not runs:
+            click.echo(f"no run journaled in {contacts}", err=True)
+        return
+    try:
+        result = undo_last(folder, force)
+    except CardscanError as exc:
+        _fail(exc, 0)
+    click.echo(f"undone: {result.undone.describe()}: {len(result.restored)} file"
+               f"{'' if len(result.restored) == 1 else 's'} put back as they were, {len(result.removed)} removed",
+               err=True)
+
+
+@main.command("forget")
+@click.argument("photos", nargs=-1, required=True, metavar="PHOTO...")
+@contacts_option
+def forget_command(photos: Sequence[str], contacts: str) -> None:
+    """Take a photo's cards out of the address book, as if it had never been read (undo takes it back)."""
+    from .refile import forget_photos
+
+    folder = _open(contacts)
+    try:
+        results = forget_photos(folder, list(photos))
+    except CardscanError as exc:
+        _fail(exc, 0)
+    code = ExitCode.OK
+    for photo, result in results:
+        if isinstance(result, CardscanError):
+            click.echo(f"error: {result}", err=True)
+            code = max(code, result.exit_code)
+            continue
+        for stored in result.removed:
+            click.echo(f"{photo}: {stored.full_name} taken out of the address book (kept in trash/: "
+                       "cardscan restore)", err=True)
+        for stored in result.updated:
+            click.echo(f"{photo}: {stored.full_name} keeps the other photos; what only this one brought is gone",
+                       err=True)
+    sys.exit(code)
+
+
+@main.command("restore")
+@click.argument("text", nargs=-1)
+@contacts_option
+@click.option("--list", "show", is_flag=True, help="List what is in trash/, change nothing.")
+def restore_command(text: Sequence[str], contacts: str, show: bool) -> None:
+    """Put back the contact last taken out (review's "Not a card", forget), or those TEXT matches."""
+    from .refile import restore, trashed
+
+    folder = _open(contacts)
+    if show:
+        items = trashed(folder)
+        for item in items:
+            met = ", ".join(f"{m.event} on {m.date.isoformat()}" for m in item.stored.meetings)
+            click.echo(f"{item.when:%Y-%m-%d %H:%M}  {item.stored.full_name}" + (f"  (met at {met})" if met else ""))
+        if not items:
+            click.echo(f"nothing in {folder.trash}", err=True)
+        return
+    try:
+        restored = restore(folder, " ".join(text))
+    except CardscanError as exc:
+        _fail(exc, 0)
+    for stored in restored:
+        met = ", ".join(f"{m.event} on {m.date.isoformat()}" for m in stored.meetings) or "no recorded meeting"
+        click.echo(f"restored {stored.full_name} (met at {met})", err=True)
+
+
 @main.command("find")
 @click.argument("text", nargs=-1, required=True)
 @contacts_option
@@ -309,7 +422,7 @@ def events_command(contacts: str, as_json: bool) -> None:
 def find_command(text: Sequence[str], contacts: str, as_json: bool) -> None:
     """Find contacts by name, company, e-mail or phone (one typo forgiven), and say where you met them."""
     query = " ".join(text)
-    people, exact = search_people(ContactsFolder(contacts), query)
+    people, exact = search_people(_open(contacts), query)
     if people and not exact and not as_json:
         click.echo(f"no contact matches {query!r} exactly; one letter apart:", err=True)
     _print_people(people, as_json)
@@ -324,7 +437,7 @@ def find_command(text: Sequence[str], contacts: str, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per contact on stdout.")
 def list_command(event: str | None, date: dt.date | None, contacts: str, as_json: bool) -> None:
     """List the people met (at an event, with --event): name, company, phone, e-mail, where you met."""
-    folder = ContactsFolder(contacts)
+    folder = _open(contacts)
     people = (people_met_at(folder, event, date) if event
               else [Person(path, stored) for path, stored in folder.stored_cards()])
     people.sort(key=lambda p: fold(p.stored.full_name))
@@ -357,7 +470,7 @@ def _print_people(people: Sequence[Person], as_json: bool) -> None:
               help="File to write ('-' for stdout).")
 def export_command(event: str, date: dt.date | None, contacts: str, fmt: str, output: str) -> None:
     """Write everyone met at an event as one file to import into a phone or a contacts service."""
-    people = people_met_at(ContactsFolder(contacts), event, date)
+    people = people_met_at(_open(contacts), event, date)
     if not people:
         on = f" on {date.isoformat()}" if date else ""
         _fail(NothingFoundError(f"nobody met at {event!r}{on} in {contacts}"), 0)
@@ -381,7 +494,7 @@ def sheet_command(event: str, date: dt.date | None, contacts: str, output: str) 
     """One page to look at: everyone met at an event, their card, how to reach them, what to check."""
     from .sheet import collect_sheet, render_sheet
 
-    sheet = collect_sheet(ContactsFolder(contacts), event, date)
+    sheet = collect_sheet(_open(contacts), event, date)
     if not sheet.people:
         on = f" on {date.isoformat()}" if date else ""
         _fail(NothingFoundError(f"nobody met at {event!r}{on} in {contacts}"), 0)
@@ -467,7 +580,7 @@ def push_command(event: str | None, date: dt.date | None, contacts: str, url: st
                  force: bool, address_book_name: str | None, as_json: bool) -> None:
     """Upload contacts to a CardDAV address book (iCloud, Nextcloud, Fastmail, Radicale...)."""
     _configure_logging(1, False)
-    folder = ContactsFolder(contacts)
+    folder = _open(contacts)
     people = (people_met_at(folder, event, date) if event
               else [Person(path, stored) for path, stored in folder.stored_cards()])
     if not people:
@@ -511,7 +624,7 @@ def push_command(event: str | None, date: dt.date | None, contacts: str, url: st
 def qr_command(text: Sequence[str], event: str | None, date: dt.date | None, contacts: str, output: str,
                fmt: str) -> None:
     """QR codes that a phone's camera turns into "add contact" (TEXT selects contacts as find does)."""
-    folder = ContactsFolder(contacts)
+    folder = _open(contacts)
     people = (people_met_at(folder, event, date) if event
               else [Person(path, stored) for path, stored in folder.stored_cards()])
     if text:
@@ -547,7 +660,7 @@ def review_command(event: str | None, date: dt.date | None, contacts: str, only_
     """Check and correct each card on a local page before it reaches the phone."""
     from .review import ReviewScope, ReviewSession, check_scope, make_server, page_url
 
-    session = ReviewSession(ContactsFolder(contacts), ReviewScope(event, date, only_doubtful, region))
+    session = ReviewSession(_open(contacts), ReviewScope(event, date, only_doubtful, region))
     try:
         check_scope(session)
         server = make_server(session, port)
@@ -629,6 +742,19 @@ def _command_line(*args: str, contacts: str = "contacts") -> str:
     if contacts != "contacts" and not os.environ.get(CONTACTS_ENV):
         words += ["--contacts", contacts]
     return shlex.join(words)
+
+
+def _open(contacts: str) -> ContactsFolder:
+    """The contacts folder, with what a killed command left finished first (see runs.recover)."""
+    from .runs import recover
+
+    folder = ContactsFolder(contacts)
+    try:
+        for message in recover(folder):
+            click.echo(f"cardscan: {message}", err=True)
+    except CardscanError as exc:
+        _fail(exc, 0)
+    return folder
 
 
 def _fail(exc: CardscanError, verbose: int) -> NoReturn:

@@ -22,7 +22,7 @@ import tempfile
 import threading
 import unicodedata
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,8 +75,15 @@ def atomic_write(path: Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
+# Called with a path just before it is written or removed: the run journal (runs.py) keeps what a file of
+# a contacts folder held before the change, so that `cardscan undo` can put it back.
+BEFORE_CHANGE: list[Callable[[Path], None]] = []
+
+
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` via a temporary file in the same folder and a rename: never half a file."""
+    for hook in BEFORE_CHANGE:
+        hook(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -87,6 +94,14 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def remove_file(path: Path) -> None:
+    """Remove a file (no error when it is not there), journaled like a write."""
+    if path.exists():
+        for hook in BEFORE_CHANGE:
+            hook(path)
+    path.unlink(missing_ok=True)
 
 
 LOCK_NAME = ".cardscan.lock"
@@ -228,6 +243,8 @@ class ContactsFolder:
             "photo": Path(reading.source).name, "sha256": reading.photo_key,
             "width": reading.ocr.width, "height": reading.ocr.height,
             "lines": ocr_lines_to_json(reading.ocr), "fields": contact_to_json(reading.contact),
+            # the meeting this photo brought: `cardscan forget` takes it back with the photo
+            "event": reading.meeting.event, "date": reading.meeting.date.isoformat(),
         }
         try:
             atomic_write_bytes(self.review / f"{reading.photo_key}.jpg", reading.review_jpeg)
@@ -268,7 +285,7 @@ class ContactsFolder:
                     atomic_write(path, "".join(cards))
                     written.append(path)
                 else:
-                    path.unlink(missing_ok=True)
+                    remove_file(path)
             except OSError as exc:
                 raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from exc
         return written

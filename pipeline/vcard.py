@@ -382,6 +382,61 @@ def compact_vcard(text: str, version: str = DEFAULT_VERSION) -> str:
     return _serialize(card)
 
 
+def rename_meeting(existing: str, old: Meeting, new: Meeting) -> str:
+    """The contact met at ``new`` instead of ``old`` (an event renamed or re-dated), in its note's language."""
+    card = vobject.readOne(existing)
+    meetings = list(dict.fromkeys(new if m == old else m for m in _meetings_of(card)))
+    _drop_categories(card, [old], meetings)
+    _set_meetings(card, meetings, note_language(card))
+    _set_revision(card, _DIALECTS.get(card.version.value, _DIALECTS[DEFAULT_VERSION]), None)
+    return _serialize(card)
+
+
+def drop_photo(existing: str, photo_keys: set[str], meetings: Sequence[Meeting] = (),
+               values: dict[str, set[str]] | None = None) -> str:
+    """The contact without what one photo brought: its source, ``meetings``, and ``values`` by property
+    ('tel': E.164 numbers, 'email', 'url', 'title': as read), each compared as merging compares them."""
+    card = vobject.readOne(existing)
+    kept_meetings = [m for m in _meetings_of(card) if m not in meetings]
+    _drop_categories(card, list(meetings), kept_meetings)
+    for key, dropped in (values or {}).items():
+        gone = {_value_identity(key, value) for value in dropped}
+        kept = [prop for prop in card.contents.get(key, []) if _identity(key, prop) not in gone]
+        if kept:
+            card.contents[key] = kept
+        else:
+            card.contents.pop(key, None)
+    _set_meetings(card, kept_meetings, note_language(card))
+    _set_sources(card, [s for s in _sources_of(card) if s.sha256 not in photo_keys])
+    _set_revision(card, _DIALECTS.get(card.version.value, _DIALECTS[DEFAULT_VERSION]), None)
+    return _serialize(card)
+
+
+def photo_sources(text: str) -> list[PhotoSource]:
+    """The photos (file name, content hash) a contact written by cardscan was read from."""
+    return _sources_of(vobject.readOne(text))
+
+
+def note_language(card: Any) -> str:
+    """'en' when the card's meeting sentences are English, else 'fr' (the default)."""
+    lines = [ln for note in card.contents.get("note", []) for ln in str(note.value).split("\n")]
+    return "en" if any(ln.startswith("Met at ") and _MEETING_SENTENCE.match(ln) for ln in lines) else "fr"
+
+
+def _drop_categories(card: Any, leaving: list[Meeting], staying: list[Meeting]) -> None:
+    """An event's category goes with its last meeting."""
+    gone = {m.event for m in leaving} - {m.event for m in staying}
+    for prop in card.contents.get("categories", []):
+        prop.value = [c for c in prop.value if c not in gone]
+
+
+def _value_identity(key: str, value: str) -> object:
+    if key == "tel":
+        return value.strip()
+    text = fold(value).strip().rstrip("/")
+    return re.sub(r"^https?://", "", text) if key in ("url", "x-socialprofile") else text
+
+
 # ---------------------------------------------------------------- helpers
 
 LINE_OCTETS = 75

@@ -34,6 +34,7 @@ from .batch import PhotoOutcome, ScanOptions, read_safely
 from .errors import CardscanError, InputError
 from .load import is_image_name
 from .report import describe, describe_merge
+from .runs import Run
 from .store import ContactsFolder, WriteOptions, atomic_write, event_slug
 
 log = logging.getLogger("cardscan.watch")
@@ -296,12 +297,14 @@ class Watcher:
             return
         filed: list[PhotoOutcome] = []
         try:
-            for reading in readings:
-                written = self.folder.write_contact(reading, self.write_options)
-                self.folder.write_review_material(reading)
-                self.folder.rebuild_event_files(written.stored.meetings)
-                filed.append(PhotoOutcome(source=str(path), reading=reading, vcard=written.path,
-                                          merged_with=written.merged_with))
+            # one run per photo, journaled: `cardscan undo` takes back the last photo filed
+            with Run(self.folder, "watch", f"{path.name} filed by the watcher", extra={"photo_sha256": sha}):
+                for reading in readings:
+                    written = self.folder.write_contact(reading, self.write_options)
+                    self.folder.write_review_material(reading)
+                    self.folder.rebuild_event_files(written.stored.meetings)
+                    filed.append(PhotoOutcome(source=str(path), reading=reading, vcard=written.path,
+                                              merged_with=written.merged_with))
         except CardscanError as exc:
             self._fail(path, sha, str(exc))
             return
