@@ -34,7 +34,16 @@ from .addressbook import (
     people_met_at,
     search_people,
 )
-from .batch import ENGINES, BatchSummary, PhotoOutcome, ScanOptions, check_engine, default_jobs, scan
+from .batch import (
+    ENGINES,
+    BatchSummary,
+    PhotoOutcome,
+    ScanOptions,
+    check_engine,
+    default_jobs,
+    expand_inputs,
+    scan,
+)
 from .carddav import JOURNAL_NAME as PUSH_JOURNAL_NAME
 from .carddav import (
     CardDavClient,
@@ -49,6 +58,7 @@ from .carddav import (
 from .errors import BadArgumentsError, CardscanError, ExitCode, NothingFoundError, OutputError
 from .lexicons import fold
 from .load import is_image_name
+from .meeting import capture_date, run_date
 from .models import Meeting
 from .ocr import DEFAULT_LANG, check_tesseract
 from .qrexport import QR_FORMATS, write_qr_codes
@@ -126,7 +136,8 @@ def reading_options(func: Any) -> Any:
     """How photos are read and contacts written: the options scan and watch share."""
     for option in reversed([
         click.option("--date", "date", callback=_parse_date, metavar="YYYY-MM-DD",
-                     help="Day of the event. Default: each photo's capture date (EXIF), else its file date."),
+                     help="Day of the meeting.  [default: the day most photos were taken (EXIF, else the "
+                          "file's date)]"),
         click.option("--region", default="FR", show_default=True, callback=_parse_region,
                      help="Country of numbers printed without +prefix, when the card does not show one."),
         click.option("--lang", default=DEFAULT_LANG, show_default=True, help="Tesseract languages, e.g. fra+eng+deu."),
@@ -194,6 +205,14 @@ def scan_command(photos: Sequence[str], event: str, contacts: str, as_json: bool
         if not quiet:
             click.echo(f"warning: no --event given: the cards are filed under {UNFILED!r} "
                        f"(cardscan events rename {UNFILED} NAME files them under an event later)", err=True)
+    if reading["date"] is None:
+        # one meeting, one date: the day most of the photos were taken
+        chosen = run_date(d for d in (capture_date(source) for source, error in expand_inputs(photos)
+                                      if error is None) if d is not None)
+        if chosen is not None:
+            reading["date"] = chosen.date
+            if chosen.spread and not quiet:
+                click.echo(f"warning: {chosen.spread}", err=True)
     options, folder, jobs = _start_reading(event, contacts, reading, verbose, create=False)
     for name in skipped:
         log.info("%s: not a photo, skipped", name)

@@ -33,6 +33,7 @@ from pathlib import Path
 from .batch import PhotoOutcome, ScanOptions, read_safely
 from .errors import CardscanError, InputError
 from .load import is_image_name
+from .meeting import Sessions, capture_date
 from .report import describe, describe_merge
 from .runs import Run
 from .store import ContactsFolder, WriteOptions, atomic_write, event_slug
@@ -164,6 +165,9 @@ class Watcher:
         self._seen: dict[Path, _Seen] = {}
         self._in_flight: dict[Path, tuple[Future[list[PhotoOutcome]], str]] = {}
         self._first_failures: dict[Path, float | None] = {}
+        # one date per meeting: photos of an event arriving within an hour of each other (meeting.py)
+        self.sessions = Sessions()
+        self._dates: dict[Path, tuple[tuple[int, int] | None, dt.date | None]] = {}
         # with --once nobody waits for a paused upload: a stable file that does not decode fails soon
         self._decode_grace = 2 * options.stability if options.once else DECODE_GRACE
 
@@ -251,6 +255,7 @@ class Watcher:
 
     def _take_stable(self, executor: Executor) -> None:
         now = time.monotonic()
+        self._open_sessions(now)
         for path, seen in sorted(self._seen.items(), key=lambda item: item[1].since):
             if len(self._in_flight) >= 2 * max(1, self.options.jobs):
                 return  # bounded: a burst of hundreds waits on disk, not in memory
@@ -270,10 +275,48 @@ class Watcher:
                 self._already_filed(path, state[1])
                 continue
             event = event_for(self.options.inbox, path, self.options.scan.event)
-            options = replace(self.options.scan, event=event)
+            options = replace(self.options.scan, event=event, date=self._meeting_date(path, event, now))
             self.journal.record(sha, "started", str(path))
             self._in_flight[path] = (executor.submit(self.reader, str(path), options), sha)
             self._first_failures[path] = seen.first_failure
+
+    # ------------------------------------------------------------ the meeting's date
+
+    def _open_sessions(self, now: float) -> None:
+        """Photos of an event arriving together are one meeting: the day most of them were taken."""
+        if self.options.scan.date is not None:
+            return
+        arriving: dict[str, list[dt.date]] = {}
+        for path, seen in self._seen.items():
+            if now - seen.since >= self.options.stability and seen.size:
+                taken = self._capture_date(path, seen)
+                if taken is not None:
+                    arriving.setdefault(event_slug(event_for(self.options.inbox, path, self.options.scan.event)),
+                                        []).append(taken)
+        for event_key, dates in arriving.items():
+            self.sessions.start(event_key, dates, now)
+        for gone in set(self._dates) - set(self._seen):
+            del self._dates[gone]
+
+    def _meeting_date(self, path: Path, event: str, now: float) -> dt.date | None:
+        """--date, else the date of the photo's session (None: the reader's own, for a photo that will fail)."""
+        if self.options.scan.date is not None:
+            return self.options.scan.date
+        taken = self._dates.pop(path, (None, None))[1] or capture_date(path)
+        if taken is None:
+            return None
+        date = self.sessions.date_for(event_slug(event), taken, now)
+        if date != taken:
+            log.info("%s: taken %s, filed under %s with the photos of %s arriving with it", path.name,
+                     taken.isoformat(), date.isoformat(), event)
+        return date
+
+    def _capture_date(self, path: Path, seen: _Seen) -> dt.date | None:
+        signature, taken = self._dates.get(path, (None, None))
+        if signature != (seen.size, seen.mtime_ns):
+            taken = capture_date(path)
+            self._dates[path] = ((seen.size, seen.mtime_ns), taken)
+        return taken
 
     # ------------------------------------------------------------ filing
 
