@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 SHARED ?= ../shared
 EVENT ?= vernissage
 
-.PHONY: install tesseract test-tools venv demo test lint bench bench-watch eval samples clean
+.PHONY: install tesseract test-tools venv demo test lint bench bench-watch eval eval-text corpus samples clean
 
 install: tesseract venv
 
@@ -37,6 +37,7 @@ test: venv
 lint: venv
 	$(BIN)/ruff check pipeline tests tools
 	$(BIN)/mypy
+	MYPYPATH=tools $(BIN)/mypy tools/make_corpus.py tools/evaluate.py
 
 bench: venv
 	$(BIN)/python tools/evaluate.py --shared $(SHARED)
@@ -45,11 +46,20 @@ bench: venv
 bench-watch: venv
 	$(BIN)/python tools/bench_watch.py --shared $(SHARED)
 
+# reads photos (OCR): run it as `flock /tmp/cardscan-bench.lock make eval` when others share the machine
 eval: venv
 	$(BIN)/python tools/evaluate.py --shared $(SHARED)
+
+# the text corpora only (hand-written, generated develop and held-out halves): seconds, no OCR
+eval-text: venv
+	$(BIN)/python tools/evaluate.py --no-photos
+
+# the generated corpus into build/corpus/ (git-ignored; tools/evaluate.py also makes it when missing)
+corpus: venv
+	$(BIN)/python tools/make_corpus.py
 
 samples: venv
 	$(BIN)/python tools/make_samples.py
 
 clean:
-	rm -rf $(VENV) contacts .pytest_cache .mypy_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) contacts build .pytest_cache .mypy_cache .ruff_cache *.egg-info

@@ -44,6 +44,9 @@ def contact_summary(contact: Contact) -> dict[str, Any]:
         "phones": [[p.value.number, p.value.kind] for p in contact.phones],
         "emails": [e.value for e in contact.emails],
         "urls": [u.value for u in contact.websites],
+        "street": address.street or None if address else None,
         "postcode": address.postcode if address else None,
         "city": address.city if address else None,
+        "region": address.region or None if address else None,
+        "country": address.country or None if address else None,
     }
