@@ -245,9 +245,17 @@ def _csv(header: list[str], rows: list[dict[str, str]]) -> str:
     return buffer.getvalue()
 
 
+# OWASP's CSV-injection rule: a cell starting with one of these is read as a formula by some spreadsheet
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+# the one exception: a phone number as cardscan writes it, E.164 (and its extension after a pause, as the
+# CSV exports write it for a phone to dial), which the importers need as it is; digits after a "+" compute
+# nothing
+_E164_PHONE = re.compile(r"\+[1-9]\d{1,14}(?:(?: ext\. |,)\d{1,10})?")
+
+
 def _spreadsheet_safe(value: str) -> str:
-    """Keep a spreadsheet from running card text as a formula ("=HYPERLINK(...)"); phone numbers stay as they are."""
-    if value[:1] in ("=", "@", "\t", "\r") or (value[:1] in ("+", "-") and not re.match(r"[+-][\d (]", value)):
+    """Keep a spreadsheet from running card text as a formula ("=HYPERLINK(...)", "-2+3+cmd|..."): quote it."""
+    if value.startswith(_FORMULA_STARTS) and not _E164_PHONE.fullmatch(value):
         return "'" + value
     return value
 

@@ -9,15 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import signal
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import cache
-from multiprocessing import get_context
 from pathlib import Path
 
-from .errors import BadArgumentsError, CardscanError, InputError, NoTextError
+from .errors import BadArgumentsError, CardscanError, InputError, NoTextError, UnexpectedError
 from .extract import extract_contact, guess_region, lines_from_ocr
 from .load import is_image_name, load_photo
 from .models import CardImage, CardReading, LoadedPhoto, Meeting
@@ -29,6 +26,7 @@ from .qr import blank_out, contact_from_payload, find_qr_codes, merge_qr
 from .store import ContactsFolder, WriteOptions
 from .straighten import straighten_all, whole_photo
 from .vcard import DEFAULT_VERSION, StoredCard
+from .workers import WorkerPool
 
 REVIEW_THRESHOLD = 0.6  # a field read with less confidence than this is counted "to review"
 
@@ -57,6 +55,7 @@ class PhotoOutcome:
     vcard: Path | None = None
     error: CardscanError | None = None
     merged_with: StoredCard | None = None  # a contact met before, which this card updated
+    stored: StoredCard | None = None  # the contact as written
 
     @property
     def ok(self) -> bool:
@@ -189,37 +188,40 @@ def _read_card(photo: LoadedPhoto, card: CardImage, index: int, options: ScanOpt
 
 
 def read_safely(source: str, options: ScanOptions) -> list[PhotoOutcome]:
-    """One outcome per card read on the photo, or one error; never raises a CardscanError."""
+    """One outcome per card read on the photo, or one error; never raises (but KeyboardInterrupt)."""
     try:
         readings = read_photo(source, options)
     except CardscanError as exc:
         return [PhotoOutcome(source=source, error=exc)]
+    except Exception as exc:  # a bug on one photo is that photo's error line, never the batch's end
+        return [PhotoOutcome(source=source, error=UnexpectedError.from_exception(exc))]
     return [PhotoOutcome(source=source, reading=reading) for reading in readings]
 
 
-def _ignore_sigint() -> None:
-    # Ctrl-C is handled once, by the parent, which stops the pool
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
 def read_photos(sources: list[str], options: ScanOptions, jobs: int) -> Iterator[PhotoOutcome]:
-    """Read photos on ``jobs`` processes; outcomes come back in the order of ``sources``."""
+    """Read photos on ``jobs`` processes; outcomes come back in the order of ``sources``.
+
+    A worker killed while reading (out of memory, kill -9) costs the photo it held, reported as that
+    photo's error; the others are read by a fresh worker.
+    """
     if jobs <= 1 or len(sources) <= 1:
         for source in sources:
             yield from read_safely(source, options)
         return
-    # spawn, not fork: the parent may already run a progress-bar thread
-    pool = ProcessPoolExecutor(max_workers=min(jobs, len(sources)), mp_context=get_context("spawn"),
-                               initializer=_ignore_sigint)
+    pool = WorkerPool(min(jobs, len(sources)))
     try:
         # at most a few photos in flight per worker, so memory stays flat on long batches
         window = 2 * jobs
-        pending = [pool.submit(read_safely, s, options) for s in sources[:window]]
+        pending = [(s, pool.submit(read_safely, s, options)) for s in sources[:window]]
         next_index = len(pending)
         while pending:
-            outcomes = pending.pop(0).result()
+            source, future = pending.pop(0)
+            try:
+                outcomes = future.result()
+            except CardscanError as exc:  # the worker died
+                outcomes = [PhotoOutcome(source=source, error=exc)]
             if next_index < len(sources):
-                pending.append(pool.submit(read_safely, sources[next_index], options))
+                pending.append((sources[next_index], pool.submit(read_safely, sources[next_index], options)))
                 next_index += 1
             yield from outcomes
     finally:
@@ -255,27 +257,32 @@ def scan(
         else:
             sources.append(source)
     on_total(len(sources))
-    try:
-        for outcome in read_photos(sources, options, jobs):
-            if outcome.reading is not None:
-                try:
-                    written = folder.write_contact(outcome.reading, write_options)
-                    folder.write_review_material(outcome.reading)
-                except CardscanError as exc:
-                    outcome = PhotoOutcome(source=outcome.source, reading=outcome.reading, error=exc)
-                else:
-                    outcome = PhotoOutcome(source=outcome.source, reading=outcome.reading, vcard=written.path,
-                                           merged_with=written.merged_with)
-                    summary.meetings.update(written.stored.meetings)
-                    summary.merged += outcome.merged_with is not None
+    # each contact updates its event files as it is written: after Ctrl-C or kill -9 they are current
+    for outcome in read_photos(sources, options, jobs):
+        if outcome.reading is not None:
+            outcome = file_reading(folder, outcome.source, outcome.reading, write_options)
             if outcome.ok:
-                summary.written += 1
-                summary.to_review += outcome.to_review
-            else:
-                summary.failed += 1
-                summary.failures.append(outcome)
-            on_outcome(outcome)
-    finally:
-        # even after Ctrl-C, the event files list every contact that was written
-        folder.rebuild_event_files(summary.meetings)
+                assert outcome.stored is not None
+                summary.meetings.update(outcome.stored.meetings)
+                summary.merged += outcome.merged_with is not None
+        if outcome.ok:
+            summary.written += 1
+            summary.to_review += outcome.to_review
+        else:
+            summary.failed += 1
+            summary.failures.append(outcome)
+        on_outcome(outcome)
     return summary
+
+
+def file_reading(folder: ContactsFolder, source: str, reading: CardReading, options: WriteOptions) -> PhotoOutcome:
+    """Write one card's contact (and, optionally, its review material); any failure is this card's error."""
+    try:
+        written = folder.write_contact(reading, options)
+    except CardscanError as exc:
+        return PhotoOutcome(source=source, reading=reading, error=exc)
+    except Exception as exc:  # a bug on one card is that card's error line
+        return PhotoOutcome(source=source, reading=reading, error=UnexpectedError.from_exception(exc))
+    folder.write_review_material(reading)  # optional: a failure there is a warning, never the card's
+    return PhotoOutcome(source=source, reading=reading, vcard=written.path, merged_with=written.merged_with,
+                        stored=written.stored)

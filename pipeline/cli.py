@@ -9,14 +9,13 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import difflib
-import json
 import logging
 import os
 import re
 import shlex
 import signal
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -46,13 +45,13 @@ from .batch import (
 )
 from .carddav import JOURNAL_NAME as PUSH_JOURNAL_NAME
 from .carddav import (
+    BackgroundPusher,
     CardDavClient,
     PushError,
     PushJournal,
     PushResult,
     credentials_in_url,
     password_for,
-    push_card,
     push_folder,
 )
 from .errors import BadArgumentsError, CardscanError, ExitCode, NothingFoundError, OutputError
@@ -62,8 +61,9 @@ from .meeting import capture_date, run_date
 from .models import Meeting
 from .ocr import DEFAULT_LANG, check_tesseract
 from .qrexport import QR_FORMATS, write_qr_codes
-from .report import describe, describe_merge, outcome_to_json, summary_line
+from .report import describe, describe_merge, json_line, outcome_to_json, summary_line
 from .runs import Run
+from .safetext import printable
 from .store import ContactsFolder, WriteOptions, atomic_write_bytes, check_event_name, event_slug, read_vcf
 from .vcard import DEFAULT_VERSION, VCARD_VERSIONS
 from .watch import DEFAULT_STABILITY, UNFILED, Watcher, WatchOptions
@@ -88,8 +88,7 @@ class DefaultToScan(click.Group):
             close = difflib.get_close_matches(first.lower(), list(self.commands), n=1, cutoff=0.75)
             if close and not first.startswith("-") and not Path(first).exists():
                 # 'cardscan exprot ...' is a typo of a command, not a photo that is missing
-                click.echo(f"cardscan: error: {first!r} is no command and no file; did you mean "
-                           f"`{close[0]}`?", err=True)
+                _say(f"cardscan: error: {first!r} is no command and no file; did you mean `{close[0]}`?")
                 ctx.exit(ExitCode.BAD_ARGS)
             args = ["scan", *args]
         return super().parse_args(ctx, args)
@@ -203,8 +202,8 @@ def scan_command(photos: Sequence[str], event: str, contacts: str, as_json: bool
     if event is None:
         event = UNFILED
         if not quiet:
-            click.echo(f"warning: no --event given: the cards are filed under {UNFILED!r} "
-                       f"(cardscan events rename {UNFILED} NAME files them under an event later)", err=True)
+            _say(f"warning: no --event given: the cards are filed under {UNFILED!r} "
+                 f"(cardscan events rename {UNFILED} NAME files them under an event later)")
     if reading["date"] is None:
         # one meeting, one date: the day most of the photos were taken
         chosen = run_date(d for d in (capture_date(source) for source, error in expand_inputs(photos)
@@ -212,7 +211,7 @@ def scan_command(photos: Sequence[str], event: str, contacts: str, as_json: bool
         if chosen is not None:
             reading["date"] = chosen.date
             if chosen.spread and not quiet:
-                click.echo(f"warning: {chosen.spread}", err=True)
+                _say(f"warning: {chosen.spread}")
     options, folder, jobs = _start_reading(event, contacts, reading, verbose, create=False)
     for name in skipped:
         log.info("%s: not a photo, skipped", name)
@@ -239,6 +238,10 @@ def scan_command(photos: Sequence[str], event: str, contacts: str, as_json: bool
             log.info("%s", describe(outcome))
         else:
             progress.print(f"error: {describe(outcome)}")
+            details = getattr(outcome.error, "details", "")
+            if verbose > 1:
+                for line in details.splitlines():  # each escaped on its own: the traceback stays readable
+                    log.debug("%s", line)
         if outcome.ok and outcome.vcard is not None and outcome.reading is not None:
             first_source.setdefault(outcome.vcard.stem, outcome.source)
             filed_under.add(outcome.reading.meeting)
@@ -260,11 +263,12 @@ def scan_command(photos: Sequence[str], event: str, contacts: str, as_json: bool
         summary.merged -= twice
         line = summary_line(summary, contacts)
         if twice:
-            line = line.replace(f" written to {contacts}", f" written to {contacts} ({twice} photographed twice)", 1)
+            shown = printable(contacts)  # as summary_line prints it
+            line = line.replace(f" written to {shown}", f" written to {shown} ({twice} photographed twice)", 1)
         if skipped:
             line = line.replace(f", {summary.failed} failed", f", {summary.failed} failed, {len(skipped)} "
                                 f"file{'' if len(skipped) == 1 else 's'} not photos skipped", 1)
-        click.echo(line + _next_steps(folder, filed_under, contacts), err=True)
+        _say(line + _next_steps(folder, filed_under, contacts))
     sys.exit(exit_code_for(summary))
 
 
@@ -316,16 +320,16 @@ def events_command(ctx: click.Context, contacts: str, as_json: bool) -> None:
     """List the events, with their date and how many people were met there (`events rename` renames one)."""
     if ctx.invoked_subcommand is not None:
         return
+    _configure_logging(0, False)
     events = list_events(_open(contacts))
     for e in events:
         if as_json:
-            click.echo(json.dumps({"event": e.event, "date": e.date.isoformat(), "contacts": e.contacts},
-                                  ensure_ascii=False))
+            click.echo(json_line({"event": e.event, "date": e.date.isoformat(), "contacts": e.contacts}))
         else:
             people = "contact" if e.contacts == 1 else "contacts"
-            click.echo(f"{e.date.isoformat()}  {e.event}  ({e.contacts} {people})")
+            _say(f"{e.date.isoformat()}  {e.event}  ({e.contacts} {people})", err=False)
     if not events and not as_json:
-        click.echo(f"no events yet in {contacts}", err=True)
+        _say(f"no events yet in {contacts}")
 
 
 @events_command.command("rename")
@@ -344,16 +348,17 @@ def events_rename_command(ctx: click.Context, old: str, new: str, date: dt.date 
     from .refile import rename_event
 
     contacts = contacts or (ctx.parent.params["contacts"] if ctx.parent else "contacts")
+    _configure_logging(0, False)
     folder = _open(contacts)
     try:
         result = rename_event(folder, old, new, date, to_date)
     except CardscanError as exc:
         _fail(exc, 0)
     for before, after in sorted(result.meetings.items(), key=lambda item: item[0].date):
-        click.echo(f"{before.date.isoformat()} {before.event} -> {after.date.isoformat()} {after.event}: "
-                   f"{folder.event_path(after)}", err=True)
+        _say(f"{before.date.isoformat()} {before.event} -> {after.date.isoformat()} {after.event}: "
+             f"{folder.event_path(after)}")
     people = len(result.contacts)
-    click.echo(f"{people} contact{'' if people == 1 else 's'} renamed (cardscan undo takes it back)", err=True)
+    _say(f"{people} contact{'' if people == 1 else 's'} renamed (cardscan undo takes it back)")
 
 
 @main.command("undo")
@@ -364,21 +369,21 @@ def undo_command(contacts: str, force: bool, show: bool) -> None:
     """Take back the last run (a scan, forget, rename, restore): every file it changed goes back as it was."""
     from .runs import history, undo_last
 
+    _configure_logging(0, False)
     folder = _open(contacts)
     if show:
         runs = list(history(folder))
         for record, state in runs:
-            click.echo(f"{state:<13}  {record.describe()}: {len({c.path for c in record.changes})} files")
+            _say(f"{state:<13}  {record.describe()}: {len({c.path for c in record.changes})} files", err=False)
         if not runs:
-            click.echo(f"no run journaled in {contacts}", err=True)
+            _say(f"no run journaled in {contacts}")
         return
     try:
         result = undo_last(folder, force)
     except CardscanError as exc:
         _fail(exc, 0)
-    click.echo(f"undone: {result.undone.describe()}: {len(result.restored)} file"
-               f"{'' if len(result.restored) == 1 else 's'} put back as they were, {len(result.removed)} removed",
-               err=True)
+    _say(f"undone: {result.undone.describe()}: {len(result.restored)} file"
+         f"{'' if len(result.restored) == 1 else 's'} put back as they were, {len(result.removed)} removed")
 
 
 @main.command("forget")
@@ -388,6 +393,7 @@ def forget_command(photos: Sequence[str], contacts: str) -> None:
     """Take a photo's cards out of the address book, as if it had never been read (undo takes it back)."""
     from .refile import forget_photos
 
+    _configure_logging(0, False)
     folder = _open(contacts)
     try:
         results = forget_photos(folder, list(photos))
@@ -396,15 +402,14 @@ def forget_command(photos: Sequence[str], contacts: str) -> None:
     code = ExitCode.OK
     for photo, result in results:
         if isinstance(result, CardscanError):
-            click.echo(f"error: {result}", err=True)
+            _say(f"error: {result}")
             code = max(code, result.exit_code)
             continue
         for stored in result.removed:
-            click.echo(f"{photo}: {stored.full_name} taken out of the address book (kept in trash/: "
-                       "cardscan restore)", err=True)
+            _say(f"{photo}: {stored.full_name} taken out of the address book (kept in trash/: "
+                 "cardscan restore)")
         for stored in result.updated:
-            click.echo(f"{photo}: {stored.full_name} keeps the other photos; what only this one brought is gone",
-                       err=True)
+            _say(f"{photo}: {stored.full_name} keeps the other photos; what only this one brought is gone")
     sys.exit(code)
 
 
@@ -416,14 +421,16 @@ def restore_command(text: Sequence[str], contacts: str, show: bool) -> None:
     """Put back the contact last taken out (review's "Not a card", forget), or those TEXT matches."""
     from .refile import restore, trashed
 
+    _configure_logging(0, False)
     folder = _open(contacts)
     if show:
         items = trashed(folder)
         for item in items:
             met = ", ".join(f"{m.event} on {m.date.isoformat()}" for m in item.stored.meetings)
-            click.echo(f"{item.when:%Y-%m-%d %H:%M}  {item.stored.full_name}" + (f"  (met at {met})" if met else ""))
+            _say(f"{item.when:%Y-%m-%d %H:%M}  {item.stored.full_name}" + (f"  (met at {met})" if met else ""),
+                 err=False)
         if not items:
-            click.echo(f"nothing in {folder.trash}", err=True)
+            _say(f"nothing in {folder.trash}")
         return
     try:
         restored = restore(folder, " ".join(text))
@@ -431,7 +438,7 @@ def restore_command(text: Sequence[str], contacts: str, show: bool) -> None:
         _fail(exc, 0)
     for stored in restored:
         met = ", ".join(f"{m.event} on {m.date.isoformat()}" for m in stored.meetings) or "no recorded meeting"
-        click.echo(f"restored {stored.full_name} (met at {met})", err=True)
+        _say(f"restored {stored.full_name} (met at {met})")
 
 
 @main.command("find")
@@ -440,10 +447,11 @@ def restore_command(text: Sequence[str], contacts: str, show: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per contact on stdout.")
 def find_command(text: Sequence[str], contacts: str, as_json: bool) -> None:
     """Find contacts by name, company, e-mail or phone (one typo forgiven), and say where you met them."""
+    _configure_logging(0, False)
     query = " ".join(text)
     people, exact = search_people(_open(contacts), query)
     if people and not exact and not as_json:
-        click.echo(f"no contact matches {query!r} exactly; one letter apart:", err=True)
+        _say(f"no contact matches {query!r} exactly; one letter apart:")
     _print_people(people, as_json)
     if not people:
         _fail(NothingFoundError(f"no contact matches {query!r} in {contacts}"), 0)
@@ -456,6 +464,7 @@ def find_command(text: Sequence[str], contacts: str, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per contact on stdout.")
 def list_command(event: str | None, date: dt.date | None, contacts: str, as_json: bool) -> None:
     """List the people met (at an event, with --event): name, company, phone, e-mail, where you met."""
+    _configure_logging(0, False)
     folder = _open(contacts)
     people = (people_met_at(folder, event, date) if event
               else [Person(path, stored) for path, stored in folder.stored_cards()])
@@ -470,13 +479,13 @@ def _print_people(people: Sequence[Person], as_json: bool) -> None:
     for person in people:
         s = person.stored
         if as_json:
-            click.echo(json.dumps({
+            click.echo(json_line({
                 "name": s.full_name, "organisation": s.organisation, "emails": list(s.emails),
                 "phones": list(s.phones), "vcard": str(person.path),
                 "met": [{"event": m.event, "date": m.date.isoformat()} for m in s.meetings],
-            }, ensure_ascii=False))
+            }))
         else:
-            click.echo(describe_person(person))
+            _say(describe_person(person), err=False)
 
 
 @main.command("export")
@@ -489,6 +498,7 @@ def _print_people(people: Sequence[Person], as_json: bool) -> None:
               help="File to write ('-' for stdout).")
 def export_command(event: str, date: dt.date | None, contacts: str, fmt: str, output: str) -> None:
     """Write everyone met at an event as one file to import into a phone or a contacts service."""
+    _configure_logging(0, False)
     people = people_met_at(_open(contacts), event, date)
     if not people:
         on = f" on {date.isoformat()}" if date else ""
@@ -501,7 +511,7 @@ def export_command(event: str, date: dt.date | None, contacts: str, fmt: str, ou
         atomic_write_bytes(Path(output), data)
     except OSError as exc:
         _fail(OutputError(f"{output}: cannot write ({exc.strerror or exc})"), 0)
-    click.echo(f"{len(people)} contact{'' if len(people) == 1 else 's'} written to {output}", err=True)
+    _say(f"{len(people)} contact{'' if len(people) == 1 else 's'} written to {output}")
 
 
 @main.command("sheet")
@@ -513,6 +523,7 @@ def sheet_command(event: str, date: dt.date | None, contacts: str, output: str) 
     """One page to look at: everyone met at an event, their card, how to reach them, what to check."""
     from .sheet import collect_sheet, render_sheet
 
+    _configure_logging(0, False)
     sheet = collect_sheet(_open(contacts), event, date)
     if not sheet.people:
         on = f" on {date.isoformat()}" if date else ""
@@ -523,8 +534,8 @@ def sheet_command(event: str, date: dt.date | None, contacts: str, output: str) 
     except OSError as exc:
         _fail(OutputError(f"{output}: cannot write ({exc.strerror or exc})"), 0)
     people = len(sheet.people)
-    click.echo(f"{output}: {people} {'person' if people == 1 else 'people'} met at {sheet.event}, "
-               f"{sheet.to_check} field{'' if sheet.to_check == 1 else 's'} to check", err=True)
+    _say(f"{output}: {people} {'person' if people == 1 else 'people'} met at {sheet.event}, "
+         f"{sheet.to_check} field{'' if sheet.to_check == 1 else 's'} to check")
 
 
 @main.command("watch")
@@ -562,9 +573,9 @@ def watch_command(inbox: str, event: str, contacts: str, poll: float | None, onc
     scan_options, folder, jobs = _start_reading(event, contacts, reading, verbose)
     options = WatchOptions(inbox=inbox_path, scan=scan_options, poll=poll, once=once, stability=stability,
                            jobs=jobs)
-    on_filed = _pusher(push_url, user, insecure, folder) if push_url else None
+    pusher = _pusher(push_url, user, insecure, folder) if push_url else None
     write = WriteOptions(note_lang=scan_options.note_lang, version=scan_options.version, merge=scan_options.merge)
-    watcher = Watcher(options, folder, write, on_filed=on_filed)
+    watcher = Watcher(options, folder, write, on_filed=pusher)
     received: list[int] = []
 
     def stop(signum: int, _frame: object) -> None:
@@ -576,7 +587,11 @@ def watch_command(inbox: str, event: str, contacts: str, poll: float | None, onc
     signal.signal(signal.SIGINT, stop)
     how = "once" if once else f"polling every {poll:g} s" if poll else "file-system events"
     log.info("cardscan watch: %s -> %s (%s)", inbox_path, contacts, how)
-    summary = watcher.run()
+    try:
+        summary = watcher.run()
+    finally:
+        if pusher is not None:
+            pusher.close()  # what is still queued is pushed (for a while), then the thread ends
     log.info("cardscan watch: %d filed, %d failed, %d already filed", summary.filed, summary.failed,
              summary.already_filed)
     sys.exit(ExitCode.INTERRUPTED if signal.SIGINT in received else ExitCode.OK)
@@ -611,12 +626,12 @@ def push_command(event: str | None, date: dt.date | None, contacts: str, url: st
         action = result.action if result else "failed"
         summary[action] = summary.get(action, 0) + 1
         if as_json:
-            click.echo(json.dumps({"name": name, "action": action, "href": result.href if result else None,
-                                   "error": str(error) if error else None}, ensure_ascii=False))
+            click.echo(json_line({"name": name, "action": action, "href": result.href if result else None,
+                                  "error": str(error) if error else None}))
         elif error:
-            click.echo(f"error: {name}: {error}", err=True)
+            _say(f"error: {name}: {error}")
         elif action != "unchanged":
-            click.echo(f"{name}: {action}", err=True)
+            _say(f"{name}: {action}")
 
     journal = PushJournal(folder.root / PUSH_JOURNAL_NAME)
     try:
@@ -628,7 +643,7 @@ def push_command(event: str | None, date: dt.date | None, contacts: str, url: st
     finally:
         journal.close()
     counts = ", ".join(f"{n} {action}" for action, n in sorted(summary.items()))
-    click.echo(f"{address_book}: {counts}", err=True)
+    _say(f"{address_book}: {counts}")
     sys.exit(max((e.exit_code for e in errors), default=ExitCode.OK))
 
 
@@ -643,6 +658,7 @@ def push_command(event: str | None, date: dt.date | None, contacts: str, url: st
 def qr_command(text: Sequence[str], event: str | None, date: dt.date | None, contacts: str, output: str,
                fmt: str) -> None:
     """QR codes that a phone's camera turns into "add contact" (TEXT selects contacts as find does)."""
+    _configure_logging(0, False)
     folder = _open(contacts)
     people = (people_met_at(folder, event, date) if event
               else [Person(path, stored) for path, stored in folder.stored_cards()])
@@ -653,16 +669,17 @@ def qr_command(text: Sequence[str], event: str | None, date: dt.date | None, con
         _fail(NothingFoundError(f"no contact to make a QR code for in {contacts}"), 0)
     title = f"{event} — {date.isoformat()}" if event and date else event or "cardscan"
     try:
-        written, codes = write_qr_codes(people, Path(output), fmt, title)
+        written, codes, skipped = write_qr_codes(people, Path(output), fmt, title)
     except OSError as exc:
         _fail(OutputError(f"{output}: cannot write ({exc.strerror or exc})"), 0)
+    for bad in skipped:
+        _say(f"warning: {bad.path}: skipped: {bad.reason}")
     for code in codes:
         if code.left_out:
-            click.echo(f"warning: {code.name}: too large for one QR code; left out {', '.join(code.left_out)}",
-                       err=True)
+            _say(f"warning: {code.name}: too large for one QR code; left out {', '.join(code.left_out)}")
     names = ", ".join(p.name for p in written[:3]) + (", …" if len(written) > 3 else "")
-    click.echo(f"{len(codes)} QR code{'' if len(codes) == 1 else 's'} written: "
-               + (str(written[0]) if fmt == "html" else f"{output}/ ({names})"), err=True)
+    _say(f"{len(codes)} QR code{'' if len(codes) == 1 else 's'} written: "
+         + (str(written[0]) if fmt == "html" else f"{output}/ ({names})"))
 
 
 @main.command("review")
@@ -702,8 +719,9 @@ def review_command(event: str | None, date: dt.date | None, contacts: str, only_
         server.server_close()
 
 
-def _pusher(url: str, user: str | None, insecure: bool, folder: ContactsFolder) -> Callable[[PhotoOutcome], None]:
-    """For watch --push: check the server once at start, then push each contact as it is filed."""
+def _pusher(url: str, user: str | None, insecure: bool, folder: ContactsFolder) -> BackgroundPusher:
+    """For watch --push: check the server once at start; then each contact filed is queued and pushed by a
+    thread of its own, off the filing path (``close`` when the watcher stops)."""
     if not user:
         _fail(BadArgumentsError("--push needs --user"), 0)
     client = _carddav_client(url, user, insecure)
@@ -712,22 +730,7 @@ def _pusher(url: str, user: str | None, insecure: bool, folder: ContactsFolder) 
     except PushError as exc:
         _fail(exc, 0)
     log.info("cardscan watch: new contacts are pushed to %s", address_book)
-
-    def push_one(outcome: PhotoOutcome) -> None:
-        if outcome.vcard is None:
-            return
-        text = read_vcf(outcome.vcard)
-        journal = PushJournal(folder.root / PUSH_JOURNAL_NAME)
-        try:
-            action = push_card(client, journal, address_book, outcome.vcard.stem, text)
-            log.info("%s: %s on %s", outcome.vcard.stem, action, address_book)
-        except PushError as exc:
-            # the contact is safe on disk; `cardscan push` sends it later
-            log.warning("error: push of %s: %s (retry with cardscan push)", outcome.source, exc)
-        finally:
-            journal.close()
-
-    return push_one
+    return BackgroundPusher(client, address_book, folder.root / PUSH_JOURNAL_NAME)
 
 
 def _say_created(url: str, name: str) -> None:
@@ -746,13 +749,10 @@ def _carddav_client(url: str, user: str, insecure: bool) -> CardDavClient:
     except PushError as exc:
         _fail(exc, 0)
     if insecure:
-        import urllib3
-
-        urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
         log.warning("warning: --insecure: the server's TLS certificate is not checked")
     elif url.startswith("http://") and not re.match(r"http://(localhost|127\.|\[::1\])", url):
         log.warning("warning: %s is not encrypted (http): the password crosses the network in clear", url)
-    return CardDavClient(user, password, verify=not insecure)
+    return CardDavClient(user, password, verify=not insecure, url=url)
 
 
 def _command_line(*args: str, contacts: str = "contacts") -> str:
@@ -770,7 +770,7 @@ def _open(contacts: str) -> ContactsFolder:
     folder = ContactsFolder(contacts)
     try:
         for message in recover(folder):
-            click.echo(f"cardscan: {message}", err=True)
+            _say(f"cardscan: {message}")
     except CardscanError as exc:
         _fail(exc, 0)
     return folder
@@ -779,12 +779,17 @@ def _open(contacts: str) -> ContactsFolder:
 def _fail(exc: CardscanError, verbose: int) -> NoReturn:
     if verbose > 1:
         log.exception("details")
-    message = f"cardscan: error: {exc}"
+    message = printable(f"cardscan: error: {exc}")
     click.echo(message, err=True)
     for handler in logging.getLogger().handlers:
         if isinstance(handler, logging.FileHandler):  # a service's log file says why it stopped, too
             handler.handle(logging.makeLogRecord({"msg": message, "levelno": logging.ERROR, "levelname": "ERROR"}))
     sys.exit(exc.exit_code)
+
+
+def _say(message: str, err: bool = True) -> None:
+    """One line for the user: whatever a file name or a card's text holds, it stays one line of text."""
+    click.echo(printable(message), err=err)
 
 
 def _configure_logging(verbose: int, quiet: bool, log_file: str | None = None) -> None:
@@ -796,11 +801,18 @@ def _configure_logging(verbose: int, quiet: bool, log_file: str | None = None) -
             file_handler = logging.FileHandler(log_file, encoding="utf-8")
         except OSError as exc:
             _fail(OutputError(f"{log_file}: cannot write the log file ({exc.strerror or exc})"), 0)
-        file_handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+        file_handler.setFormatter(_PrintableFormatter("%(asctime)s %(message)s"))
         handlers.append(file_handler)
-    handlers[0].setFormatter(logging.Formatter("%(message)s"))
+    handlers[0].setFormatter(_PrintableFormatter("%(message)s"))
     logging.basicConfig(level=level, handlers=handlers, force=True)
     logging.getLogger("watchfiles").setLevel(logging.WARNING)  # its "N changes detected" is noise to users
+
+
+class _PrintableFormatter(logging.Formatter):
+    """Log lines with control characters escaped: a file name cannot start a line of its own."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        return printable(super().formatMessage(record))
 
 
 class _Progress:
@@ -834,6 +846,7 @@ class _Progress:
             self._bar.advance(self._task)
 
     def print(self, message: str) -> None:
+        message = printable(message)
         if self._bar is not None:
             self._bar.console.print(message, markup=False, highlight=False)
         else:

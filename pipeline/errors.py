@@ -76,3 +76,26 @@ class OutputError(CardscanError):
     """The contacts folder cannot be written."""
 
     exit_code = ExitCode.OUTPUT_NOT_WRITABLE
+
+
+class UnexpectedError(CardscanError):
+    """Something went wrong that cardscan did not foresee (a bug), or a reading process was killed.
+
+    It is the error of one photo: the batch and the watcher go on. ``details`` keeps the traceback for -vv.
+    """
+
+    exit_code = ExitCode.INTERNAL
+
+    def __init__(self, message: str, details: str = "") -> None:
+        super().__init__(message)
+        self.details = details
+
+    def __reduce__(self) -> tuple[type[UnexpectedError], tuple[str, str]]:
+        return (type(self), (str(self), self.details))  # crosses from a worker process whole
+
+    @classmethod
+    def from_exception(cls, exc: BaseException) -> UnexpectedError:
+        import traceback
+
+        details = "".join(traceback.format_exception(exc))
+        return cls(f"unexpected error: {type(exc).__name__}: {exc}", details)

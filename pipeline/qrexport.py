@@ -9,10 +9,12 @@ from __future__ import annotations
 import html
 import io
 import os
+import re
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import segno
 import vobject
@@ -27,6 +29,10 @@ ERROR_CORRECTION = "m"  # 15% of the code may be damaged or glared and it still 
 SHRINK_ORDER = ("note", "categories", "x-socialprofile", "adr", "url", "title", "org", "email", "tel")
 
 
+# the most a QR code holds (version 40, error correction M, byte mode): a longer payload is not even tried
+MAX_QR_BYTES = 2331
+
+
 @dataclass(frozen=True)
 class QrContact:
     uid: str
@@ -35,54 +41,127 @@ class QrContact:
     left_out: tuple[str, ...]  # property names removed so that it fits
 
 
+@dataclass(frozen=True)
+class SkippedContact:
+    path: Path
+    reason: str
+
+
+class NoQrCode(ValueError):
+    """A contact that cannot become a QR code (no name, not a vCard, too large even at its smallest)."""
+
+
 def qr_payload(vcard_text: str) -> QrContact:
-    """The compact vCard for one contact, shrunk property by property until a QR code can hold it."""
-    card = vobject.readOne(compact_vcard(vcard_text))
-    left_out: list[str] = []
-    payload = card.serialize()
-    for key in SHRINK_ORDER:
-        if _fits(payload):
-            break
-        while key in card.contents and not _fits(payload):
-            props = card.contents[key]
-            props.pop()  # the last of them: a second phone before the first
-            if not props:
-                del card.contents[key]
-            if key.upper() not in left_out:
-                left_out.append(key.upper())
-            payload = card.serialize()
-    if not _fits(payload):
-        raise ValueError("even name and phone do not fit in a QR code")
+    """The compact vCard for one contact, without as few whole properties as it takes to fit in a QR code.
+
+    Properties go in SHRINK_ORDER (within one, the last first). Whether the card fits without the first k
+    of them only grows with k, so the smallest k is found by bisection: a few tries, whatever the contact's
+    size (a contact with 3,000 e-mails once took one full rewrite and QR attempt per e-mail).
+    """
+    try:
+        if not any(str(fn.value).strip() for fn in vobject.readOne(vcard_text).contents.get("fn", [])):
+            raise NoQrCode("no name (FN)")
+        card = vobject.readOne(compact_vcard(vcard_text))
+    except NoQrCode:
+        raise
+    except Exception as exc:  # any parse failure of a file someone edited
+        raise NoQrCode("not a vCard cardscan can read") from exc
+    removable = [(key, prop) for key in SHRINK_ORDER for prop in reversed(card.contents.get(key, []))]
+    # each property's own length, to decide most tries without writing the whole card out
+    sizes = [len(prop.serialize().encode("utf-8")) for _, prop in removable]
+    kept_size = len(_without(card, removable).encode("utf-8"))
+    remaining = [kept_size + sum(sizes[k:]) for k in range(len(removable) + 1)]
+
+    def fits(k: int) -> bool:
+        if remaining[k] > MAX_QR_BYTES * 1.1:
+            return False
+        return _fits(_without(card, removable[:k]))
+
+    low, high = 0, len(removable)
+    if not fits(high):
+        raise NoQrCode("too large for a QR code even with its name alone")
+    while low < high:  # the smallest k that fits
+        middle = (low + high) // 2
+        if fits(middle):
+            high = middle
+        else:
+            low = middle + 1
+    left_out = list(dict.fromkeys(key.upper() for key, _ in removable[:low]))
     return QrContact(uid=str(card.uid.value) if "uid" in card.contents else "", name=str(card.fn.value),
-                     payload=payload, left_out=tuple(left_out))
+                     payload=_without(card, removable[:low]), left_out=tuple(left_out))
+
+
+def _without(card: Any, removed: list[tuple[str, Any]]) -> str:
+    """The card's text without the ``removed`` properties (the card itself is left as it was)."""
+    saved = {key: card.contents[key] for key, _ in removed}
+    gone = {id(prop) for _, prop in removed}
+    try:
+        for key in saved:
+            kept = [prop for prop in saved[key] if id(prop) not in gone]
+            if kept:
+                card.contents[key] = kept
+            else:
+                del card.contents[key]
+        return str(card.serialize())
+    finally:
+        card.contents.update(saved)
 
 
 def make_qr(payload: str) -> segno.QRCode:
     return segno.make_qr(payload, error=ERROR_CORRECTION, encoding="utf-8", boost_error=False)
 
 
-def write_qr_codes(people: Iterable[Person], out: Path, fmt: str, title: str) -> tuple[list[Path], list[QrContact]]:
-    """Write one PNG/SVG per contact, named after the person, or one HTML page.
+def write_qr_codes(people: Iterable[Person], out: Path, fmt: str, title: str
+                   ) -> tuple[list[Path], list[QrContact], list[SkippedContact]]:
+    """Write one PNG/SVG per contact (named by ``qr_file_stem``) or one HTML page; a bad card is skipped, reported.
 
-    ``camille-martin.png``: an ASCII slug of the name (text read from a card never becomes a path), made
-    unique with ``-2``, ``-3``... and never written over a file already there.
+    Names are made unique with ``-2``, ``-3``... and a code is never written over a file already there.
     """
     out.mkdir(parents=True, exist_ok=True)
-    contacts = [qr_payload(read_vcf(p.path)) for p in people]
+    contacts: list[tuple[Person, QrContact]] = []
+    skipped: list[SkippedContact] = []
+    for person in people:
+        try:
+            contacts.append((person, qr_payload(read_vcf(person.path))))
+        except NoQrCode as exc:
+            skipped.append(SkippedContact(person.path, str(exc)))
+        except (OSError, UnicodeDecodeError) as exc:
+            skipped.append(SkippedContact(person.path, f"cannot be read ({getattr(exc, 'strerror', None) or exc})"))
+    codes = [contact for _, contact in contacts]
     written: list[Path] = []
     if fmt == "html":
         path = out / "index.html"
-        atomic_write(path, _page(contacts, title))
-        return [path], contacts
-    for contact in contacts:
+        atomic_write(path, _page(codes, title))
+        return [path], codes, skipped
+    for person, contact in contacts:
         code = make_qr(contact.payload)
         buffer = io.BytesIO()
         if fmt == "png":
             code.save(buffer, kind="png", scale=8, border=4)
         else:
             code.save(buffer, kind="svg", scale=8, border=4, title=contact.name)
-        written.append(write_new_file(out, file_slug(contact.name, "contact"), f".{fmt}", buffer.getvalue()))
-    return written, contacts
+        written.append(write_new_file(out, qr_file_stem(contact, person.path), f".{fmt}", buffer.getvalue()))
+    return written, codes, skipped
+
+
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}")
+_NOT_PLAIN = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def qr_file_stem(contact: QrContact, source: Path) -> str:
+    """A code's file name without extension: the person's name as an ASCII slug (``camille-martin``).
+
+    Card text never becomes a path as it is: the slug has letters, digits and dashes only. A name with no
+    Latin letter or digit to keep (a name written in another script) falls back on the contact's UID when
+    it is a plain file name (letters, digits, '.', '_', '-', not hidden), else its people/ file's name
+    made plain.
+    """
+    slug = file_slug(contact.name, "")
+    if slug:
+        return slug
+    if _PLAIN_NAME.fullmatch(contact.uid):
+        return contact.uid
+    return _NOT_PLAIN.sub("-", source.stem).strip(".-")[:100] or "contact"
 
 
 def write_new_file(folder: Path, stem: str, suffix: str, data: bytes) -> Path:
@@ -114,6 +193,8 @@ def write_new_file(folder: Path, stem: str, suffix: str, data: bytes) -> Path:
 
 
 def _fits(payload: str) -> bool:
+    if len(payload.encode("utf-8")) > MAX_QR_BYTES:
+        return False
     try:
         make_qr(payload)
     except segno.DataOverflowError:

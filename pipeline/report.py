@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from .batch import BatchSummary, PhotoOutcome
+from .safetext import printable, storable
 from .serialise import contact_to_json
 
 
@@ -28,13 +29,18 @@ def outcome_to_json(outcome: PhotoOutcome) -> str:
         record["date"] = reading.meeting.date.isoformat()
         record["ocr_confidence"] = reading.ocr_confidence
         record["found_card"] = reading.found_card
-    return json.dumps(record, ensure_ascii=False)
+    return json_line(record)
+
+
+def json_line(record: dict[str, Any]) -> str:
+    """One JSON line; a byte of a file name that is not UTF-8 becomes U+FFFD (json.dumps escapes the rest)."""
+    return storable(json.dumps(record, ensure_ascii=False))
 
 
 def summary_line(summary: BatchSummary, contacts_root: str) -> str:
     """'12 cards written to contacts/, 1 failed, 3 fields to review'."""
     cards = "card" if summary.written == 1 else "cards"
-    parts = [f"{summary.written} {cards} written to {contacts_root}"]
+    parts = [f"{summary.written} {cards} written to {printable(contacts_root)}"]
     if summary.merged:
         parts.append(f"{summary.merged} merged with people met before")
     parts.append(f"{summary.failed} failed")
@@ -49,14 +55,14 @@ def describe_merge(outcome: PhotoOutcome) -> str:
     assert before is not None
     first = before.meetings[0] if before.meetings else None
     met = f" (met at {first.event}, {first.date.isoformat()})" if first else ""
-    return f"{outcome.source}: merged with {before.full_name}{met}"
+    return printable(f"{outcome.source}: merged with {before.full_name}{met}")
 
 
 def describe(outcome: PhotoOutcome) -> str:
     """One human line per photo: 'photo.jpg -> Jean Dupont (ACME)'."""
     if outcome.error is not None or outcome.reading is None:
-        return f"{outcome.source}: {outcome.error}"
+        return printable(f"{outcome.source}: {outcome.error}")
     contact = outcome.reading.contact
     who = contact.name.value.full if contact.name else (contact.organisation.value if contact.organisation else "?")
     org = f" ({contact.organisation.value})" if contact.name and contact.organisation else ""
-    return f"{outcome.source} -> {who}{org}, {outcome.reading.meeting.event} {outcome.reading.meeting.date}"
+    return printable(f"{outcome.source} -> {who}{org}, {outcome.reading.meeting.event} {outcome.reading.meeting.date}")

@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import CardscanError, ExitCode, NothingFoundError, OutputError
+from .safetext import storable
 from .store import BEFORE_CHANGE, ContactsFolder, atomic_write_bytes, remove_file
 
 RUNS = "runs"
@@ -125,8 +126,9 @@ def _write_durably(path: Path, data: bytes, sync: bool = True) -> None:
 class Run:
     """One command's changes to the contacts folder, journaled before each is made.
 
-    ``with Run(folder, "forget", "forget IMG_1.jpg"):`` every file of the folder written through
-    ``store.atomic_write_bytes`` or removed through ``store.remove_file`` inside the block is journaled.
+    ``with Run(folder, "forget", "forget IMG_1.jpg"):`` every file of the folder changed inside the block is
+    journaled: every write, rename and removal of cardscan passes through ``store.replace_files``, which
+    tells ``store.BEFORE_CHANGE`` first. Like those writes, the journal is kept under the folder's lock.
     Nothing is created until the first change: a command that changes nothing leaves no run. Leaving the
     block on an error rolls an all-or-nothing run back at once; a scan keeps what it filed.
     """
@@ -135,7 +137,7 @@ class Run:
                  extra: dict[str, Any] | None = None) -> None:
         self.folder = folder
         self.kind = kind
-        self.description = description
+        self.description = storable(description)  # photo names: a byte that is not UTF-8 cannot go in JSON
         self.target = target
         self.extra = extra or {}
         now = dt.datetime.now(dt.UTC)
@@ -144,6 +146,7 @@ class Run:
         self.started = now
         self._root = folder.root.resolve()
         self._changes: dict[str, Change] = {}
+        self._after: dict[str, str | None] = {}  # each changed file's SHA-256 after the run's last change
         self._lock_fd: int | None = None
         self._handle: Any = None
 
@@ -168,12 +171,17 @@ class Run:
     def changed(self) -> int:
         return len(self._changes)
 
-    def _before_change(self, path: Path) -> None:
+    def _before_change(self, path: Path, data: bytes | None) -> None:
         try:
             relative = path.resolve().relative_to(self._root)
         except ValueError:
             return  # not in this contacts folder (an export, QR codes...)
-        if relative.parts[:1] == (RUNS,) or relative.as_posix() in self._changes:
+        if relative.parts[:1] == (RUNS,):
+            return
+        # what the file holds once this run changed it, told by the content it is given rather than read at
+        # the end: another process may change it in between, and undo must see that change as not its own
+        self._after[relative.as_posix()] = hashlib.sha256(data).hexdigest() if data is not None else None
+        if relative.as_posix() in self._changes:
             return
         self._start()
         n = len(self._changes)
@@ -205,7 +213,11 @@ class Run:
 
     def _close(self, interrupted: bool) -> None:
         self._handle.close()
-        after = {change.path: _sha256(self.folder.root / change.path) for change in self._changes.values()}
+        if interrupted:  # a change may have stopped half-way: what is on disk
+            with self.folder.lock():
+                after = {path: _sha256(self.folder.root / path) for path in self._changes}
+        else:
+            after = {path: self._after[path] for path in self._changes}
         done = {"finished": dt.datetime.now(dt.UTC).isoformat(), "interrupted": interrupted, "after": after}
         _write_durably(self.dir / "done.json", json.dumps(done).encode("utf-8"), sync=False)
         self._release()

@@ -16,14 +16,16 @@ from __future__ import annotations
 import difflib
 import fcntl
 import json
+import logging
 import os
 import re
+import stat
 import tempfile
 import threading
 import unicodedata
 import uuid
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,8 +33,11 @@ from .errors import BadArgumentsError, OutputError
 from .lexicons import fold
 from .models import CardReading, Contact, Meeting
 from .normalise import normalise_phone
+from .safetext import storable
 from .serialise import contact_to_json, ocr_lines_to_json
 from .vcard import DEFAULT_VERSION, PhotoSource, StoredCard, build_vcard, merge_vcard, read_stored
+
+log = logging.getLogger("cardscan.store")
 
 MAX_EVENT_LENGTH = 100
 MAX_SLUG_LENGTH = 60
@@ -44,8 +49,10 @@ def check_event_name(event: str) -> str:
     tidy = " ".join(event.split())
     if not tidy:
         raise BadArgumentsError("the event name is empty")
-    if any(unicodedata.category(c) == "Cc" for c in event.replace("\t", "")):
+    if any(unicodedata.category(c) in ("Cc", "Zl", "Zp") for c in event.replace("\t", "")):
         raise BadArgumentsError("the event name contains control characters")
+    if any(unicodedata.category(c) == "Cs" for c in event):  # the bytes of a name that is not UTF-8
+        raise BadArgumentsError("the event name is not UTF-8 text")
     if len(tidy) > MAX_EVENT_LENGTH:
         raise BadArgumentsError(
             f"the event name is too long ({len(tidy)} characters, at most {MAX_EVENT_LENGTH})"
@@ -75,33 +82,83 @@ def atomic_write(path: Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
-# Called with a path just before it is written or removed: the run journal (runs.py) keeps what a file of
-# a contacts folder held before the change, so that `cardscan undo` can put it back.
-BEFORE_CHANGE: list[Callable[[Path], None]] = []
+# Called with each file about to change and its new content (None: about to be removed), before anything of
+# the change is made: the run journal (runs.py) keeps what a file of a contacts folder held, so that
+# `cardscan undo` can put it back. Every change cardscan makes to a file passes through ``replace_files``.
+BEFORE_CHANGE: list[Callable[[Path, bytes | None], None]] = []
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` via a temporary file in the same folder and a rename: never half a file."""
-    for hook in BEFORE_CHANGE:
-        hook(path)
+    try:
+        replace_files([(path, data)])
+    except ReplaceError as exc:
+        raise exc.cause from None
+
+
+def remove_file(path: Path) -> None:
+    """Remove a file (no error when it is not there), journaled like a write."""
+    try:
+        replace_files([(path, None)])
+    except ReplaceError as exc:
+        raise exc.cause from None
+
+
+class ReplaceError(OSError):
+    """Changing ``path`` failed after the files in ``done`` (of the same call) were put in place."""
+
+    def __init__(self, cause: OSError, path: Path, done: list[Path]) -> None:
+        super().__init__(cause.errno, cause.strerror or str(cause), str(path))
+        self.cause = cause
+        self.path = path
+        self.done = done
+
+
+def replace_files(changes: Sequence[tuple[Path, bytes | None]]) -> None:
+    """Give each path its new content (None: remove it), in order, each file whole.
+
+    The one place where cardscan changes a file of its own: every change is first announced to
+    ``BEFORE_CHANGE`` (the undo journal is on disk before anything moves), then each new content is
+    staged in full beside its target (written and synced), then the renames follow one another
+    microseconds apart, so a kill -9 leaves at most the last files of the call as they were.
+    Raises ReplaceError naming the file that failed and those already changed.
+    """
+    changes = [(path, data) for path, data in changes if data is not None or os.path.lexists(path)]
+    for path, data in changes:
+        for hook in BEFORE_CHANGE:
+            hook(path, data)
+    staged: list[str | None] = []
+    done: list[Path] = []
+    current = changes[0][0] if changes else Path()
+    try:
+        for current, data in changes:
+            staged.append(None if data is None else _stage(current, data))
+        for (current, _), tmp in zip(changes, staged, strict=True):
+            if tmp is None:
+                current.unlink(missing_ok=True)
+            else:
+                os.replace(tmp, current)
+            done.append(current)
+    except OSError as exc:
+        raise ReplaceError(exc, current, done) from exc
+    finally:
+        for tmp in staged[len(done):]:
+            if tmp is not None:
+                Path(tmp).unlink(missing_ok=True)
+
+
+def _stage(path: Path, data: bytes) -> str:
+    """``data`` in a temporary file beside ``path``, on disk (fsync), ready to be renamed over it."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-
-
-def remove_file(path: Path) -> None:
-    """Remove a file (no error when it is not there), journaled like a write."""
-    if path.exists():
-        for hook in BEFORE_CHANGE:
-            hook(path)
-    path.unlink(missing_ok=True)
+    return tmp
 
 
 LOCK_NAME = ".cardscan.lock"
@@ -112,6 +169,9 @@ class FolderLock:
 
     flock belongs to an open file description: every holder in this process shares one, counted, behind a
     thread lock, so a second ``with`` in the same process never waits on itself.
+
+    The file holds a counter that every holder bumps as it lets go (``generation``): a process that finds
+    it where it left it knows that no other process held the lock, and wrote, in between.
     """
 
     def __init__(self, path: Path) -> None:
@@ -119,6 +179,13 @@ class FolderLock:
         self._thread_lock = threading.RLock()
         self._depth = 0
         self._fd: int | None = None
+        self._owner: int | None = None
+        self.generation = 0  # the counter as found when the lock was taken
+
+    @property
+    def held(self) -> bool:
+        """Whether the calling thread holds the lock."""
+        return self._depth > 0 and self._owner == threading.get_ident()
 
     def __enter__(self) -> FolderLock:
         self._thread_lock.acquire()
@@ -132,6 +199,11 @@ class FolderLock:
                     os.close(fd)
                     raise
                 self._fd = fd
+                self._owner = threading.get_ident()
+                try:
+                    self.generation = int.from_bytes(os.pread(fd, 8, 0).ljust(8, b"\0")[:8], "little")
+                except OSError:
+                    self.generation = -1  # unknown: nobody will find it as they left it
             self._depth += 1
         except BaseException:
             self._thread_lock.release()
@@ -142,6 +214,9 @@ class FolderLock:
         try:
             self._depth -= 1
             if self._depth == 0 and self._fd is not None:
+                self._owner = None
+                with suppress(OSError):
+                    os.pwrite(self._fd, ((self.generation + 1) % (1 << 64)).to_bytes(8, "little"), 0)
                 fcntl.flock(self._fd, fcntl.LOCK_UN)
                 os.close(self._fd)
                 self._fd = None
@@ -150,7 +225,13 @@ class FolderLock:
 
 
 class ContactsFolder:
-    """The address book on disk: people/ and events/ below one root."""
+    """The address book on disk: people/ and events/ below one root.
+
+    Several processes may write it at once (two scans, a scan and the watcher, the review page): every
+    read-merge-write of a contact and every event file is written under ``lock()``, and what this process
+    knows of people/ (``_files``, the merge index) is brought up to date under that lock first, re-reading
+    only the files that changed since (another inode, size or time).
+    """
 
     def __init__(self, root: str | os.PathLike[str]) -> None:
         self.root = Path(root)
@@ -158,8 +239,17 @@ class ContactsFolder:
         self.events = self.root / "events"
         self.review = self.root / "review"  # card images and OCR boxes for `cardscan review`
         self.trash = self.root / "trash"  # contacts taken out by review: kept, never deleted
-        self._cached_index: _Index | None = None
         self._lock = FolderLock(self.root / LOCK_NAME)
+        self._state_lock = threading.RLock()  # _files and the index, for the threads of this process
+        self._files: dict[str, _KnownFile] = {}  # people/ file name -> what it held when last read
+        self._members: dict[Path, set[str]] = {}  # event file -> the people/ file names of those met there
+        self._cached_index: _Index | None = None
+        # (lock counter, people/ inode and mtime) as this process left them at its last write: found again,
+        # nothing changed people/ since (but an outside tool in the same clock tick), no need to list it
+        self._left_as: tuple[int, int, int] | None = None
+        self._event_files_checked = False
+        self._warned: set[tuple[str, str]] = set()
+        self._review_warned = False
 
     @contextmanager
     def lock(self) -> Iterator[None]:
@@ -202,93 +292,284 @@ class ContactsFolder:
         return self.events / f"{meeting.date.isoformat()}_{event_slug(meeting.event)}.vcf"
 
     def write_contact(self, reading: CardReading, options: WriteOptions | None = None) -> WriteResult:
-        """File the contact read from one photo and return what happened.
+        """File the contact read from one photo, update its event files, and return what happened.
 
         The same photo again rewrites its contact (same UID, same content but
         REV). With merging on, a card that shares an e-mail, a phone number, or
         the name and organisation with a contact on disk updates that contact.
         """
         options = options or WriteOptions()
-        index = self._index()
-        source = PhotoSource(Path(reading.source).name, reading.photo_key)
-        own_uid = contact_uid(reading.photo_key)
-        target_uid = index.by_photo.get(reading.photo_key)
-        merged_with: StoredCard | None = None
-        if target_uid is None and options.merge:
-            merged_with = index.match(reading.contact)
-            target_uid = merged_with.uid if merged_with else None
-        uid = target_uid or own_uid
-        path = self.contact_path(uid)
-        text = build_vcard(reading.contact, [reading.meeting], uid=uid, sources=[source],
-                           note_lang=options.note_lang, version=options.version, photo_jpeg=reading.photo_jpeg)
-        existing = _read_vcf_or_none(path)
-        if existing is not None and read_stored(existing) is not None:
-            text = merge_vcard(existing, text, note_lang=options.note_lang)
-        try:
-            self.people.mkdir(parents=True, exist_ok=True)  # made by the first contact, not before
-            atomic_write(path, text)
-        except OSError as exc:
-            raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from exc
-        stored = read_stored(text)
-        assert stored is not None  # we just wrote it
-        index.add(stored)
+        source = PhotoSource(storable(Path(reading.source).name), reading.photo_key)
+        with self.lock():
+            index = self._up_to_date_index()
+            own_uid = contact_uid(reading.photo_key)
+            target_uid = index.by_photo.get(reading.photo_key)
+            merged_with: StoredCard | None = None
+            if target_uid is None and options.merge:
+                merged_with = index.match(reading.contact)
+                target_uid = merged_with.uid if merged_with else None
+            uid = target_uid or own_uid
+            path = self.contact_path(uid)
+            text = build_vcard(reading.contact, [reading.meeting], uid=uid, sources=[source],
+                               note_lang=options.note_lang, version=options.version,
+                               photo_jpeg=reading.photo_jpeg)
+            existing = self._existing_contact(path)
+            if existing is not None:
+                text = merge_vcard(existing, text, note_lang=options.note_lang)
+            stored = read_stored(text)
+            assert stored is not None  # we just made it
+            self._write_with_event_files(path, text, stored)
+            self._remember(path, stored)
+            self._note_left_as()
         return WriteResult(path=path, stored=stored, merged_with=merged_with)
 
+    def _write_with_event_files(self, path: Path, text: str, stored: StoredCard) -> None:
+        """The contact and the event files that list it, written in full first, then renamed one after another.
+
+        The renames take microseconds: a kill -9 between them leaves at most this contact out of an event
+        file, which the next write of any process puts back (``_stale_event_files``).
+        """
+        members = self._event_members({self.event_path(m) for m in stored.meetings})
+        try:
+            self.people.mkdir(parents=True, exist_ok=True)  # made by the first contact, not before
+            self.events.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from exc
+        changes: list[tuple[Path, bytes | None]] = [(path, text.encode("utf-8"))]
+        for target, names in sorted(members.items()):
+            cards = []
+            for name in sorted({*names, path.name}):
+                if name == path.name:
+                    cards.append(text)
+                    continue
+                try:
+                    cards.append(read_vcf(self.people / name))
+                except (OSError, UnicodeDecodeError) as exc:
+                    self._warn_once(self.people / name, f"left out of {target.name}: {_reason(exc)}")
+            changes.append((target, "".join(cards).encode("utf-8")))
+        try:
+            replace_files(changes)
+        except ReplaceError as exc:
+            also = f"; the contact itself was written to {path}" if path in exc.done else ""
+            raise OutputError(f"{exc.path}: cannot write ({exc.strerror}){also}") from exc
+
     def write_review_material(self, reading: CardReading) -> None:
-        """The straightened card and what was read on it, for `cardscan review`: review/<photo sha256>.*"""
+        """The straightened card and what was read on it, for `cardscan review`: review/<photo sha256>.*
+
+        Optional material: when it cannot be written, one warning says so and the contact stays filed.
+        """
         if reading.review_jpeg is None or reading.ocr is None:
             return
-        self.review.mkdir(exist_ok=True)
         sidecar = {
-            "photo": Path(reading.source).name, "sha256": reading.photo_key,
+            "photo": storable(Path(reading.source).name), "sha256": reading.photo_key,
             "width": reading.ocr.width, "height": reading.ocr.height,
             "lines": ocr_lines_to_json(reading.ocr), "fields": contact_to_json(reading.contact),
             # the meeting this photo brought: `cardscan forget` takes it back with the photo
             "event": reading.meeting.event, "date": reading.meeting.date.isoformat(),
         }
         try:
-            atomic_write_bytes(self.review / f"{reading.photo_key}.jpg", reading.review_jpeg)
-            atomic_write(self.review / f"{reading.photo_key}.json", json.dumps(sidecar, ensure_ascii=False))
-        except OSError as exc:
-            raise OutputError(f"{self.review}: cannot write ({exc.strerror or exc})") from exc
+            with self.lock():  # like every write of the folder: the run journal (runs.py) is kept under it
+                known = self._left_as is not None and self._left_as == self._as_found()
+                self.review.mkdir(exist_ok=True)
+                atomic_write_bytes(self.review / f"{reading.photo_key}.jpg", reading.review_jpeg)
+                atomic_write(self.review / f"{reading.photo_key}.json", json.dumps(sidecar, ensure_ascii=False))
+                if known:
+                    self._note_left_as()  # people/ untouched: what this process knows of it stays true
+        except Exception as exc:  # optional: whatever goes wrong here, the contact is filed
+            if not self._review_warned:
+                self._review_warned = True
+                reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+                log.warning("warning: %s: cannot write the cards' images there (%s): the contacts are filed, "
+                            "but `cardscan review` will not show these cards", self.review, reason)
 
     def stored_cards(self) -> Iterator[tuple[Path, StoredCard]]:
-        """Every contact in people/, with its summary; unreadable files are skipped."""
-        for person in sorted(self.people.glob("*.vcf")):
-            text = _read_vcf_or_none(person)
-            stored = read_stored(text) if text is not None else None
-            if stored is not None:
-                yield person, stored
-
-    def _index(self) -> _Index:
-        if self._cached_index is None:
-            index = _Index()
-            for _, stored in self.stored_cards():
-                index.add(stored)
-            self._cached_index = index
-        return self._cached_index
+        """Every contact in people/, with its summary; other files are skipped (and named once)."""
+        with self._state_lock:
+            self._refresh()
+            known = sorted((name, k.stored) for name, k in self._files.items() if k.stored is not None)
+        for name, stored in known:
+            yield self.people / name, stored
 
     def rebuild_event_files(self, meetings: Iterable[Meeting]) -> list[Path]:
         """Rewrite events/<date>_<slug>.vcf for each meeting, from the contacts on disk."""
         wanted = {self.event_path(m) for m in meetings}
         if not wanted:
             return []
-        members: dict[Path, list[str]] = {path: [] for path in wanted}
-        for person, stored in self.stored_cards():
-            for target in {self.event_path(m) for m in stored.meetings} & wanted:
-                members[target].append(read_vcf(person))
-        written = []
-        for path, cards in sorted(members.items()):
+        with self.lock():
+            # people/ listed again: the callers (forget, rename, restore, review) changed its files themselves,
+            # maybe within one tick of the folder's clock, which its mtime would not show
+            self._left_as = None
+            self._up_to_date_index()
+            written = self._write_event_files(wanted)
+            self._note_left_as()
+            return written
+
+    # ------------------------------------------------------------ what this process knows of people/
+
+    def _up_to_date_index(self) -> _Index:
+        """Under the lock: people/ as other processes left it, and event files a killed writer left stale."""
+        with self._state_lock:
+            self._refresh()
+            if not self._event_files_checked:
+                self._event_files_checked = True
+                self._write_event_files(self._stale_event_files())
+            if self._cached_index is None:
+                index = _Index()
+                for name in sorted(self._files):
+                    stored = self._files[name].stored
+                    if stored is not None:
+                        index.add(stored)
+                self._cached_index = index
+            return self._cached_index
+
+    def _refresh(self) -> None:
+        """Re-read the files of people/ that changed since this process last read them; forget the gone."""
+        with self._state_lock:
+            if self._left_as is not None and self._left_as == self._as_found():
+                return
+            self._left_as = None
+            try:
+                entries = [e for e in os.scandir(self.people) if e.name.endswith(".vcf")
+                           and not e.name.startswith(".")]
+            except FileNotFoundError:
+                entries = []
+            except OSError as exc:
+                self._warn_once(self.people, f"cannot list the folder ({exc.strerror or exc})")
+                entries = []
+            changed = False
+            for entry in entries:
+                try:
+                    status = entry.stat()
+                except OSError as exc:
+                    self._warn_once(Path(entry.path), f"skipped: {exc.strerror or exc}")
+                    continue
+                signature = (status.st_ino, status.st_size, status.st_mtime_ns, status.st_mode)
+                known = self._files.get(entry.name)
+                if known is None or known.signature != signature:
+                    self._know(entry.name, signature, self._load(Path(entry.path), status))
+                    changed = True
+            gone = set(self._files) - {e.name for e in entries}
+            for name in gone:
+                self._know(name, None, None)
+            if changed or gone:
+                self._cached_index = None
+
+    def _as_found(self) -> tuple[int, int, int] | None:
+        """The lock's counter and people/'s inode and mtime, when this thread holds the lock."""
+        if not self._lock.held:
+            return None
+        try:
+            status = os.stat(self.people)
+        except OSError:
+            return None
+        return (self._lock.generation, status.st_ino, status.st_mtime_ns)
+
+    def _note_left_as(self) -> None:
+        """At the end of a write under the lock: how people/ and the lock are left (the counter once let go)."""
+        found = self._as_found()
+        if found is not None:
+            self._left_as = ((found[0] + 1) % (1 << 64), found[1], found[2])
+
+    def _know(self, name: str, signature: tuple[int, int, int, int] | None, stored: StoredCard | None) -> None:
+        """Record what people/<name> holds (None: it is gone), and which event files list it."""
+        old = self._files.pop(name, None)
+        for path in old.events if old else ():
+            self._members[path].discard(name)
+        if signature is None:
+            return
+        events = frozenset(self.event_path(m) for m in stored.meetings) if stored else frozenset()
+        self._files[name] = _KnownFile(signature, stored, events)
+        for path in events:
+            self._members.setdefault(path, set()).add(name)
+
+    def _load(self, path: Path, status: os.stat_result) -> StoredCard | None:
+        if not stat.S_ISREG(status.st_mode):
+            self._warn_once(path, "skipped: not a regular file")
+            return None
+        try:
+            text = read_vcf(path)
+        except (OSError, UnicodeDecodeError) as exc:
+            self._warn_once(path, f"skipped: {_reason(exc)}")
+            return None
+        stored = read_stored(text)
+        if stored is None:
+            self._warn_once(path, "skipped: not a vCard cardscan can read")
+        return stored
+
+    def _remember(self, path: Path, stored: StoredCard) -> None:
+        """What this process just wrote: known without reading it back."""
+        status = os.stat(path)
+        with self._state_lock:
+            self._know(path.name, (status.st_ino, status.st_size, status.st_mtime_ns, status.st_mode), stored)
+            if self._cached_index is not None:
+                self._cached_index.add(stored)
+
+    def _existing_contact(self, path: Path) -> str | None:
+        """The contact about to be updated; a file there that cannot be read is never overwritten."""
+        try:
+            text = read_vcf(path)
+        except FileNotFoundError:
+            return None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise OutputError(f"{path}: cannot read the contact to update ({_reason(exc)}): left as it is") from exc
+        if read_stored(text) is None:
+            raise OutputError(f"{path}: not a vCard cardscan can read: left as it is")
+        return text
+
+    def _warn_once(self, path: Path, reason: str) -> None:
+        if (str(path), reason) not in self._warned:
+            self._warned.add((str(path), reason))
+            log.warning("warning: %s: %s", path, reason)
+
+    # ------------------------------------------------------------ event files
+
+    def _event_members(self, paths: set[Path]) -> dict[Path, list[str]]:
+        """The people/ file names of everyone met at each event file's meeting, in file-name order."""
+        with self._state_lock:
+            return {path: sorted(self._members.get(path, ())) for path in paths}
+
+    def _stale_event_files(self) -> set[Path]:
+        """Event files older than one of their contacts: a writer was killed between the two writes."""
+        with self._state_lock:
+            newest = {path: max(self._files[name].signature[2] for name in names)
+                      for path, names in self._members.items() if names}
+        stale = set()
+        for path, contact_time in newest.items():
+            try:
+                event_time = path.stat().st_mtime_ns
+            except OSError:
+                event_time = -1
+            if event_time < contact_time:
+                stale.add(path)
+        return stale
+
+    def _write_event_files(self, paths: set[Path]) -> list[Path]:
+        """Rewrite each event file from its members' files (the lock is held); an empty one is removed."""
+        done = []
+        for path, names in sorted(self._event_members(paths).items()):
+            cards = []
+            for name in names:
+                try:
+                    cards.append(read_vcf(self.people / name))
+                except (OSError, UnicodeDecodeError) as exc:
+                    self._warn_once(self.people / name, f"left out of {path.name}: {_reason(exc)}")
             try:
                 if cards:
                     path.parent.mkdir(parents=True, exist_ok=True)
                     atomic_write(path, "".join(cards))
-                    written.append(path)
+                    done.append(path)
                 else:
                     remove_file(path)
             except OSError as exc:
                 raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from exc
-        return written
+        return done
+
+
+@dataclass(frozen=True)
+class _KnownFile:
+    signature: tuple[int, int, int, int]  # inode, size, mtime (ns), mode: changes whenever the file does
+    stored: StoredCard | None  # None: not a contact cardscan reads (reported once)
+    events: frozenset[Path]  # the event files that list it
 
 
 @dataclass(frozen=True)
@@ -384,13 +665,46 @@ def _name_org_key(name: str, organisation: str) -> tuple[str, str] | None:
     return (" ".join(sorted(fold(name).split())), " ".join(fold(organisation).split()))
 
 
-def read_vcf(path: Path) -> str:
-    """A vCard file's text with its CRLF line ends kept (text mode would turn them into LF)."""
-    return path.read_bytes().decode("utf-8")
+MAX_CONTACT_BYTES = 1 << 20  # a contact with its 512 px photo is ~150 KB; a file past 1 MB is no business card
 
 
-def _read_vcf_or_none(path: Path) -> str | None:
+class ContactFileError(OSError):
+    """A file in people/ that is not read: not a regular file (a FIFO would block), or too large."""
+
+
+def read_vcf(path: Path, limit: int = MAX_CONTACT_BYTES) -> str:
+    """A vCard file's text with its CRLF line ends kept, from a regular file of at most ``limit`` bytes.
+
+    Opened without blocking (a FIFO named like a contact would otherwise hang every command) and read
+    no further than the limit, whatever the file claims or becomes.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     try:
-        return read_vcf(path)
-    except (OSError, UnicodeDecodeError):
-        return None
+        status = os.fstat(fd)
+        if not stat.S_ISREG(status.st_mode):
+            raise ContactFileError("not a regular file")
+        if status.st_size > limit:
+            raise ContactFileError(f"larger than {limit // (1 << 20)} MB ({status.st_size / 1e6:.1f} MB)")
+        chunks = []
+        size = 0
+        while size <= limit:
+            chunk = os.read(fd, min(1 << 16, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > limit:
+            raise ContactFileError(f"larger than {limit // (1 << 20)} MB (it grew while read)")
+    finally:
+        os.close(fd)
+    return b"".join(chunks).decode("utf-8")
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, ContactFileError):
+        return str(exc)
+    if isinstance(exc, UnicodeDecodeError):
+        return "not UTF-8 text"
+    if isinstance(exc, OSError):
+        return exc.strerror or str(exc)
+    return str(exc)

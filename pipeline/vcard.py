@@ -444,16 +444,28 @@ LINE_OCTETS = 75
 
 def _serialize(card: Any) -> str:
     """vobject's text, with the lines it leaves long (base64 photos) folded too, never inside a character."""
-    lines = []
-    for line in str(card.serialize()).split("\r\n"):
-        while len(line.encode("utf-8")) > LINE_OCTETS:
-            cut = LINE_OCTETS
-            while len(line[:cut].encode("utf-8")) > LINE_OCTETS:
-                cut -= 1
-            lines.append(line[:cut])
-            line = " " + line[cut:]
-        lines.append(line)
-    return "\r\n".join(lines)
+    return "\r\n".join(_fold(line) for line in str(card.serialize()).split("\r\n"))
+
+
+def _fold(line: str) -> str:
+    """One logical line as lines of at most LINE_OCTETS octets, each continuation starting with a space.
+
+    Cut on the UTF-8 bytes, moved back off any continuation byte (10xxxxxx) so no character is split: one
+    pass over the line (re-encoding the rest at every cut made a 2 MB photo take seconds).
+    """
+    data = line.encode("utf-8")
+    if len(data) <= LINE_OCTETS:
+        return line
+    pieces = []
+    start, room = 0, LINE_OCTETS  # the first line holds 75 octets, the next ones a space and 74
+    while len(data) - start > room:
+        cut = start + room
+        while data[cut] & 0xC0 == 0x80:
+            cut -= 1
+        pieces.append(data[start:cut].decode("utf-8"))
+        start, room = cut, LINE_OCTETS - 1
+    pieces.append(data[start:].decode("utf-8"))
+    return "\r\n ".join(pieces)
 
 
 def _add_tel(card: Any, dialect: _Dialect, number: str, kind: PhoneKind, extension: str) -> None:

@@ -20,23 +20,23 @@ import fnmatch
 import hashlib
 import logging
 import os
-import signal
 import sqlite3
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from multiprocessing import get_context
 from pathlib import Path
 
-from .batch import PhotoOutcome, ScanOptions, read_safely
-from .errors import CardscanError, InputError
+from .batch import PhotoOutcome, ScanOptions, file_reading, read_safely
+from .errors import BadArgumentsError, CardscanError, InputError, UnexpectedError
 from .load import is_image_name
 from .meeting import Sessions, capture_date
 from .report import describe, describe_merge
 from .runs import Run
-from .store import ContactsFolder, WriteOptions, atomic_write, event_slug
+from .safetext import printable, storable
+from .store import ContactsFolder, WriteOptions, atomic_write, check_event_name, event_slug
+from .workers import WorkerDiedError, WorkerPool
 
 log = logging.getLogger("cardscan.watch")
 
@@ -83,7 +83,8 @@ class Journal:
             "INSERT INTO photos (sha256, status, source, vcard, error, updated) VALUES (?, ?, ?, ?, ?, ?)"
             " ON CONFLICT(sha256) DO UPDATE SET status=excluded.status, source=excluded.source,"
             " vcard=excluded.vcard, error=excluded.error, updated=excluded.updated",
-            (sha256, status, source, vcard, error, dt.datetime.now(dt.UTC).isoformat()),
+            (sha256, status, storable(source), vcard and storable(vcard), error and storable(error),
+             dt.datetime.now(dt.UTC).isoformat()),
         )
 
     def counts(self) -> dict[str, int]:
@@ -165,6 +166,8 @@ class Watcher:
         self._seen: dict[Path, _Seen] = {}
         self._in_flight: dict[Path, tuple[Future[list[PhotoOutcome]], str]] = {}
         self._first_failures: dict[Path, float | None] = {}
+        # photos that could not even be moved aside (failed/ not writable...): left alone until they change
+        self._set_aside: dict[Path, tuple[int, int]] = {}
         # one date per meeting: photos of an event arriving within an hour of each other (meeting.py)
         self.sessions = Sessions()
         self._dates: dict[Path, tuple[tuple[int, int] | None, dt.date | None]] = {}
@@ -243,8 +246,11 @@ class Watcher:
                     continue
                 try:
                     stat = path.stat()
-                except FileNotFoundError:
+                except OSError:
                     continue
+                if self._set_aside.get(path) == (stat.st_size, stat.st_mtime_ns):
+                    continue
+                self._set_aside.pop(path, None)
                 present.add(path)
                 seen = self._seen.get(path)
                 if seen is None or (seen.size, seen.mtime_ns) != (stat.st_size, stat.st_mtime_ns):
@@ -263,22 +269,33 @@ class Watcher:
                 continue
             del self._seen[path]
             try:
-                sha = hashlib.sha256(path.read_bytes()).hexdigest()
-            except OSError:
-                continue  # moved away meanwhile: the next scan decides
-            if sha in {flying_sha for _, flying_sha in self._in_flight.values()}:
-                # the same photo under another name is being read: decide once that one is filed
-                self._seen[path] = replace(seen, since=now)
-                continue
-            state = self.journal.status(sha)
-            if state is not None and state[0] == "done":
-                self._already_filed(path, state[1])
-                continue
-            event = event_for(self.options.inbox, path, self.options.scan.event)
-            options = replace(self.options.scan, event=event, date=self._meeting_date(path, event, now))
-            self.journal.record(sha, "started", str(path))
-            self._in_flight[path] = (executor.submit(self.reader, str(path), options), sha)
-            self._first_failures[path] = seen.first_failure
+                self._take(executor, path, seen, now)
+            except Exception as exc:  # a bug on one photo is that photo's failure, never the watcher's end
+                self._fail_safely(path, None, str(UnexpectedError.from_exception(exc)))
+
+    def _take(self, executor: Executor, path: Path, seen: _Seen, now: float) -> None:
+        try:
+            sha = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            return  # moved away meanwhile: the next scan decides
+        if sha in {flying_sha for _, flying_sha in self._in_flight.values()}:
+            # the same photo under another name is being read: decide once that one is filed
+            self._seen[path] = replace(seen, since=now)
+            return
+        state = self.journal.status(sha)
+        if state is not None and state[0] == "done":
+            self._already_filed(path, state[1])
+            return
+        folder = event_for(self.options.inbox, path, self.options.scan.event)
+        try:
+            event = check_event_name(folder)
+        except BadArgumentsError as exc:
+            self._fail(path, sha, f"{printable(folder)!r} is not a valid event name: {exc}")
+            return
+        options = replace(self.options.scan, event=event, date=self._meeting_date(path, event, now))
+        self.journal.record(sha, "started", str(path))
+        self._in_flight[path] = (executor.submit(self.reader, str(path), options), sha)
+        self._first_failures[path] = seen.first_failure
 
     # ------------------------------------------------------------ the meeting's date
 
@@ -324,9 +341,23 @@ class Watcher:
         for path, (future, sha) in list(self._in_flight.items()):
             if not block and not future.done():
                 continue
-            result = future.result()
             del self._in_flight[path]
-            self._file(path, sha, result)
+            try:
+                result = future.result()
+            except WorkerDiedError as exc:
+                if self.stop_event.is_set() or "SIGTERM" in str(exc):
+                    # stopped with the service, not the photo's fault: read again (now, or at the next start)
+                    log.warning("%s: not read (%s): it will be read again", printable(path), exc)
+                    self._first_failures.pop(path, None)
+                    self._seen.pop(path, None)
+                    continue
+                result = [PhotoOutcome(source=str(path), error=exc)]
+            except Exception as exc:  # a reader that raised (the default one never does)
+                result = [PhotoOutcome(source=str(path), error=UnexpectedError.from_exception(exc))]
+            try:
+                self._file(path, sha, result)
+            except Exception as exc:
+                self._fail_safely(path, sha, str(UnexpectedError.from_exception(exc)))
 
     def _file(self, path: Path, sha: str, outcomes: list[PhotoOutcome]) -> None:
         """File every card read on the photo, then move the photo once."""
@@ -339,17 +370,17 @@ class Watcher:
             self._fail(path, sha, str(error))
             return
         filed: list[PhotoOutcome] = []
-        try:
-            # one run per photo, journaled: `cardscan undo` takes back the last photo filed
-            with Run(self.folder, "watch", f"{path.name} filed by the watcher", extra={"photo_sha256": sha}):
-                for reading in readings:
-                    written = self.folder.write_contact(reading, self.write_options)
-                    self.folder.write_review_material(reading)
-                    self.folder.rebuild_event_files(written.stored.meetings)
-                    filed.append(PhotoOutcome(source=str(path), reading=reading, vcard=written.path,
-                                              merged_with=written.merged_with))
-        except CardscanError as exc:
-            self._fail(path, sha, str(exc))
+        failure: CardscanError | None = None
+        # one run per photo, journaled: `cardscan undo` takes back the last photo filed
+        with Run(self.folder, "watch", f"{path.name} filed by the watcher", extra={"photo_sha256": sha}):
+            for reading in readings:  # each contact updates its event files as it is written
+                outcome = file_reading(self.folder, str(path), reading, self.write_options)
+                if outcome.error is not None:
+                    failure = outcome.error
+                    break
+                filed.append(outcome)
+        if failure is not None:
+            self._fail(path, sha, str(failure))
             return
         self.journal.record(sha, "done", str(path), vcard=", ".join(str(o.vcard) for o in filed))
         meeting = readings[0].meeting
@@ -380,13 +411,28 @@ class Watcher:
         self._seen[path] = _Seen(stat.st_size, stat.st_mtime_ns, now, first)
         return True
 
-    def _fail(self, path: Path, sha: str, reason: str) -> None:
-        self.journal.record(sha, "failed", str(path), error=reason)
+    def _fail(self, path: Path, sha: str | None, reason: str) -> None:
+        if sha is not None:
+            self.journal.record(sha, "failed", str(path), error=reason)
         failed_folder = self.options.inbox / FAILED
         moved = move_without_overwrite(path, failed_folder)
-        atomic_write(failed_folder / f"{moved.name}.error.txt", f"{path.name}: {reason}\n")
+        atomic_write(failed_folder / f"{moved.name}.error.txt", storable(f"{path.name}: {reason}\n"))
         self.summary.failed += 1
         log.warning("error: %s: %s (moved to %s)", path, reason, moved)
+
+    def _fail_safely(self, path: Path, sha: str | None, reason: str) -> None:
+        """Fail a photo; when even that goes wrong (failed/ cannot be written), leave the photo where it is."""
+        try:
+            self._fail(path, sha, reason)
+        except Exception as exc:
+            try:
+                status = path.stat()
+            except OSError:
+                return
+            self._set_aside[path] = (status.st_size, status.st_mtime_ns)
+            self.summary.failed += 1
+            log.error("error: %s: %s; it could not be moved to %s either (%s): left where it is", path, reason,
+                      FAILED, exc)
 
     def _already_filed(self, path: Path, vcard: str | None) -> None:
         moved = move_without_overwrite(path, self.options.inbox / PROCESSED / "already-filed")
@@ -396,11 +442,6 @@ class Watcher:
     def _executor(self) -> Executor:
         if not self.processes or self.options.jobs <= 1:
             return ThreadPoolExecutor(max_workers=max(1, self.options.jobs))
-        return ProcessPoolExecutor(max_workers=self.options.jobs, mp_context=get_context("spawn"),
-                                   initializer=_ignore_stop_signals)
-
-
-def _ignore_stop_signals() -> None:
-    # the watcher's main process decides when to stop; workers finish the card they hold
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        # workers ignore Ctrl-C (the watcher finishes the photos they hold), stop on SIGTERM (a photo cut
+        # short is read again), and die with the watcher, even after kill -9
+        return WorkerPool(self.options.jobs)

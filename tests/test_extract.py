@@ -235,7 +235,8 @@ def test_misread_trunk_bracket():
 
 def test_a_word_between_numbers_is_not_read_as_digits():
     contact = read("Freios e Suspensao\n11 2781-3030 / 2781-4040 - ID 55*7*10021 / Osvaldo", region="BR")
-    assert [p.value.number for p in contact.phones][:2] == ["+551127813030", "+5527814040"]
+    # the second number shares the first one's area code (it was "+5527814040", a wrong, invalid number)
+    assert [p.value.number for p in contact.phones][:2] == ["+551127813030", "+551127814040"]
 
 
 def test_title_glued_to_the_name():
@@ -474,3 +475,22 @@ def test_a_street_number_glued_to_the_street_is_parted():
 
 def test_a_city_beside_a_number_is_a_branch_not_a_person():
     assert read("Le Petit Bistrot\nParis 01 42 00 00 00\nLyon 04 78 00 00 00").name is None
+
+
+@pytest.mark.parametrize(("text", "region", "numbers"), [
+    ("Tel: (11) 2747-8430 / 2746-6245", "BR", ["+551127478430", "+551127466245"]),
+    ("Phone (212) 555-0147 / 555-0148", "US", ["+12125550147", "+12125550148"]),
+    ("Tél. 01 23 45 67 89 / 90", "FR", ["+33123456789", "+33123456790"]),
+    ("Standard : 04 72 10 20 30 / 31 - Fax 04 72 10 20 39", "FR", ["+33472102030", "+33472102031", "+33472102039"]),
+])
+def test_a_second_number_shares_the_first_ones_area_code_or_leading_digits(text: str, region: str, numbers: list[str]):
+    contact = read(f"Ana Lima\n{text}", region)
+    assert [p.value.number for p in contact.phones] == numbers
+    assert all(p.confidence >= 0.6 for p in contact.phones)
+
+
+def test_a_number_not_valid_in_its_country_is_kept_but_flagged_for_review():
+    contact = read("Jean Dupont\nTél. 05 90 00 00 00\nPortable 06 12 34 56 78")
+    by_number = {p.value.number: p.confidence for p in contact.phones}
+    assert by_number["+33612345678"] >= 0.6
+    assert by_number["+33590000000"] < 0.6  # phonenumbers: no such French range (05 90 is Guadeloupe's +590)

@@ -321,7 +321,7 @@ def test_kill_9_while_rolling_back_is_rolled_back_again(book):
     record = read_runs(ContactsFolder(root))[-1]
     assert record.done is None and len(record.changes) == 4
     script = ("import sys, os, signal\nimport pipeline.store as store\ncount = [0]\n"
-              "def hook(path):\n    count[0] += 1\n    if count[0] == 2: os.kill(os.getpid(), signal.SIGKILL)\n"
+              "def hook(path, data):\n    count[0] += 1\n    if count[0] == 2: os.kill(os.getpid(), signal.SIGKILL)\n"
               "store.BEFORE_CHANGE.append(hook)\nfrom pipeline.cli import main\nmain()\n")
     killed = subprocess.run([sys.executable, "-c", script, "events", "--contacts", str(root)], cwd=ROOT,
                             capture_output=True, text=True, timeout=120)
