@@ -16,7 +16,7 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
-from .load import _exif_date  # the one reading of EXIF dates, shared with load_photo
+from .load import exif_date  # the one reading of EXIF dates, shared with load_photo
 
 # photos of one event arriving in the watched folder within this many seconds of each other are one meeting
 SESSION_GAP_SECONDS = 3600.0
@@ -27,7 +27,7 @@ def capture_date(path: str | Path) -> dt.date | None:
     path = Path(path)
     try:
         with Image.open(path) as image:  # the header only: no pixel is decoded
-            taken = _exif_date(image)
+            taken = exif_date(image)
         return taken or dt.datetime.fromtimestamp(path.stat().st_mtime).date()
     except (OSError, ValueError, SyntaxError, UnidentifiedImageError, Image.DecompressionBombError):
         return None
