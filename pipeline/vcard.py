@@ -33,6 +33,10 @@ _MONTHS = {
 _MEETING_SENTENCE = re.compile(r"^(?:Rencontré à .+ le \d{1,2} \w+ \d{4}|Met at .+ on \w+ \d{1,2}, \d{4})$")
 _MEETING_LABEL = re.compile(r"^(?:Rencontré à|Met at) ")
 _EXTENSION_WORD = {"fr": "poste", "en": "ext."}
+# vCard 3.0: a phone's extension, '+33142685300 ext. 240', beside the TEL that holds the number alone
+_EXTENSION_PROPERTY = "x-cardscan-extension"
+# a number and its extension as cardscan writes them: X-CARDSCAN-EXTENSION, and 3.0 TELs of earlier versions
+_TEL_WITH_EXTENSION = re.compile(r"^(\+?\d+) ext\. (\d+)$")
 # a scheme that is really one: "www.x.fr:8080" has none
 _SCHEME = re.compile(r"(?i)^(?:https?|ftp)://|^(?:mailto|tel|sms|skype|whatsapp|xmpp):")
 
@@ -231,7 +235,7 @@ def merge_vcard(existing: str, incoming: str, note_lang: str = "fr", revision: d
                 old.add(prop.duplicate(prop))
     if "org" not in old.contents and "org" in new.contents:
         old.add(new.org.duplicate(new.org))
-    for key in ("tel", "email", "title", "url", "adr", "x-socialprofile", "photo"):
+    for key in ("tel", _EXTENSION_PROPERTY, "email", "title", "url", "adr", "x-socialprofile", "photo"):
         if key == "photo" and "photo" in old.contents:
             continue
         known = {_identity(key, p) for p in old.contents.get(key, [])}
@@ -443,7 +447,11 @@ LINE_OCTETS = 75
 
 
 def _serialize(card: Any) -> str:
-    """vobject's text, with the lines it leaves long (base64 photos) folded too, never inside a character."""
+    """vobject's text, with the lines it leaves long (base64 photos) folded too, never inside a character.
+
+    Every contact written goes through here: a 3.0 TEL never leaves with an extension in it.
+    """
+    _extensions_out_of_tel(card)
     return "\r\n".join(_fold(line) for line in str(card.serialize()).split("\r\n"))
 
 
@@ -477,8 +485,13 @@ def _add_tel(card: Any, dialect: _Dialect, number: str, kind: PhoneKind, extensi
         tel.params["VALUE"] = ["uri"]
         tel.encoded = True  # a URI: its ';' must not be escaped
     else:
-        # the extension as a phone dials it: a pause (',') then its digits (iOS, Android's dialer, macOS)
-        tel.value = number + (f",{extension}" if extension else "")
+        # RFC 2426 has no place for an extension in TEL, and no importer agrees on one: Android's (AOSP
+        # VCardEntry.addPhone) keeps digits, '+' and p/w only, so '+33…,240' or '+33… ext. 240' would become
+        # the wrong number '+33…240'; iOS reads letters as keypad digits. TEL holds the number alone; the
+        # extension goes to the note as printed (build_vcard) and to X-CARDSCAN-EXTENSION for cardscan
+        tel.value = number
+        if extension:
+            card.add(_EXTENSION_PROPERTY).value = f"{number} ext. {extension}"
 
 
 def extension_note(number: str, extension: str, note_lang: str = "fr") -> str:
@@ -600,19 +613,49 @@ def _sources_of(card: Any) -> list[PhotoSource]:
 
 
 def tel_number(prop: Any) -> str:
-    """A TEL's number without extension, in 3.0 ('+33…,2', or '+33… ext. 2' before) or 4.0 ('tel:+33…;ext=2')."""
+    """A TEL's number without extension: 3.0 ('+33…', or '+33… ext. 2' and '+33…,2' as written before) or
+    4.0 ('tel:+33…;ext=2')."""
     return re.split(r";ext=| ext\. |,", tel_display(prop))[0].strip()
 
 
-def tel_display(prop: Any) -> str:
-    """A TEL as a person reads it: '+33472001234 ext. 240', whatever the vCard version."""
+def tel_display(prop: Any, extensions: dict[str, str] | None = None) -> str:
+    """A TEL as a person reads it: '+33472001234 ext. 240', whatever the vCard version.
+
+    ``extensions``: a 3.0 card's X-CARDSCAN-EXTENSION by number (``phone_extensions``).
+    """
     value = str(prop.value).removeprefix("tel:").replace(";ext=", " ext. ")
-    return re.sub(r"^(\+?\d+),(\d+)$", r"\1 ext. \2", value)
+    value = re.sub(r"^(\+?\d+),(\d+)$", r"\1 ext. \2", value)  # a pause typed on a phone
+    extension = (extensions or {}).get(value)
+    return f"{value} ext. {extension}" if extension else value
 
 
-def tel_dial(prop: Any) -> str:
-    """A TEL as a phone dials it: '+33472001234,240' (a pause, then the extension)."""
-    return re.sub(r" ext\. ", ",", tel_display(prop))
+def phone_extensions(card: Any) -> dict[str, str]:
+    """The extensions a 3.0 card keeps beside its TELs: {'+33142685300': '240'}."""
+    found = {}
+    for prop in card.contents.get(_EXTENSION_PROPERTY, []):
+        match = _TEL_WITH_EXTENSION.match(str(prop.value).strip())
+        if match:
+            found[match.group(1)] = match.group(2)
+    return found
+
+
+def _extensions_out_of_tel(card: Any) -> None:
+    """A 3.0 TEL that holds an extension as cardscan wrote it before ('+33… ext. 240') keeps the number
+    alone; the extension moves to X-CARDSCAN-EXTENSION. An extension whose number the card no longer has
+    goes. A pause a person typed on a phone ('+33…,240') is theirs: left as it is."""
+    if card.contents.get("version") and str(card.version.value) != "3.0":
+        return
+    known = phone_extensions(card)
+    for tel in card.contents.get("tel", []):
+        match = _TEL_WITH_EXTENSION.match(str(tel.value).strip())
+        if match:
+            tel.value = match.group(1)
+            known.setdefault(match.group(1), match.group(2))
+    numbers = {str(tel.value).strip() for tel in card.contents.get("tel", [])}
+    card.contents.pop(_EXTENSION_PROPERTY, None)
+    for number, extension in known.items():
+        if number in numbers:
+            card.add(_EXTENSION_PROPERTY).value = f"{number} ext. {extension}"
 
 
 def card_meetings(card: Any) -> list[Meeting]:
@@ -666,6 +709,7 @@ def card_fields(card: Any) -> CardFields:
     org = card.org.value if "org" in contents else []
     org = org if isinstance(org, list) else [org]
     adr = card.adr.value if "adr" in contents else None
+    extensions = phone_extensions(card)
     return CardFields(
         given="" if company_card or n is None else str(n.given),
         additional="" if company_card or n is None else str(n.additional),
@@ -680,7 +724,7 @@ def card_fields(card: Any) -> CardFields:
         note=str(card.note.value) if "note" in contents else "",
         categories=list(card.categories.value) if "categories" in contents else [],
         emails=[str(e.value) for e in contents.get("email", [])],
-        phones=[(tel_kind(t), tel_display(t)) for t in contents.get("tel", [])],
+        phones=[(tel_kind(t), tel_display(t, extensions)) for t in contents.get("tel", [])],
         websites=[str(u.value) for u in contents.get("url", [])],
         social=[str(p.value) for p in contents.get("x-socialprofile", [])],
         street=str(adr.street) if adr else "",

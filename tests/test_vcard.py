@@ -42,7 +42,7 @@ def test_properties_and_types():
     assert card.title.value == "Directrice commerciale"
     tels = {t.value: t.params["TYPE"] for t in card.contents["tel"]}
     assert tels["+33612345678"] == ["CELL", "VOICE"]
-    assert tels["+33472001234,240"] == ["WORK", "VOICE"]
+    assert tels["+33472001234"] == ["WORK", "VOICE"]
     assert tels["+33472001235"] == ["WORK", "FAX"]
     assert card.email.params["TYPE"] == ["INTERNET", "WORK"]
     assert card.adr.value.code == "69003" and card.adr.params["TYPE"] == ["work"]
@@ -139,7 +139,8 @@ def test_merge_adds_what_is_new_and_loses_nothing():
     merged = vobject.readOne(merge_vcard(first, again))
     assert merged.uid.value == "uid-1"
     assert sorted(t.value for t in merged.contents["tel"]) == [
-        "+33472001234,240", "+33472001235", "+33612345678", "+33699999999"]
+        "+33472001234", "+33472001235", "+33612345678", "+33699999999"]
+    assert merged.x_cardscan_extension.value == "+33472001234 ext. 240"
     assert sorted(e.value for e in merged.contents["email"]) == [
         "camille.martin@atelier-lumiere.fr", "camille@perso-mail.fr"]
     assert [t.value for t in merged.contents["title"]] == ["Directrice commerciale", "Directrice export"]
@@ -183,8 +184,10 @@ def test_a_social_profile_is_no_website():
 
 def test_import_details_phones_read():
     text = build(person())
-    # the extension after a pause, as a phone dials it (the comma escaped: RFC 2426 reads TEL as text)
-    assert "TEL;TYPE=WORK,VOICE:+33472001234\\,240\r\n" in text
+    # the number alone: Android's importer keeps the digits of a TEL (a ',' or ' ext. ' before the
+    # extension would make the wrong number +33472001234240), iOS dials letters as keypad digits
+    assert "TEL;TYPE=WORK,VOICE:+33472001234\r\n" in text
+    assert "X-CARDSCAN-EXTENSION:+33472001234 ext. 240\r\n" in text
     assert "EMAIL;TYPE=INTERNET,WORK:camille.martin@atelier-lumiere.fr\r\n" in text
     # an absolute URI, as RFC 2426 wants and phones need to open it
     assert "URL:https://www.atelier-lumiere.fr\r\n" in text
@@ -218,9 +221,27 @@ def test_merging_an_old_card_without_scheme_or_extension_note_adds_no_duplicate(
 def test_a_comma_in_a_number_or_an_address_survives_reading_and_writing_again():
     text = build(person(websites=(Found("https://atelier.fr/a,b;c", 0.9),)))
     assert "URL:https://atelier.fr/a,b;c\r\n" in text
+    # a pause typed on a phone and synced back (cardscan writes the number alone)
+    text = text.replace("TEL;TYPE=WORK,VOICE:+33472001234\r\n", "TEL;TYPE=WORK,VOICE:+33472001234\\,240\r\n")
     merged = merge_vcard(text, text)
     assert "TEL;TYPE=WORK,VOICE:+33472001234\\,240\r\n" in merged and "URL:https://atelier.fr/a,b;c\r\n" in merged
     card = vobject.readOne(merged)
     assert "+33472001234,240" in [t.value for t in card.contents["tel"]]
     four = build(person(), version="4.0")
     assert "tel:+33472001234;ext=240" in merge_vcard(four, four)
+
+
+def test_an_extension_written_in_tel_before_moves_out_at_the_next_write():
+    """3.0 contacts written by earlier versions held 'TEL:+33… ext. 240': rewritten, the TEL
+    holds the number alone and cardscan still shows the extension."""
+    from pipeline.vcard import card_fields, rename_meeting
+
+    for old_form in ("+33472001234 ext. 240",):
+        text = build(person()).replace("TEL;TYPE=WORK,VOICE:+33472001234\r\n", f"TEL;TYPE=WORK,VOICE:{old_form}\r\n")
+        text = text.replace("X-CARDSCAN-EXTENSION:+33472001234 ext. 240\r\n", "")
+        assert card_fields(vobject.readOne(text)).phones[1] == ("work", "+33472001234 ext. 240")
+        rewritten = rename_meeting(text, MEETING, Meeting("gala", MEETING.date))
+        card = vobject.readOne(rewritten)
+        assert sorted(t.value for t in card.contents["tel"]) == ["+33472001234", "+33472001235", "+33612345678"]
+        assert card.x_cardscan_extension.value == "+33472001234 ext. 240"
+        assert card_fields(card).phones[1] == ("work", "+33472001234 ext. 240")
