@@ -16,12 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import phonenumbers
 import vobject
 
 from .lexicons import fold
 from .models import Meeting
 from .store import ContactsFolder, event_slug, read_vcf
-from .vcard import CardFields, StoredCard, card_fields
+from .vcard import CardFields, StoredCard, card_fields, card_meetings, meeting_label
 
 EXPORT_FORMATS = ("vcf", "google-csv", "outlook-csv")
 
@@ -51,17 +52,71 @@ def list_events(folder: ContactsFolder) -> list[EventSummary]:
 
 
 def find_people(folder: ContactsFolder, query: str) -> list[Person]:
-    """Contacts whose name, company, e-mail or phone contains ``query`` (case and accents ignored)."""
+    """Contacts whose name, company, e-mail or phone contains ``query`` (case and accents ignored);
+    when none does, the ones a typo away (see ``search_people``)."""
+    return search_people(folder, query)[0]
+
+
+# A word of at least this many letters may be one typo away from what is stored ('camile' finds 'Camille');
+# a shorter one must match as typed, or one typo would match half the address book.
+TYPO_MIN_LENGTH = 4
+
+
+def search_people(folder: ContactsFolder, query: str) -> tuple[list[Person], bool]:
+    """(contacts found, whether they match exactly): the exact matches, else those one typo away per word."""
     words = fold(query).split()
     digits = re.sub(r"\D", "", query)
-    found = []
+    exact, close = [], []
     for path, stored in folder.stored_cards():
         haystack = fold(" ".join([stored.full_name, stored.organisation, *stored.emails]))
         by_text = bool(words) and all(word in haystack for word in words)
         by_phone = len(digits) >= 6 and any(_national_digits(digits) in _national_digits(p) for p in stored.phones)
         if by_text or by_phone:
-            found.append(Person(path, stored))
-    return sorted(found, key=lambda p: fold(p.stored.full_name))
+            exact.append(Person(path, stored))
+        elif words:
+            tokens = re.findall(r"[a-z0-9]+", haystack)
+            if all(word in haystack or _one_typo_from_a_token(word, tokens) for word in words):
+                close.append(Person(path, stored))
+    found = exact or close
+    return sorted(found, key=lambda p: fold(p.stored.full_name)), bool(exact) or not found
+
+
+def _one_typo_from_a_token(word: str, tokens: list[str]) -> bool:
+    if len(word) < TYPO_MIN_LENGTH:
+        return False
+    return any(_at_most_one_edit(word, token) or (len(token) > len(word) and _at_most_one_edit(word, token[:len(word)]))
+               for token in tokens)
+
+
+def _at_most_one_edit(a: str, b: str) -> bool:
+    """One letter left out, added, changed, or two neighbours swapped (optimal string alignment)."""
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diffs = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+        return len(diffs) == 1 or (len(diffs) == 2 and diffs[1] == diffs[0] + 1 and a[diffs[0]] == b[diffs[1]]
+                                   and a[diffs[1]] == b[diffs[0]])
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    i = next((k for k in range(len(short)) if short[k] != long[k]), len(short))
+    return short[i:] == long[i + 1:]
+
+
+def describe_person(person: Person) -> str:
+    """'Camille Martin (Atelier Lumière) · +33 6 12 34 56 78 · camille@x.fr · met at vernissage on 2026-11-20'."""
+    s = person.stored
+    head = s.full_name + (f" ({s.organisation})" if s.organisation and not s.is_company else "")
+    met = ", ".join(f"{m.event} on {m.date.isoformat()}" for m in s.meetings) or "no recorded meeting"
+    return " · ".join([head, *(_readable_phone(p) for p in s.phones), *s.emails, f"met at {met}"])
+
+
+def _readable_phone(number: str) -> str:
+    try:
+        parsed = phonenumbers.parse(number, None)
+        return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    except phonenumbers.NumberParseException:
+        return number
 
 
 def people_met_at(folder: ContactsFolder, event: str, date: dt.date | None = None) -> list[Person]:
@@ -99,7 +154,10 @@ GOOGLE_HEADER = [
     "Address 1 - Label", "Address 1 - Formatted", "Address 1 - Street", "Address 1 - City", "Address 1 - PO Box",
     "Address 1 - Region", "Address 1 - Postal Code", "Address 1 - Country", "Address 1 - Extended Address",
     "Website 1 - Label", "Website 1 - Value",
+    # where Google's own export puts them: a dated item per meeting, shown on the contact ("Rencontré à salon")
+    "Event 1 - Label", "Event 1 - Value", "Event 2 - Label", "Event 2 - Value", "Event 3 - Label", "Event 3 - Value",
 ]
+GOOGLE_EVENTS = 3
 
 OUTLOOK_HEADER = [
     "Title", "First Name", "Middle Name", "Last Name", "Suffix", "Company", "Department", "Job Title",
@@ -123,8 +181,9 @@ _GOOGLE_PHONE_LABELS = {"cell": "Mobile", "work": "Work", "fax": "Work Fax"}
 
 
 def _exported_phones(f: CardFields) -> list[tuple[str, str]]:
-    # the CSV formats have work, mobile and fax columns: a phone of no stated kind goes with work
-    return [(kind if kind != "other" else "work", number) for kind, number in f.phones]
+    # the CSV formats have work, mobile and fax columns: a phone of no stated kind goes with work; an
+    # extension follows a pause (',') as a phone dials it
+    return [(kind if kind != "other" else "work", number.replace(" ext. ", ",")) for kind, number in f.phones]
 
 
 def _google_row(card: Any) -> dict[str, str]:
@@ -149,6 +208,10 @@ def _google_row(card: Any) -> dict[str, str]:
     sites = [("Work", site) for site in f.websites] + [("Profile", profile) for profile in f.social]
     if sites:  # one column: the website, else the social profile
         row["Website 1 - Label"], row["Website 1 - Value"] = sites[0]
+    english = any(str(label.value).startswith("Met at ") for label in card.contents.get("x-ablabel", []))
+    for i, meeting in enumerate(card_meetings(card)[-GOOGLE_EVENTS:], start=1):  # the latest ones
+        row[f"Event {i} - Label"] = meeting_label(meeting, "en" if english else "fr")
+        row[f"Event {i} - Value"] = meeting.date.isoformat()
     return row
 
 
@@ -184,9 +247,10 @@ def _csv(header: list[str], rows: list[dict[str, str]]) -> str:
 
 # OWASP's CSV-injection rule: a cell starting with one of these is read as a formula by some spreadsheet
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
-# the one exception: a phone number as cardscan writes it, E.164 (and its extension), which the importers
-# need as it is; digits after a "+" compute nothing
-_E164_PHONE = re.compile(r"\+[1-9]\d{1,14}(?: ext\. \d{1,10})?")
+# the one exception: a phone number as cardscan writes it, E.164 (and its extension after a pause, as the
+# CSV exports write it for a phone to dial), which the importers need as it is; digits after a "+" compute
+# nothing
+_E164_PHONE = re.compile(r"\+[1-9]\d{1,14}(?:(?: ext\. |,)\d{1,10})?")
 
 
 def _spreadsheet_safe(value: str) -> str:

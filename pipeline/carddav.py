@@ -2,7 +2,8 @@
 
 - Discovery (RFC 6764, RFC 6352): the URL given is used as it is when it is an address book; else
   ``/.well-known/carddav``, the user's principal, its ``addressbook-home-set``, and the first address
-  book found there.
+  book found there; when there is none (or none of the name asked for), one is created with an extended
+  MKCOL (RFC 5689).
 - Create with ``PUT`` + ``If-None-Match: *``; update with ``If-Match: <etag>``. A push journal in the
   contacts folder remembers each contact's href, etag and content, so pushing again sends only what
   changed and never makes a second copy; a contact changed on the server since our last push is not
@@ -40,16 +41,19 @@ from dataclasses import dataclass
 from email.message import Message
 from pathlib import Path
 from typing import Protocol
-from urllib.parse import SplitResult, urljoin, urlsplit
+from urllib.parse import SplitResult, unquote, urljoin, urlsplit
+from xml.sax.saxutils import escape as xml_escape
 
 from .errors import CardscanError, ExitCode
 from .safetext import printable
+from .store import event_slug
 
 log = logging.getLogger("cardscan.push")
 
 JOURNAL_NAME = "push-journal.sqlite"
+DEFAULT_ADDRESS_BOOK = "cardscan"  # the display name of the address book cardscan creates when there is none
 TIMEOUT_SECONDS = 20.0  # one request, all of it: connecting, sending, reading the whole answer
-PUSH_DEADLINE_SECONDS = 60.0  # one contact pushed, its retries included; the discovery too
+PUSH_DEADLINE_SECONDS = 60.0  # one contact pushed, its retries included; the discovery (and its MKCOL) too
 DRAIN_SECONDS = 60.0  # watch --push, stopping: what is still queued is pushed for this long, then left
 MAX_ANSWER_BYTES = 16 << 20  # an address book's answers are kilobytes; what is past this is not read
 RETRIES = 3
@@ -341,23 +345,54 @@ class CardDavClient:
 
     # ------------------------------------------------------------ discovery
 
-    def discover(self, url: str) -> str:
-        """The address book's URL (ending with '/') from a bare server URL or the address book's own."""
+    def discover(self, url: str, name: str | None = None,
+                 on_created: Callable[[str, str], None] | None = None) -> str:
+        """The address book's URL (ending with '/') from a bare server URL or the address book's own.
+
+        When the user's address-book home has no address book, or none named ``name`` (its display name
+        or the last part of its URL), or ``url`` names one just under the home that does not exist yet,
+        it is created (extended MKCOL, RFC 5689) and ``on_created(url, display name)`` is called.
+        """
         url = url if url.endswith("/") else url + "/"
         if self._site is None:
             self._site = urlsplit(url)
         with self.deadline(self.push_deadline):
-            return self._discover(url)
+            return self._discover(url, name, on_created)
 
-    def _discover(self, url: str) -> str:
+    def _discover(self, url: str, name: str | None, on_created: Callable[[str, str], None] | None) -> str:
         found = self._address_book_at(url)
         if found:
             return found
-        principal = None
+        principal = self._principal(url)
+        home = self._href_prop(principal, "c:addressbook-home-set")
+        if not home:
+            raise NotAnAddressBookError(f"{principal}: no addressbook-home-set")
+        home = home if home.endswith("/") else home + "/"
+        if not (home.startswith(url) or principal.startswith(url)):
+            # the user named a collection: create it when it would be an address book of theirs
+            segment = url.removeprefix(home).strip("/")
+            if not url.startswith(home) or not segment or "/" in segment:
+                raise NotAnAddressBookError(f"{_shown(url)}: not an address book (yours are under {_shown(home)}; "
+                                            "--address-book NAME creates one there)")
+            return self._create(url, unquote(segment), on_created)
+        books = self._address_books(home)
+        if name:
+            wanted = name.casefold()
+            for href, shown in books:
+                if wanted in (shown.casefold(), unquote(href.rstrip("/").rsplit("/", 1)[-1]).casefold()):
+                    return href
+        elif books:
+            return books[0][0]
+        shown = name or DEFAULT_ADDRESS_BOOK
+        return self._create(urljoin(home, event_slug(shown) + "/"), shown, on_created)
+
+    def _principal(self, url: str) -> str:
+        """The user's principal, asked of the URL given, then of the server's /.well-known/carddav and root."""
+        root = urljoin(url, "/")
+        starts = [url] if url != root else []
+        starts += [urljoin(url, "/.well-known/carddav"), root]
         refused: RedirectRefusedError | None = None
-        # only a bare server URL goes through .well-known: a path the user named is asked directly
-        at_root = urlsplit(url).path in ("", "/")
-        for start in ([urljoin(url, "/.well-known/carddav")] if at_root else []) + [url]:
+        for start in starts:
             try:
                 principal = self._href_prop(start, "d:current-user-principal")
             except RedirectRefusedError as exc:
@@ -366,20 +401,53 @@ class CardDavClient:
             except NotAnAddressBookError:
                 continue
             if principal:
-                break
-        if not principal:
-            raise refused or NotAnAddressBookError(f"{url}: not an address book, and no CardDAV principal found there")
-        home = self._href_prop(principal, "c:addressbook-home-set")
-        if not home:
-            raise NotAnAddressBookError(f"{principal}: no addressbook-home-set")
+                return principal if principal.endswith("/") else principal + "/"
+        raise refused or NotAnAddressBookError(f"{url}: not an address book, and no CardDAV principal found there")
+
+    def _address_books(self, home: str) -> list[tuple[str, str]]:
+        """(URL, display name) of every address book in the home; none elsewhere than the server named."""
         tree, home = self.propfind(home, _propfind_body("<d:resourcetype/><d:displayname/>"), depth="1")
+        books = []
         for response in tree.findall("d:response", _NS):
             href = response.findtext("d:href", default="", namespaces=_NS)
             if response.find(".//d:resourcetype/c:addressbook", _NS) is not None:
                 book = urljoin(home, href)
                 self._check_destination(book)
-                return book
-        raise NotAnAddressBookError(f"{home}: no address book in this account (create one in its web interface)")
+                books.append((book, response.findtext(".//d:displayname", default="", namespaces=_NS) or ""))
+        return books
+
+    def make_address_book(self, url: str, display_name: str) -> None:
+        """Create an address book at ``url`` with an extended MKCOL (RFC 5689), as CardDAV servers must accept.
+
+        A request like the others (deadline, answer cap, the password for the server named only); like a
+        PUT, never redirected.
+        """
+        body = ('<?xml version="1.0" encoding="utf-8"?><d:mkcol xmlns:d="DAV:" '
+                'xmlns:c="urn:ietf:params:xml:ns:carddav"><d:set><d:prop><d:resourcetype><d:collection/>'
+                f'<c:addressbook/></d:resourcetype><d:displayname>{xml_escape(display_name)}</d:displayname>'
+                '</d:prop></d:set></d:mkcol>')
+        answer = self.request("MKCOL", url, headers={"Content-Type": "application/xml; charset=utf-8"},
+                              data=body.encode("utf-8"), ok=(201, 403, 405, 409, 415, 501, *_REDIRECTS))
+        status = answer.status
+        if status == 201:
+            return
+        if status in _REDIRECTS:
+            raise NotAnAddressBookError(f"MKCOL {_path(url)}: a redirect ({status}) instead of creating the "
+                                        "address book: not created")
+        if status == 403:
+            raise ForbiddenError(f"MKCOL {_path(url)}: forbidden (403): this account may not create an address "
+                                 "book there")
+        if status == 405:
+            raise NotAnAddressBookError(f"{_shown(url)}: something that is not an address book is already there "
+                                        "(405)")
+        raise NotAnAddressBookError(f"{_shown(url)}: the server would not create an address book ({status}); "
+                                    "create one in its web interface")
+
+    def _create(self, url: str, display_name: str, on_created: Callable[[str, str], None] | None) -> str:
+        self.make_address_book(url, display_name)
+        if on_created is not None:
+            on_created(url, display_name)
+        return url
 
     def _address_book_at(self, url: str) -> str | None:
         """``url`` (where it redirects to, within the server) when it is an address book."""

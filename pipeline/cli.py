@@ -6,10 +6,13 @@ and the summary go to stderr. Exit codes are decided in ``exit_code_for``.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import difflib
 import logging
 import os
 import re
+import shlex
 import signal
 import sys
 from collections.abc import Sequence
@@ -20,8 +23,26 @@ import click
 import phonenumbers
 
 from . import __version__
-from .addressbook import EXPORT_FORMATS, Person, export_people, find_people, list_events, people_met_at
-from .batch import ENGINES, BatchSummary, PhotoOutcome, ScanOptions, check_engine, default_jobs, scan
+from .addressbook import (
+    EXPORT_FORMATS,
+    Person,
+    describe_person,
+    export_people,
+    find_people,
+    list_events,
+    people_met_at,
+    search_people,
+)
+from .batch import (
+    ENGINES,
+    BatchSummary,
+    PhotoOutcome,
+    ScanOptions,
+    check_engine,
+    default_jobs,
+    expand_inputs,
+    scan,
+)
 from .carddav import JOURNAL_NAME as PUSH_JOURNAL_NAME
 from .carddav import (
     BackgroundPusher,
@@ -34,11 +55,16 @@ from .carddav import (
     push_folder,
 )
 from .errors import BadArgumentsError, CardscanError, ExitCode, NothingFoundError, OutputError
+from .lexicons import fold
+from .load import is_image_name
+from .meeting import capture_date, run_date
+from .models import Meeting
 from .ocr import DEFAULT_LANG, check_tesseract
 from .qrexport import QR_FORMATS, write_qr_codes
 from .report import describe, describe_merge, json_line, outcome_to_json, summary_line
+from .runs import Run
 from .safetext import printable
-from .store import ContactsFolder, WriteOptions, atomic_write_bytes, check_event_name, read_vcf
+from .store import ContactsFolder, WriteOptions, atomic_write_bytes, check_event_name, event_slug, read_vcf
 from .vcard import DEFAULT_VERSION, VCARD_VERSIONS
 from .watch import DEFAULT_STABILITY, UNFILED, Watcher, WatchOptions
 
@@ -58,6 +84,12 @@ class DefaultToScan(click.Group):
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
+            first = args[0]
+            close = difflib.get_close_matches(first.lower(), list(self.commands), n=1, cutoff=0.75)
+            if close and not first.startswith("-") and not Path(first).exists():
+                # 'cardscan exprot ...' is a typo of a command, not a photo that is missing
+                _say(f"cardscan: error: {first!r} is no command and no file; did you mean `{close[0]}`?")
+                ctx.exit(ExitCode.BAD_ARGS)
             args = ["scan", *args]
         return super().parse_args(ctx, args)
 
@@ -103,7 +135,8 @@ def reading_options(func: Any) -> Any:
     """How photos are read and contacts written: the options scan and watch share."""
     for option in reversed([
         click.option("--date", "date", callback=_parse_date, metavar="YYYY-MM-DD",
-                     help="Day of the event. Default: each photo's capture date (EXIF), else its file date."),
+                     help="Day of the meeting.  [default: the day most photos were taken (EXIF, else the "
+                          "file's date)]"),
         click.option("--region", default="FR", show_default=True, callback=_parse_region,
                      help="Country of numbers printed without +prefix, when the card does not show one."),
         click.option("--lang", default=DEFAULT_LANG, show_default=True, help="Tesseract languages, e.g. fra+eng+deu."),
@@ -123,15 +156,22 @@ def reading_options(func: Any) -> Any:
     return func
 
 
-def _start_reading(event: str, contacts: str, reading: dict[str, Any], verbose: int
+def _start_reading(event: str, contacts: str, reading: dict[str, Any], verbose: int, create: bool = True
                    ) -> tuple[ScanOptions, ContactsFolder, int]:
-    """Check what reading needs (event name, Tesseract, engine, writable folder) or exit with one line."""
+    """Check what reading needs (event name, Tesseract, engine, writable folder) or exit with one line.
+
+    ``create``: make the contacts folder now (the watcher); else only check it could be made (a scan makes
+    it with its first contact, so a run that files nothing leaves nothing behind).
+    """
     try:
         event = check_event_name(event)
         check_tesseract(reading["lang"])
         check_engine(reading["engine"])
-        folder = ContactsFolder(contacts)
-        folder.prepare()
+        folder = _open(contacts)
+        if create:
+            folder.prepare()
+        else:
+            folder.check_writable()
     except CardscanError as exc:
         _fail(exc, verbose)
     options = ScanOptions(event=event, date=reading["date"], region=reading["region"], lang=reading["lang"],
@@ -142,8 +182,8 @@ def _start_reading(event: str, contacts: str, reading: dict[str, Any], verbose: 
 
 @main.command("scan")
 @click.argument("photos", nargs=-1, required=True, metavar="PHOTO...")
-@click.option("--event", "-e", default="unfiled", show_default=True,
-              help="Where you met: tags every card of this run.")
+@click.option("--event", "-e", default=None,
+              help=f"Where you met: tags every card of this run.  [default: {UNFILED}, with a warning]")
 @contacts_option
 @reading_options
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per photo on stdout.")
@@ -153,13 +193,46 @@ def scan_command(photos: Sequence[str], event: str, contacts: str, as_json: bool
                  **reading: Any) -> None:
     """Read business-card photos (files or folders) and file each one as a contact."""
     _configure_logging(verbose, quiet)
-    options, folder, jobs = _start_reading(event, contacts, reading, verbose)
+    photos, skipped, bare = _sort_inputs(photos)
+    if bare:
+        # 'cardscan photo.jpg vernissage': a word that is no file is most likely the event
+        words = ([event] if event else []) + bare
+        _fail(BadArgumentsError(f"{', '.join(bare)}: no such file; did you mean "
+                                f"`--event {shlex.quote(' '.join(words))}`?"), verbose)
+    if event is None:
+        event = UNFILED
+        if not quiet:
+            _say(f"warning: no --event given: the cards are filed under {UNFILED!r} "
+                 f"(cardscan events rename {UNFILED} NAME files them under an event later)")
+    if reading["date"] is None:
+        # one meeting, one date: the day most of the photos were taken
+        chosen = run_date(d for d in (capture_date(source) for source, error in expand_inputs(photos)
+                                      if error is None) if d is not None)
+        if chosen is not None:
+            reading["date"] = chosen.date
+            if chosen.spread and not quiet:
+                _say(f"warning: {chosen.spread}")
+    options, folder, jobs = _start_reading(event, contacts, reading, verbose, create=False)
+    for name in skipped:
+        log.info("%s: not a photo, skipped", name)
     progress = _Progress(enabled=not quiet and not as_json and sys.stderr.isatty())
+    known_before = {p.stem for p in folder.people.glob("*.vcf")}
+    first_source: dict[str, str] = {}  # contact UID -> the photo of this run that filed it first
+    filed_under: set[Meeting] = set()
+    twice = 0
 
     def on_outcome(outcome: PhotoOutcome) -> None:
+        nonlocal twice
         if as_json:
             click.echo(outcome_to_json(outcome))
-        if outcome.ok and outcome.merged_with is not None and not quiet:
+        again = outcome.merged_with is not None and outcome.merged_with.uid not in known_before
+        if outcome.ok and again and not quiet:
+            # the same card photographed twice in this run: one person, one meeting, nobody "met before"
+            twice += 1
+            assert outcome.merged_with is not None and outcome.vcard is not None
+            first = first_source.get(outcome.vcard.stem, "another photo")
+            progress.print(f"{outcome.source}: same person as {first} ({outcome.merged_with.full_name})")
+        elif outcome.ok and outcome.merged_with is not None and not quiet:
             progress.print(describe_merge(outcome))
         elif outcome.ok:
             log.info("%s", describe(outcome))
@@ -169,10 +242,16 @@ def scan_command(photos: Sequence[str], event: str, contacts: str, as_json: bool
             if verbose > 1:
                 for line in details.splitlines():  # each escaped on its own: the traceback stays readable
                     log.debug("%s", line)
+        if outcome.ok and outcome.vcard is not None and outcome.reading is not None:
+            first_source.setdefault(outcome.vcard.stem, outcome.source)
+            filed_under.add(outcome.reading.meeting)
         progress.advance()
 
+    names = [Path(p).name for p in photos]
+    what = f"scan of {', '.join(names[:3])}{', …' if len(names) > 3 else ''} under {options.event!r}"
     try:
-        with progress:
+        # every file the scan writes is journaled first: `cardscan undo` takes the whole run back
+        with progress, Run(folder, "scan", what):
             summary = scan(photos, options, folder, jobs,
                            on_outcome=on_outcome, on_total=progress.set_total)
     except KeyboardInterrupt:
@@ -181,17 +260,68 @@ def scan_command(photos: Sequence[str], event: str, contacts: str, as_json: bool
     except CardscanError as exc:
         _fail(exc, verbose)
     if not quiet:
-        click.echo(summary_line(summary, contacts), err=True)
+        summary.merged -= twice
+        line = summary_line(summary, contacts)
+        if twice:
+            shown = printable(contacts)  # as summary_line prints it
+            line = line.replace(f" written to {shown}", f" written to {shown} ({twice} photographed twice)", 1)
+        if skipped:
+            line = line.replace(f", {summary.failed} failed", f", {summary.failed} failed, {len(skipped)} "
+                                f"file{'' if len(skipped) == 1 else 's'} not photos skipped", 1)
+        _say(line + _next_steps(folder, filed_under, contacts))
     sys.exit(exit_code_for(summary))
 
 
-@main.command("events")
+def _sort_inputs(photos: Sequence[str]) -> tuple[list[str], list[str], list[str]]:
+    """(what to read, files that are not photos to skip, bare words that name no file).
+
+    The shell expands ``photos/*`` into names, so "given in a glob" cannot be seen. The rule: a file whose
+    name is not a photo's (``.json``, ``.txt``...) is skipped when the command line also names a photo in
+    the same folder (it came along with them, as ``*`` brings it); named alone it is read, and its error
+    says why it is not a photo. Inside a folder given as such, only photos are read; the others are counted.
+    """
+    paths = [Path(p) for p in photos]
+    photo_folders = {p.parent.resolve() for p in paths if p.is_file() and is_image_name(p)}
+    to_read: list[str] = []
+    skipped: list[str] = []
+    bare: list[str] = []
+    for given, path in zip(photos, paths, strict=True):
+        if path.is_dir():
+            to_read.append(given)
+            with contextlib.suppress(OSError):  # the scan says why it cannot list the folder
+                skipped += sorted(str(f) for f in path.iterdir()
+                                  if f.is_file() and not is_image_name(f) and not f.name.startswith("."))
+        elif path.is_file() and not is_image_name(path) and path.parent.resolve() in photo_folders:
+            skipped.append(given)
+        elif not path.exists() and not path.suffix and os.sep not in given and "/" not in given:
+            bare.append(given)
+        else:
+            to_read.append(given)
+    return to_read, skipped, bare
+
+
+def _next_steps(folder: ContactsFolder, meetings: set[Meeting], contacts: str) -> str:
+    """The summary's last words: the file for the phone, then the review and the sheet of the event."""
+    if not meetings:
+        return ""
+    files = sorted({str(folder.event_path(m)) for m in meetings})
+    phone = files[0] if len(files) == 1 else f"{folder.events}/ ({len(files)} files)"
+    event = sorted(meetings, key=lambda m: m.date)[-1].event
+    sheet = f"{event_slug(event)}.html"
+    return (f"; for the phone: {phone}; next: {_command_line('review', '--event', event, contacts=contacts)}"
+            f" or {_command_line('sheet', '--event', event, '-o', sheet, contacts=contacts)}")
+
+
+@main.group("events", invoke_without_command=True)
 @contacts_option
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per event on stdout.")
-def events_command(contacts: str, as_json: bool) -> None:
-    """List the events, with their date and how many people were met there."""
+@click.pass_context
+def events_command(ctx: click.Context, contacts: str, as_json: bool) -> None:
+    """List the events, with their date and how many people were met there (`events rename` renames one)."""
+    if ctx.invoked_subcommand is not None:
+        return
     _configure_logging(0, False)
-    events = list_events(ContactsFolder(contacts))
+    events = list_events(_open(contacts))
     for e in events:
         if as_json:
             click.echo(json_line({"event": e.event, "date": e.date.isoformat(), "contacts": e.contacts}))
@@ -202,15 +332,150 @@ def events_command(contacts: str, as_json: bool) -> None:
         _say(f"no events yet in {contacts}")
 
 
+@events_command.command("rename")
+@click.argument("old")
+@click.argument("new")
+@click.option("--date", "date", callback=_parse_date, metavar="YYYY-MM-DD",
+              help="Only the meeting of that day (an event over several days; 'unfiled').")
+@click.option("--to-date", "to_date", callback=_parse_date, metavar="YYYY-MM-DD",
+              help="Also move the meeting to that day.")
+@click.option("--contacts", "--out", "contacts", type=click.Path(file_okay=False), default=None,
+              help="Folder of the address book.  [default: as for events]")
+@click.pass_context
+def events_rename_command(ctx: click.Context, old: str, new: str, date: dt.date | None, to_date: dt.date | None,
+                          contacts: str | None) -> None:
+    """File everyone met at OLD under NEW: contacts, notes, categories, event files (undo takes it back)."""
+    from .refile import rename_event
+
+    contacts = contacts or (ctx.parent.params["contacts"] if ctx.parent else "contacts")
+    _configure_logging(0, False)
+    folder = _open(contacts)
+    try:
+        result = rename_event(folder, old, new, date, to_date)
+    except CardscanError as exc:
+        _fail(exc, 0)
+    for before, after in sorted(result.meetings.items(), key=lambda item: item[0].date):
+        _say(f"{before.date.isoformat()} {before.event} -> {after.date.isoformat()} {after.event}: "
+             f"{folder.event_path(after)}")
+    people = len(result.contacts)
+    _say(f"{people} contact{'' if people == 1 else 's'} renamed (cardscan undo takes it back)")
+
+
+@main.command("undo")
+@contacts_option
+@click.option("--force", is_flag=True, help="Take the run back even when its files changed since (losing that).")
+@click.option("--list", "show", is_flag=True, help="List the runs journaled, change nothing.")
+def undo_command(contacts: str, force: bool, show: bool) -> None:
+    """Take back the last run (a scan, forget, rename, restore): every file it changed goes back as it was."""
+    from .runs import history, undo_last
+
+    _configure_logging(0, False)
+    folder = _open(contacts)
+    if show:
+        runs = list(history(folder))
+        for record, state in runs:
+            _say(f"{state:<13}  {record.describe()}: {len({c.path for c in record.changes})} files", err=False)
+        if not runs:
+            _say(f"no run journaled in {contacts}")
+        return
+    try:
+        result = undo_last(folder, force)
+    except CardscanError as exc:
+        _fail(exc, 0)
+    _say(f"undone: {result.undone.describe()}: {len(result.restored)} file"
+         f"{'' if len(result.restored) == 1 else 's'} put back as they were, {len(result.removed)} removed")
+
+
+@main.command("forget")
+@click.argument("photos", nargs=-1, required=True, metavar="PHOTO...")
+@contacts_option
+def forget_command(photos: Sequence[str], contacts: str) -> None:
+    """Take a photo's cards out of the address book, as if it had never been read (undo takes it back)."""
+    from .refile import forget_photos
+
+    _configure_logging(0, False)
+    folder = _open(contacts)
+    try:
+        results = forget_photos(folder, list(photos))
+    except CardscanError as exc:
+        _fail(exc, 0)
+    code = ExitCode.OK
+    for photo, result in results:
+        if isinstance(result, CardscanError):
+            _say(f"error: {result}")
+            code = max(code, result.exit_code)
+            continue
+        for stored in result.removed:
+            _say(f"{photo}: {stored.full_name} taken out of the address book (kept in trash/: "
+                 "cardscan restore)")
+        for stored in result.updated:
+            _say(f"{photo}: {stored.full_name} keeps the other photos; what only this one brought is gone")
+    sys.exit(code)
+
+
+@main.command("restore")
+@click.argument("text", nargs=-1)
+@contacts_option
+@click.option("--list", "show", is_flag=True, help="List what is in trash/, change nothing.")
+def restore_command(text: Sequence[str], contacts: str, show: bool) -> None:
+    """Put back the contact last taken out (review's "Not a card", forget), or those TEXT matches."""
+    from .refile import restore, trashed
+
+    _configure_logging(0, False)
+    folder = _open(contacts)
+    if show:
+        items = trashed(folder)
+        for item in items:
+            met = ", ".join(f"{m.event} on {m.date.isoformat()}" for m in item.stored.meetings)
+            _say(f"{item.when:%Y-%m-%d %H:%M}  {item.stored.full_name}" + (f"  (met at {met})" if met else ""),
+                 err=False)
+        if not items:
+            _say(f"nothing in {folder.trash}")
+        return
+    try:
+        restored = restore(folder, " ".join(text))
+    except CardscanError as exc:
+        _fail(exc, 0)
+    for stored in restored:
+        met = ", ".join(f"{m.event} on {m.date.isoformat()}" for m in stored.meetings) or "no recorded meeting"
+        _say(f"restored {stored.full_name} (met at {met})")
+
+
 @main.command("find")
 @click.argument("text", nargs=-1, required=True)
 @contacts_option
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per contact on stdout.")
 def find_command(text: Sequence[str], contacts: str, as_json: bool) -> None:
-    """Find contacts by name, company, e-mail or phone, and say where and when you met them."""
+    """Find contacts by name, company, e-mail or phone (one typo forgiven), and say where you met them."""
     _configure_logging(0, False)
     query = " ".join(text)
-    people = find_people(ContactsFolder(contacts), query)
+    people, exact = search_people(_open(contacts), query)
+    if people and not exact and not as_json:
+        _say(f"no contact matches {query!r} exactly; one letter apart:")
+    _print_people(people, as_json)
+    if not people:
+        _fail(NothingFoundError(f"no contact matches {query!r} in {contacts}"), 0)
+
+
+@main.command("list")
+@click.option("--event", "-e", default=None, help="Only the people met at this event.")
+@click.option("--date", "date", callback=_parse_date, metavar="YYYY-MM-DD", help="Only that day of the event.")
+@contacts_option
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per contact on stdout.")
+def list_command(event: str | None, date: dt.date | None, contacts: str, as_json: bool) -> None:
+    """List the people met (at an event, with --event): name, company, phone, e-mail, where you met."""
+    _configure_logging(0, False)
+    folder = _open(contacts)
+    people = (people_met_at(folder, event, date) if event
+              else [Person(path, stored) for path, stored in folder.stored_cards()])
+    people.sort(key=lambda p: fold(p.stored.full_name))
+    _print_people(people, as_json)
+    if not people:
+        where = f" met at {event!r}" + (f" on {date.isoformat()}" if date else "") if event else ""
+        _fail(NothingFoundError(f"nobody{where} in {contacts}"), 0)
+
+
+def _print_people(people: Sequence[Person], as_json: bool) -> None:
     for person in people:
         s = person.stored
         if as_json:
@@ -220,11 +485,7 @@ def find_command(text: Sequence[str], contacts: str, as_json: bool) -> None:
                 "met": [{"event": m.event, "date": m.date.isoformat()} for m in s.meetings],
             }))
         else:
-            org = f" ({s.organisation})" if s.organisation and not s.is_company else ""
-            met = ", ".join(f"{m.event} on {m.date.isoformat()}" for m in s.meetings) or "no recorded meeting"
-            _say(f"{s.full_name}{org}: met at {met}", err=False)
-    if not people:
-        _fail(NothingFoundError(f"no contact matches {query!r} in {contacts}"), 0)
+            _say(describe_person(person), err=False)
 
 
 @main.command("export")
@@ -238,7 +499,7 @@ def find_command(text: Sequence[str], contacts: str, as_json: bool) -> None:
 def export_command(event: str, date: dt.date | None, contacts: str, fmt: str, output: str) -> None:
     """Write everyone met at an event as one file to import into a phone or a contacts service."""
     _configure_logging(0, False)
-    people = people_met_at(ContactsFolder(contacts), event, date)
+    people = people_met_at(_open(contacts), event, date)
     if not people:
         on = f" on {date.isoformat()}" if date else ""
         _fail(NothingFoundError(f"nobody met at {event!r}{on} in {contacts}"), 0)
@@ -251,6 +512,30 @@ def export_command(event: str, date: dt.date | None, contacts: str, fmt: str, ou
     except OSError as exc:
         _fail(OutputError(f"{output}: cannot write ({exc.strerror or exc})"), 0)
     _say(f"{len(people)} contact{'' if len(people) == 1 else 's'} written to {output}")
+
+
+@main.command("sheet")
+@click.option("--event", "-e", required=True, help="The event whose people to show.")
+@click.option("--date", "date", callback=_parse_date, metavar="YYYY-MM-DD", help="Only that day of the event.")
+@contacts_option
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The page to write (.html).")
+def sheet_command(event: str, date: dt.date | None, contacts: str, output: str) -> None:
+    """One page to look at: everyone met at an event, their card, how to reach them, what to check."""
+    from .sheet import collect_sheet, render_sheet
+
+    _configure_logging(0, False)
+    sheet = collect_sheet(_open(contacts), event, date)
+    if not sheet.people:
+        on = f" on {date.isoformat()}" if date else ""
+        _fail(NothingFoundError(f"nobody met at {event!r}{on} in {contacts}"), 0)
+    page = render_sheet(sheet, review_command=_command_line("review", "--event", sheet.event, contacts=contacts))
+    try:
+        atomic_write_bytes(Path(output), page.encode("utf-8"))
+    except OSError as exc:
+        _fail(OutputError(f"{output}: cannot write ({exc.strerror or exc})"), 0)
+    people = len(sheet.people)
+    _say(f"{output}: {people} {'person' if people == 1 else 'people'} met at {sheet.event}, "
+         f"{sheet.to_check} field{'' if sheet.to_check == 1 else 's'} to check")
 
 
 @main.command("watch")
@@ -276,8 +561,15 @@ def watch_command(inbox: str, event: str, contacts: str, poll: float | None, onc
     """Watch a folder synced from a phone and file every card photo that lands in it."""
     _configure_logging(verbose + 1, quiet, log_file)
     inbox_path = Path(inbox)
-    if not inbox_path.is_dir():
-        _fail(BadArgumentsError(f"{inbox}: no such folder"), verbose)
+    if inbox_path.exists() and not inbox_path.is_dir():
+        _fail(BadArgumentsError(f"{inbox}: not a folder"), verbose)
+    if not inbox_path.exists():
+        # a service's first start: the phone has not synced anything yet
+        try:
+            inbox_path.mkdir(parents=True)
+        except OSError as exc:
+            _fail(OutputError(f"{inbox}: cannot create the inbox folder ({exc.strerror or exc})"), verbose)
+        log.warning("cardscan watch: created the inbox %s", inbox_path)
     scan_options, folder, jobs = _start_reading(event, contacts, reading, verbose)
     options = WatchOptions(inbox=inbox_path, scan=scan_options, poll=poll, once=once, stability=stability,
                            jobs=jobs)
@@ -314,12 +606,15 @@ def watch_command(inbox: str, event: str, contacts: str, poll: float | None, onc
               "~/.netrc, or a prompt, never from the command line.")
 @click.option("--insecure", is_flag=True, help="Accept a server whose TLS certificate is not trusted (self-signed).")
 @click.option("--force", is_flag=True, help="Overwrite contacts changed on the server since the last push.")
+@click.option("--address-book", "address_book_name", metavar="NAME",
+              help="The address book of that name (created if missing).  [default: the first one; 'cardscan' is "
+                   "created when there is none]")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per contact on stdout.")
 def push_command(event: str | None, date: dt.date | None, contacts: str, url: str, user: str, insecure: bool,
-                 force: bool, as_json: bool) -> None:
+                 force: bool, address_book_name: str | None, as_json: bool) -> None:
     """Upload contacts to a CardDAV address book (iCloud, Nextcloud, Fastmail, Radicale...)."""
     _configure_logging(1, False)
-    folder = ContactsFolder(contacts)
+    folder = _open(contacts)
     people = (people_met_at(folder, event, date) if event
               else [Person(path, stored) for path, stored in folder.stored_cards()])
     if not people:
@@ -340,7 +635,7 @@ def push_command(event: str | None, date: dt.date | None, contacts: str, url: st
 
     journal = PushJournal(folder.root / PUSH_JOURNAL_NAME)
     try:
-        address_book = client.discover(url)
+        address_book = client.discover(url, address_book_name, on_created=_say_created)
         cards = [(p.stored.uid, p.stored.full_name, read_vcf(p.path)) for p in people]
         errors = push_folder(client, journal, address_book, cards, force=force, on_result=report)
     except PushError as exc:
@@ -359,12 +654,12 @@ def push_command(event: str | None, date: dt.date | None, contacts: str, url: st
 @contacts_option
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False), help="Folder to write into.")
 @click.option("--format", "fmt", type=click.Choice(QR_FORMATS), default="png", show_default=True,
-              help="png/svg: one code per contact, named by its UID; html: one page with every code.")
+              help="png/svg: one code per contact, named after the person; html: one page with every code.")
 def qr_command(text: Sequence[str], event: str | None, date: dt.date | None, contacts: str, output: str,
                fmt: str) -> None:
     """QR codes that a phone's camera turns into "add contact" (TEXT selects contacts as find does)."""
     _configure_logging(0, False)
-    folder = ContactsFolder(contacts)
+    folder = _open(contacts)
     people = (people_met_at(folder, event, date) if event
               else [Person(path, stored) for path, stored in folder.stored_cards()])
     if text:
@@ -382,8 +677,9 @@ def qr_command(text: Sequence[str], event: str | None, date: dt.date | None, con
     for code in codes:
         if code.left_out:
             _say(f"warning: {code.name}: too large for one QR code; left out {', '.join(code.left_out)}")
+    names = ", ".join(p.name for p in written[:3]) + (", …" if len(written) > 3 else "")
     _say(f"{len(codes)} QR code{'' if len(codes) == 1 else 's'} written: "
-         + (str(written[0]) if fmt == "html" else f"{output}/<UID>.{fmt}"))
+         + (str(written[0]) if fmt == "html" else f"{output}/ ({names})"))
 
 
 @main.command("review")
@@ -400,7 +696,7 @@ def review_command(event: str | None, date: dt.date | None, contacts: str, only_
     """Check and correct each card on a local page before it reaches the phone."""
     from .review import ReviewScope, ReviewSession, check_scope, make_server, page_url
 
-    session = ReviewSession(ContactsFolder(contacts), ReviewScope(event, date, only_doubtful, region))
+    session = ReviewSession(_open(contacts), ReviewScope(event, date, only_doubtful, region))
     try:
         check_scope(session)
         server = make_server(session, port)
@@ -430,11 +726,15 @@ def _pusher(url: str, user: str | None, insecure: bool, folder: ContactsFolder) 
         _fail(BadArgumentsError("--push needs --user"), 0)
     client = _carddav_client(url, user, insecure)
     try:
-        address_book = client.discover(url)
+        address_book = client.discover(url, on_created=_say_created)
     except PushError as exc:
         _fail(exc, 0)
     log.info("cardscan watch: new contacts are pushed to %s", address_book)
     return BackgroundPusher(client, address_book, folder.root / PUSH_JOURNAL_NAME)
+
+
+def _say_created(url: str, name: str) -> None:
+    log.warning("the server had no address book %r: created it at %s", name, url)
 
 
 def _carddav_client(url: str, user: str, insecure: bool) -> CardDavClient:
@@ -455,10 +755,35 @@ def _carddav_client(url: str, user: str, insecure: bool) -> CardDavClient:
     return CardDavClient(user, password, verify=not insecure, url=url)
 
 
+def _command_line(*args: str, contacts: str = "contacts") -> str:
+    """A cardscan command line to copy and paste, quoted for the shell; --contacts only when not the default."""
+    words = ["cardscan", *args]
+    if contacts != "contacts" and not os.environ.get(CONTACTS_ENV):
+        words += ["--contacts", contacts]
+    return shlex.join(words)
+
+
+def _open(contacts: str) -> ContactsFolder:
+    """The contacts folder, with what a killed command left finished first (see runs.recover)."""
+    from .runs import recover
+
+    folder = ContactsFolder(contacts)
+    try:
+        for message in recover(folder):
+            _say(f"cardscan: {message}")
+    except CardscanError as exc:
+        _fail(exc, 0)
+    return folder
+
+
 def _fail(exc: CardscanError, verbose: int) -> NoReturn:
     if verbose > 1:
         log.exception("details")
-    _say(f"cardscan: error: {exc}")
+    message = printable(f"cardscan: error: {exc}")
+    click.echo(message, err=True)
+    for handler in logging.getLogger().handlers:
+        if isinstance(handler, logging.FileHandler):  # a service's log file says why it stopped, too
+            handler.handle(logging.makeLogRecord({"msg": message, "levelno": logging.ERROR, "levelname": "ERROR"}))
     sys.exit(exc.exit_code)
 
 
@@ -471,7 +796,11 @@ def _configure_logging(verbose: int, quiet: bool, log_file: str | None = None) -
     level = logging.WARNING if quiet or not verbose else logging.INFO if verbose == 1 else logging.DEBUG
     handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
     if log_file:
-        file_handler = logging.FileHandler(log_file, encoding="utf-8")
+        try:
+            Path(log_file).parent.mkdir(parents=True, exist_ok=True)
+            file_handler = logging.FileHandler(log_file, encoding="utf-8")
+        except OSError as exc:
+            _fail(OutputError(f"{log_file}: cannot write the log file ({exc.strerror or exc})"), 0)
         file_handler.setFormatter(_PrintableFormatter("%(asctime)s %(message)s"))
         handlers.append(file_handler)
     handlers[0].setFormatter(_PrintableFormatter("%(message)s"))

@@ -60,7 +60,7 @@ def load_photo(path: str | os.PathLike[str]) -> LoadedPhoto:
             width, height = image.size
             if width * height > MAX_PIXELS:
                 raise InputError(f"image too large ({width}x{height} pixels): refused as a decompression bomb")
-            taken = _exif_date(image)
+            taken = exif_date(image)
             if image.format == "JPEG":
                 scale = max(width, height) / WORKING_LONG_SIDE
                 if scale >= 2:
@@ -100,7 +100,7 @@ def _read_bytes(p: Path) -> bytes:
         raise InputError(f"cannot read: {exc.strerror or exc}") from exc
 
 
-def _exif_date(image: Image.Image) -> dt.date | None:
+def exif_date(image: Image.Image) -> dt.date | None:
     try:
         exif = image.getexif()
         raw = exif.get_ifd(_EXIF_IFD).get(_DATETIME_ORIGINAL) or exif.get(_DATETIME)

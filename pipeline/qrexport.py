@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import html
 import io
+import os
 import re
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +20,7 @@ import segno
 import vobject
 
 from .addressbook import Person
-from .store import atomic_write, atomic_write_bytes, read_vcf
+from .store import atomic_write, file_slug, read_vcf
 from .vcard import compact_vcard
 
 QR_FORMATS = ("png", "svg", "html")
@@ -111,7 +113,10 @@ def make_qr(payload: str) -> segno.QRCode:
 
 def write_qr_codes(people: Iterable[Person], out: Path, fmt: str, title: str
                    ) -> tuple[list[Path], list[QrContact], list[SkippedContact]]:
-    """Write one PNG/SVG per contact (see ``qr_file_stem``) or one HTML page; a bad card is skipped, reported."""
+    """Write one PNG/SVG per contact (named by ``qr_file_stem``) or one HTML page; a bad card is skipped, reported.
+
+    Names are made unique with ``-2``, ``-3``... and a code is never written over a file already there.
+    """
     out.mkdir(parents=True, exist_ok=True)
     contacts: list[tuple[Person, QrContact]] = []
     skipped: list[SkippedContact] = []
@@ -128,7 +133,6 @@ def write_qr_codes(people: Iterable[Person], out: Path, fmt: str, title: str
         path = out / "index.html"
         atomic_write(path, _page(codes, title))
         return [path], codes, skipped
-    taken: set[str] = set()
     for person, contact in contacts:
         code = make_qr(contact.payload)
         buffer = io.BytesIO()
@@ -136,14 +140,7 @@ def write_qr_codes(people: Iterable[Person], out: Path, fmt: str, title: str
             code.save(buffer, kind="png", scale=8, border=4)
         else:
             code.save(buffer, kind="svg", scale=8, border=4, title=contact.name)
-        stem = qr_file_stem(contact, person.path)
-        unique, number = stem, 1
-        while unique.lower() in taken:  # two contacts with one UID: two codes, never one over the other
-            unique, number = f"{stem}-{number}", number + 1
-        taken.add(unique.lower())
-        path = out / f"{unique}.{fmt}"
-        atomic_write_bytes(path, buffer.getvalue())
-        written.append(path)
+        written.append(write_new_file(out, qr_file_stem(contact, person.path), f".{fmt}", buffer.getvalue()))
     return written, codes, skipped
 
 
@@ -152,14 +149,47 @@ _NOT_PLAIN = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 def qr_file_stem(contact: QrContact, source: Path) -> str:
-    """A code's file name without extension: the contact's UID, else its people/ file's name.
+    """A code's file name without extension: the person's name as an ASCII slug (``camille-martin``).
 
-    Card text never becomes a path as it is: a UID that is not a plain file name (letters, digits, '.',
-    '_', '-', not hidden) is not used, and the file's name is made plain.
+    Card text never becomes a path as it is: the slug has letters, digits and dashes only. A name with no
+    Latin letter or digit to keep (a name written in another script) falls back on the contact's UID when
+    it is a plain file name (letters, digits, '.', '_', '-', not hidden), else its people/ file's name
+    made plain.
     """
+    slug = file_slug(contact.name, "")
+    if slug:
+        return slug
     if _PLAIN_NAME.fullmatch(contact.uid):
         return contact.uid
     return _NOT_PLAIN.sub("-", source.stem).strip(".-")[:100] or "contact"
+
+
+def write_new_file(folder: Path, stem: str, suffix: str, data: bytes) -> Path:
+    """``folder/stem.suffix``, or ``stem-2.suffix``... whichever is free: written whole, never over a file."""
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{stem}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        number = 1
+        while True:
+            target = folder / (f"{stem}{suffix}" if number == 1 else f"{stem}-{number}{suffix}")
+            try:
+                os.link(tmp, target)  # fails if the name is taken, even by a file made a moment ago
+            except FileExistsError:
+                number += 1
+                continue
+            except OSError:  # no hard links here (some network shares): claim the name, then fill it whole
+                try:
+                    os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
+                except FileExistsError:
+                    number += 1
+                    continue
+                os.replace(tmp, target)
+            return target
+    finally:
+        Path(tmp).unlink(missing_ok=True)
 
 
 def _fits(payload: str) -> bool:

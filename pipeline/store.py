@@ -24,7 +24,7 @@ import tempfile
 import threading
 import unicodedata
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,9 +63,14 @@ def check_event_name(event: str) -> str:
 
 def event_slug(event: str) -> str:
     """A file-name-safe slug: ASCII letters, digits and dashes only, never empty, never a path."""
-    ascii_text = unicodedata.normalize("NFKD", event).encode("ascii", "ignore").decode("ascii")
+    return file_slug(event, "event")
+
+
+def file_slug(text: str, fallback: str) -> str:
+    """'Léa Rousseau' -> 'lea-rousseau': ASCII letters, digits and dashes, ``fallback`` when nothing is left."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:MAX_SLUG_LENGTH].strip("-")
-    return slug or "event"
+    return slug or fallback
 
 
 def contact_uid(photo_sha256: str) -> str:
@@ -78,14 +83,69 @@ def atomic_write(path: Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
+# Called with each file about to change and its new content (None: about to be removed), before anything of
+# the change is made: the run journal (runs.py) keeps what a file of a contacts folder held, so that
+# `cardscan undo` can put it back. Every change cardscan makes to a file passes through ``replace_files``.
+BEFORE_CHANGE: list[Callable[[Path, bytes | None], None]] = []
+
+
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` via a temporary file in the same folder and a rename: never half a file."""
-    tmp = _stage(path, data)
     try:
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        replace_files([(path, data)])
+    except ReplaceError as exc:
+        raise exc.cause from None
+
+
+def remove_file(path: Path) -> None:
+    """Remove a file (no error when it is not there), journaled like a write."""
+    try:
+        replace_files([(path, None)])
+    except ReplaceError as exc:
+        raise exc.cause from None
+
+
+class ReplaceError(OSError):
+    """Changing ``path`` failed after the files in ``done`` (of the same call) were put in place."""
+
+    def __init__(self, cause: OSError, path: Path, done: list[Path]) -> None:
+        super().__init__(cause.errno, cause.strerror or str(cause), str(path))
+        self.cause = cause
+        self.path = path
+        self.done = done
+
+
+def replace_files(changes: Sequence[tuple[Path, bytes | None]]) -> None:
+    """Give each path its new content (None: remove it), in order, each file whole.
+
+    The one place where cardscan changes a file of its own: every change is first announced to
+    ``BEFORE_CHANGE`` (the undo journal is on disk before anything moves), then each new content is
+    staged in full beside its target (written and synced), then the renames follow one another
+    microseconds apart, so a kill -9 leaves at most the last files of the call as they were.
+    Raises ReplaceError naming the file that failed and those already changed.
+    """
+    changes = [(path, data) for path, data in changes if data is not None or os.path.lexists(path)]
+    for path, data in changes:
+        for hook in BEFORE_CHANGE:
+            hook(path, data)
+    staged: list[str | None] = []
+    done: list[Path] = []
+    current = changes[0][0] if changes else Path()
+    try:
+        for current, data in changes:
+            staged.append(None if data is None else _stage(current, data))
+        for (current, _), tmp in zip(changes, staged, strict=True):
+            if tmp is None:
+                current.unlink(missing_ok=True)
+            else:
+                os.replace(tmp, current)
+            done.append(current)
+    except OSError as exc:
+        raise ReplaceError(exc, current, done) from exc
+    finally:
+        for tmp in staged[len(done):]:
+            if tmp is not None:
+                Path(tmp).unlink(missing_ok=True)
 
 
 def _stage(path: Path, data: bytes) -> str:
@@ -214,6 +274,18 @@ class ContactsFolder:
             reason = exc.strerror or str(exc)
             raise OutputError(f"{self.root}: cannot write the contacts folder ({reason})") from exc
 
+    def check_writable(self) -> None:
+        """Raise OutputError when the folders could not be made or written; create nothing (a run that files
+        nothing leaves no empty contacts folder behind)."""
+        for folder in (self.people, self.events):
+            existing = folder
+            while not existing.exists() and existing != existing.parent:
+                existing = existing.parent
+            if not existing.is_dir():
+                raise OutputError(f"{self.root}: cannot write the contacts folder ({existing} is not a folder)")
+            if not os.access(existing, os.W_OK | os.X_OK):
+                raise OutputError(f"{self.root}: cannot write the contacts folder (permission denied on {existing})")
+
     def contact_path(self, uid: str) -> Path:
         return self.people / f"{uid}.vcf"
 
@@ -259,32 +331,28 @@ class ContactsFolder:
         file, which the next write of any process puts back (``_stale_event_files``).
         """
         members = self._event_members({self.event_path(m) for m in stored.meetings})
-        staged: list[tuple[str, Path]] = []
-        renamed = 0
-        target = path
         try:
+            self.people.mkdir(parents=True, exist_ok=True)  # made by the first contact, not before
             self.events.mkdir(parents=True, exist_ok=True)
-            staged.append((_stage(path, text.encode("utf-8")), path))
-            for target, names in sorted(members.items()):
-                cards = []
-                for name in sorted({*names, path.name}):
-                    if name == path.name:
-                        cards.append(text)
-                        continue
-                    try:
-                        cards.append(read_vcf(self.people / name))
-                    except (OSError, UnicodeDecodeError) as exc:
-                        self._warn_once(self.people / name, f"left out of {target.name}: {_reason(exc)}")
-                staged.append((_stage(target, "".join(cards).encode("utf-8")), target))
-            for tmp, target in staged:
-                os.replace(tmp, target)
-                renamed += 1
         except OSError as exc:
-            also = f"; the contact itself was written to {path}" if renamed else ""
-            raise OutputError(f"{target}: cannot write ({exc.strerror or exc}){also}") from exc
-        finally:
-            for tmp, _ in staged[renamed:]:
-                Path(tmp).unlink(missing_ok=True)
+            raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from exc
+        changes: list[tuple[Path, bytes | None]] = [(path, text.encode("utf-8"))]
+        for target, names in sorted(members.items()):
+            cards = []
+            for name in sorted({*names, path.name}):
+                if name == path.name:
+                    cards.append(text)
+                    continue
+                try:
+                    cards.append(read_vcf(self.people / name))
+                except (OSError, UnicodeDecodeError) as exc:
+                    self._warn_once(self.people / name, f"left out of {target.name}: {_reason(exc)}")
+            changes.append((target, "".join(cards).encode("utf-8")))
+        try:
+            replace_files(changes)
+        except ReplaceError as exc:
+            also = f"; the contact itself was written to {path}" if path in exc.done else ""
+            raise OutputError(f"{exc.path}: cannot write ({exc.strerror}){also}") from exc
 
     def write_review_material(self, reading: CardReading) -> None:
         """The straightened card and what was read on it, for `cardscan review`: review/<photo sha256>.*
@@ -298,11 +366,17 @@ class ContactsFolder:
             "width": reading.ocr.width, "height": reading.ocr.height,
             "lines": ocr_lines_to_json(reading.ocr), "fields": contact_to_json(reading.contact),
             "doubts": [doubt.to_json() for doubt in reading_doubts(reading)],
+            # the meeting this photo brought: `cardscan forget` takes it back with the photo
+            "event": reading.meeting.event, "date": reading.meeting.date.isoformat(),
         }
         try:
-            self.review.mkdir(exist_ok=True)
-            atomic_write_bytes(self.review / f"{reading.photo_key}.jpg", reading.review_jpeg)
-            atomic_write(self.review / f"{reading.photo_key}.json", json.dumps(sidecar, ensure_ascii=False))
+            with self.lock():  # like every write of the folder: the run journal (runs.py) is kept under it
+                known = self._left_as is not None and self._left_as == self._as_found()
+                self.review.mkdir(exist_ok=True)
+                atomic_write_bytes(self.review / f"{reading.photo_key}.jpg", reading.review_jpeg)
+                atomic_write(self.review / f"{reading.photo_key}.json", json.dumps(sidecar, ensure_ascii=False))
+                if known:
+                    self._note_left_as()  # people/ untouched: what this process knows of it stays true
         except Exception as exc:  # optional: whatever goes wrong here, the contact is filed
             if not self._review_warned:
                 self._review_warned = True
@@ -324,6 +398,9 @@ class ContactsFolder:
         if not wanted:
             return []
         with self.lock():
+            # people/ listed again: the callers (forget, rename, restore, review) changed its files themselves,
+            # maybe within one tick of the folder's clock, which its mtime would not show
+            self._left_as = None
             self._up_to_date_index()
             written = self._write_event_files(wanted)
             self._note_left_as()
@@ -480,10 +557,11 @@ class ContactsFolder:
                     self._warn_once(self.people / name, f"left out of {path.name}: {_reason(exc)}")
             try:
                 if cards:
+                    path.parent.mkdir(parents=True, exist_ok=True)
                     atomic_write(path, "".join(cards))
                     done.append(path)
                 else:
-                    path.unlink(missing_ok=True)
+                    remove_file(path)
             except OSError as exc:
                 raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from exc
         return done

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import phonenumbers
 import vobject
 
 from .lexicons import fold
@@ -33,6 +34,47 @@ _MEETING_SENTENCES = {"fr": re.compile(r"^Rencontré à .+ le \d{1,2} \w+ \d{4}$
                       "en": re.compile(r"^Met at .+ on \w+ \d{1,2}, \d{4}$")}
 _MEETING_SENTENCE = re.compile("|".join(f"(?:{p.pattern})" for p in _MEETING_SENTENCES.values()))
 _MEETING_LABEL = re.compile(r"^(?:Rencontré à|Met at) ")
+_EXTENSION_WORD = {"fr": "poste", "en": "ext."}
+# vCard 3.0: a phone's extension, '+33142685300 ext. 240', beside the TEL that holds the number alone
+_EXTENSION_PROPERTY = "x-cardscan-extension"
+# a number and its extension as cardscan writes them: X-CARDSCAN-EXTENSION, and 3.0 TELs of earlier versions
+_TEL_WITH_EXTENSION = re.compile(r"^(\+?\d+) ext\. (\d+)$")
+# a scheme that is really one: "www.x.fr:8080" has none
+_SCHEME = re.compile(r"(?i)^(?:https?|ftp)://|^(?:mailto|tel|sms|skype|whatsapp|xmpp):")
+
+
+class _UnlistedValue(vobject.vcard.VCardTextBehavior):
+    """TEL (a phone-number in vCard 3.0) and URL (a uri): one value each, not a list of texts.
+
+    vobject reads a property it does not know as text and keeps what comes before its first unescaped
+    ',': '+33472001234,240' (the extension after a pause) would come back as '+33472001234', and
+    'https://x.fr/a,b' as 'https://x.fr/a'. Escapes are still undone ('\\,' is ',').
+    """
+
+    @classmethod
+    def decode(cls, line: Any) -> None:
+        if line.encoded and not getattr(line, "encoding_param", None):
+            line.value = re.sub(r"\\(.)", lambda m: "\n" if m.group(1) in "nN" else m.group(1), line.value)
+            line.encoded = False
+        else:
+            super().decode(line)
+
+    @classmethod
+    def encode(cls, line: Any) -> None:
+        # a URI is written as it is (its ',' and ';' belong to it); a 3.0 phone number is text to RFC 2426,
+        # so its pause is written '\,' (which ez-vcard, Android and vobject read back as ','); anything
+        # holding what could break the line is escaped as text, which every reader undoes
+        if not line.encoded and isinstance(line.value, str) and not re.search(r"[\x00-\x1f\\]", line.value):
+            if line.name.upper() == "TEL" and not line.value.startswith("tel:"):
+                line.value = line.value.replace(",", "\\,")
+            line.encoded = True
+        else:
+            super().encode(line)
+
+
+for _name in ("TEL", "URL", "X-SOCIALPROFILE"):
+    vobject.base.registerBehavior(_UnlistedValue, _name)
+    vobject.vcard.VCard3_0.knownChildren.setdefault(_name, (0, None, None))
 
 
 @dataclass(frozen=True)
@@ -53,7 +95,9 @@ _DIALECTS = {
     "3.0": _Dialect(
         version="3.0",
         tel_types={"cell": ["CELL", "VOICE"], "work": ["WORK", "VOICE"], "fax": ["WORK", "FAX"], "other": ["VOICE"]},
-        email_types=["INTERNET"],
+        # INTERNET says what kind of address it is, WORK whose: without it Android files the address under a
+        # custom label "INTERNET" and iOS under "other" (RFC 2426 allows any IANA type; Apple writes both)
+        email_types=["INTERNET", "WORK"],
         adr_types=["work"],  # RFC 2426 lists them in lowercase; strict validators compare case
         tel_as_uri=False,
         photo_as_data_uri=False,
@@ -156,6 +200,10 @@ def build_vcard(
         card.add("title").value = contact.title.value
     for phone in contact.phones:
         _add_tel(card, dialect, phone.value.number, phone.value.kind or "work", phone.value.extension)
+    extensions = [extension_note(p.value.number, p.value.extension, note_lang)
+                  for p in contact.phones if p.value.extension]
+    if extensions:  # the number as a person reads it; _set_meetings puts the meetings above it
+        card.add("note").value = "\n".join(extensions)
     for email in contact.emails:
         prop = card.add("email")
         prop.value = email.value
@@ -199,7 +247,7 @@ def merge_vcard(existing: str, incoming: str, note_lang: str = "fr", revision: d
                 old.add(prop.duplicate(prop))
     if "org" not in old.contents and "org" in new.contents:
         old.add(new.org.duplicate(new.org))
-    for key in ("tel", "email", "title", "url", "adr", "x-socialprofile", "photo"):
+    for key in ("tel", _EXTENSION_PROPERTY, "email", "title", "url", "adr", "x-socialprofile", "photo"):
         if key == "photo" and "photo" in old.contents:
             continue
         known = {_identity(key, p) for p in old.contents.get(key, [])}
@@ -207,6 +255,10 @@ def merge_vcard(existing: str, incoming: str, note_lang: str = "fr", revision: d
             if _identity(key, prop) not in known:
                 old.add(prop.duplicate(prop))
                 known.add(_identity(key, prop))
+    known_lines = set(_other_note_lines(old))
+    added_lines = [line for line in _other_note_lines(new) if line not in known_lines]
+    if added_lines:  # what the new card's note says besides its meeting (a phone's extension)
+        old.add("note").value = "\n".join(added_lines)
     meetings = _meetings_of(old)
     meetings += [m for m in _meetings_of(new) if m not in meetings]
     sources = _sources_of(old)
@@ -254,13 +306,72 @@ def compact_vcard(text: str, version: str = DEFAULT_VERSION) -> str:
     return _serialize(card)
 
 
+def rename_meeting(existing: str, old: Meeting, new: Meeting) -> str:
+    """The contact met at ``new`` instead of ``old`` (an event renamed or re-dated), in its note's language."""
+    card = vobject.readOne(existing)
+    meetings = list(dict.fromkeys(new if m == old else m for m in _meetings_of(card)))
+    _drop_categories(card, [old], meetings)
+    _set_meetings(card, meetings, note_language(card))
+    _set_revision(card, _DIALECTS.get(card.version.value, _DIALECTS[DEFAULT_VERSION]), None)
+    return _serialize(card)
+
+
+def drop_photo(existing: str, photo_keys: set[str], meetings: Sequence[Meeting] = (),
+               values: dict[str, set[str]] | None = None) -> str:
+    """The contact without what one photo brought: its source, ``meetings``, and ``values`` by property
+    ('tel': E.164 numbers, 'email', 'url', 'title': as read), each compared as merging compares them."""
+    card = vobject.readOne(existing)
+    kept_meetings = [m for m in _meetings_of(card) if m not in meetings]
+    _drop_categories(card, list(meetings), kept_meetings)
+    for key, dropped in (values or {}).items():
+        gone = {_value_identity(key, value) for value in dropped}
+        kept = [prop for prop in card.contents.get(key, []) if _identity(key, prop) not in gone]
+        if kept:
+            card.contents[key] = kept
+        else:
+            card.contents.pop(key, None)
+    _set_meetings(card, kept_meetings, note_language(card))
+    _set_sources(card, [s for s in _sources_of(card) if s.sha256 not in photo_keys])
+    _set_revision(card, _DIALECTS.get(card.version.value, _DIALECTS[DEFAULT_VERSION]), None)
+    return _serialize(card)
+
+
+def photo_sources(text: str) -> list[PhotoSource]:
+    """The photos (file name, content hash) a contact written by cardscan was read from."""
+    return _sources_of(vobject.readOne(text))
+
+
+def note_language(card: Any) -> str:
+    """'en' when the card's meeting sentences are English, else 'fr' (the default)."""
+    lines = [ln for note in card.contents.get("note", []) for ln in str(note.value).split("\n")]
+    return "en" if any(ln.startswith("Met at ") and _MEETING_SENTENCE.match(ln) for ln in lines) else "fr"
+
+
+def _drop_categories(card: Any, leaving: list[Meeting], staying: list[Meeting]) -> None:
+    """An event's category goes with its last meeting."""
+    gone = {m.event for m in leaving} - {m.event for m in staying}
+    for prop in card.contents.get("categories", []):
+        prop.value = [c for c in prop.value if c not in gone]
+
+
+def _value_identity(key: str, value: str) -> object:
+    if key == "tel":
+        return value.strip()
+    text = fold(value).strip().rstrip("/")
+    return re.sub(r"^https?://", "", text) if key in ("url", "x-socialprofile") else text
+
+
 # ---------------------------------------------------------------- helpers
 
 LINE_OCTETS = 75
 
 
 def _serialize(card: Any) -> str:
-    """vobject's text, with the lines it leaves long (base64 photos) folded too, never inside a character."""
+    """vobject's text, with the lines it leaves long (base64 photos) folded too, never inside a character.
+
+    Every contact written goes through here: a 3.0 TEL never leaves with an extension in it.
+    """
+    _extensions_out_of_tel(card)
     return "\r\n".join(_fold(line) for line in str(card.serialize()).split("\r\n"))
 
 
@@ -288,16 +399,39 @@ def _fold(line: str) -> str:
 def _add_tel(card: Any, dialect: _Dialect, number: str, kind: PhoneKind, extension: str) -> None:
     tel = card.add("tel")
     tel.params["TYPE"] = list(dialect.tel_types[kind])
+    extension = re.sub(r"\D", "", extension)
     if dialect.tel_as_uri:
         tel.value = f"tel:{number}" + (f";ext={extension}" if extension else "")
         tel.params["VALUE"] = ["uri"]
         tel.encoded = True  # a URI: its ';' must not be escaped
     else:
-        tel.value = number + (f" ext. {extension}" if extension else "")
+        # RFC 2426 has no place for an extension in TEL, and no importer agrees on one: Android's (AOSP
+        # VCardEntry.addPhone) keeps digits, '+' and p/w only, so '+33…,240' or '+33… ext. 240' would become
+        # the wrong number '+33…240'; iOS reads letters as keypad digits. TEL holds the number alone; the
+        # extension goes to the note as printed (build_vcard) and to X-CARDSCAN-EXTENSION for cardscan
+        tel.value = number
+        if extension:
+            card.add(_EXTENSION_PROPERTY).value = f"{number} ext. {extension}"
+
+
+def extension_note(number: str, extension: str, note_lang: str = "fr") -> str:
+    """The number with its extension as a person reads it, for the note: '+33 1 42 68 53 00 poste 240'."""
+    try:
+        shown = phonenumbers.format_number(phonenumbers.parse(number, None),
+                                           phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    except phonenumbers.NumberParseException:
+        shown = number
+    return f"{shown} {_EXTENSION_WORD[note_lang]} {extension}"
+
+
+def absolute_url(url: str) -> str:
+    """A web address as an absolute URI (RFC 2426 wants one): 'www.x.fr' -> 'https://www.x.fr'."""
+    return url if _SCHEME.match(url) else f"https://{url}"
 
 
 def _add_uri(card: Any, key: str, uri: str) -> Any:
     prop = card.add(key)
+    uri = absolute_url(uri)
     prop.value = uri
     # a URI read from a card never holds spaces or line breaks (extraction guarantees it); "," and ";"
     # belong to it and are not escaped, except for control characters which could break the file
@@ -314,6 +448,11 @@ def _add_photo(card: Any, dialect: _Dialect, jpeg: bytes) -> None:
         prop.value = jpeg
         prop.encoding_param = "b"
         prop.type_param = "JPEG"
+
+
+def _other_note_lines(card: Any) -> list[str]:
+    return [ln for note in card.contents.get("note", []) for ln in str(note.value).split("\n")
+            if ln and not _MEETING_SENTENCE.match(ln)]
 
 
 def _set_meetings(card: Any, meetings: list[Meeting], note_lang: str) -> None:
@@ -394,13 +533,54 @@ def _sources_of(card: Any) -> list[PhotoSource]:
 
 
 def tel_number(prop: Any) -> str:
-    """A TEL's number without extension, in 3.0 ('+33… ext. 2') or 4.0 ('tel:+33…;ext=2') form."""
-    return re.split(r";ext=| ext\. ", tel_display(prop))[0].strip()
+    """A TEL's number without extension: 3.0 ('+33…', or '+33… ext. 2' and '+33…,2' as written before) or
+    4.0 ('tel:+33…;ext=2')."""
+    return re.split(r";ext=| ext\. |,", tel_display(prop))[0].strip()
 
 
-def tel_display(prop: Any) -> str:
-    """A TEL as a person reads it: '+33472001234 ext. 240', whatever the vCard version."""
-    return str(prop.value).removeprefix("tel:").replace(";ext=", " ext. ")
+def tel_display(prop: Any, extensions: dict[str, str] | None = None) -> str:
+    """A TEL as a person reads it: '+33472001234 ext. 240', whatever the vCard version.
+
+    ``extensions``: a 3.0 card's X-CARDSCAN-EXTENSION by number (``phone_extensions``).
+    """
+    value = str(prop.value).removeprefix("tel:").replace(";ext=", " ext. ")
+    value = re.sub(r"^(\+?\d+),(\d+)$", r"\1 ext. \2", value)  # a pause typed on a phone
+    extension = (extensions or {}).get(value)
+    return f"{value} ext. {extension}" if extension else value
+
+
+def phone_extensions(card: Any) -> dict[str, str]:
+    """The extensions a 3.0 card keeps beside its TELs: {'+33142685300': '240'}."""
+    found = {}
+    for prop in card.contents.get(_EXTENSION_PROPERTY, []):
+        match = _TEL_WITH_EXTENSION.match(str(prop.value).strip())
+        if match:
+            found[match.group(1)] = match.group(2)
+    return found
+
+
+def _extensions_out_of_tel(card: Any) -> None:
+    """A 3.0 TEL that holds an extension as cardscan wrote it before ('+33… ext. 240') keeps the number
+    alone; the extension moves to X-CARDSCAN-EXTENSION. An extension whose number the card no longer has
+    goes. A pause a person typed on a phone ('+33…,240') is theirs: left as it is."""
+    if card.contents.get("version") and str(card.version.value) != "3.0":
+        return
+    known = phone_extensions(card)
+    for tel in card.contents.get("tel", []):
+        match = _TEL_WITH_EXTENSION.match(str(tel.value).strip())
+        if match:
+            tel.value = match.group(1)
+            known.setdefault(match.group(1), match.group(2))
+    numbers = {str(tel.value).strip() for tel in card.contents.get("tel", [])}
+    card.contents.pop(_EXTENSION_PROPERTY, None)
+    for number, extension in known.items():
+        if number in numbers:
+            card.add(_EXTENSION_PROPERTY).value = f"{number} ext. {extension}"
+
+
+def card_meetings(card: Any) -> list[Meeting]:
+    """The meetings recorded in a parsed vCard (vobject), in their order."""
+    return _meetings_of(card)
 
 
 def tel_kind(prop: Any) -> PhoneKind:
@@ -449,6 +629,7 @@ def card_fields(card: Any) -> CardFields:
     org = card.org.value if "org" in contents else []
     org = org if isinstance(org, list) else [org]
     adr = card.adr.value if "adr" in contents else None
+    extensions = phone_extensions(card)
     return CardFields(
         given="" if company_card or n is None else str(n.given),
         additional="" if company_card or n is None else str(n.additional),
@@ -463,7 +644,7 @@ def card_fields(card: Any) -> CardFields:
         note=str(card.note.value) if "note" in contents else "",
         categories=list(card.categories.value) if "categories" in contents else [],
         emails=[str(e.value) for e in contents.get("email", [])],
-        phones=[(tel_kind(t), tel_display(t)) for t in contents.get("tel", [])],
+        phones=[(tel_kind(t), tel_display(t, extensions)) for t in contents.get("tel", [])],
         websites=[str(u.value) for u in contents.get("url", [])],
         social=[str(p.value) for p in contents.get("x-socialprofile", [])],
         street=str(adr.street) if adr else "",
@@ -483,6 +664,8 @@ def _identity(key: str, prop: Any) -> object:
         return tuple(fold(str(getattr(value, part, ""))).strip() for part in ("street", "code", "city"))
     if key == "photo":
         return "photo"
+    if key in ("url", "x-socialprofile"):  # written 'https://www.x.fr' now, 'www.x.fr' before
+        return re.sub(r"^https?://", "", fold(str(value)).strip().rstrip("/"))
     return fold(str(value)).strip().rstrip("/")
 
 

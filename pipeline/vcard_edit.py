@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from .models import Meeting, PhoneKind
-from .vcard import DEFAULT_VERSION, is_meeting_sentence, meeting_label, meeting_sentence, vcard_dialect
+from .vcard import DEFAULT_VERSION, absolute_url, is_meeting_sentence, meeting_label, meeting_sentence, vcard_dialect
 
 LINE_OCTETS = 75
 NOTE_LANGUAGES = ("fr", "en")
@@ -183,7 +183,9 @@ def components_of(line: ContentLine, count: int = 0) -> list[str]:
 
 
 def _uri_value(uri: str) -> str:
+    # absolute, as RFC 2426 wants ('www.x.fr' typed on the page is written 'https://www.x.fr', as a scan writes it);
     # a URI's ',' and ';' belong to it; escaped only when it holds what could break the line (as vcard._add_uri)
+    uri = absolute_url(uri)
     return escape(uri) if re.search(r"[\x00-\x20\\]", uri) else uri
 
 

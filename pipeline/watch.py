@@ -31,7 +31,9 @@ from pathlib import Path
 from .batch import PhotoOutcome, ScanOptions, file_reading, read_safely
 from .errors import BadArgumentsError, CardscanError, InputError, UnexpectedError
 from .load import is_image_name
+from .meeting import Sessions, capture_date
 from .report import describe, describe_merge
+from .runs import Run
 from .safetext import printable, storable
 from .store import ContactsFolder, WriteOptions, atomic_write, check_event_name, event_slug
 from .workers import WorkerDiedError, WorkerPool
@@ -166,6 +168,9 @@ class Watcher:
         self._first_failures: dict[Path, float | None] = {}
         # photos that could not even be moved aside (failed/ not writable...): left alone until they change
         self._set_aside: dict[Path, tuple[int, int]] = {}
+        # one date per meeting: photos of an event arriving within an hour of each other (meeting.py)
+        self.sessions = Sessions()
+        self._dates: dict[Path, tuple[tuple[int, int] | None, dt.date | None]] = {}
         # with --once nobody waits for a paused upload: a stable file that does not decode fails soon
         self._decode_grace = 2 * options.stability if options.once else DECODE_GRACE
 
@@ -256,6 +261,7 @@ class Watcher:
 
     def _take_stable(self, executor: Executor) -> None:
         now = time.monotonic()
+        self._open_sessions(now)
         for path, seen in sorted(self._seen.items(), key=lambda item: item[1].since):
             if len(self._in_flight) >= 2 * max(1, self.options.jobs):
                 return  # bounded: a burst of hundreds waits on disk, not in memory
@@ -286,10 +292,48 @@ class Watcher:
         except BadArgumentsError as exc:
             self._fail(path, sha, f"{printable(folder)!r} is not a valid event name: {exc}")
             return
-        options = replace(self.options.scan, event=event)
+        options = replace(self.options.scan, event=event, date=self._meeting_date(path, event, now))
         self.journal.record(sha, "started", str(path))
         self._in_flight[path] = (executor.submit(self.reader, str(path), options), sha)
         self._first_failures[path] = seen.first_failure
+
+    # ------------------------------------------------------------ the meeting's date
+
+    def _open_sessions(self, now: float) -> None:
+        """Photos of an event arriving together are one meeting: the day most of them were taken."""
+        if self.options.scan.date is not None:
+            return
+        arriving: dict[str, list[dt.date]] = {}
+        for path, seen in self._seen.items():
+            if now - seen.since >= self.options.stability and seen.size:
+                taken = self._capture_date(path, seen)
+                if taken is not None:
+                    arriving.setdefault(event_slug(event_for(self.options.inbox, path, self.options.scan.event)),
+                                        []).append(taken)
+        for event_key, dates in arriving.items():
+            self.sessions.start(event_key, dates, now)
+        for gone in set(self._dates) - set(self._seen):
+            del self._dates[gone]
+
+    def _meeting_date(self, path: Path, event: str, now: float) -> dt.date | None:
+        """--date, else the date of the photo's session (None: the reader's own, for a photo that will fail)."""
+        if self.options.scan.date is not None:
+            return self.options.scan.date
+        taken = self._dates.pop(path, (None, None))[1] or capture_date(path)
+        if taken is None:
+            return None
+        date = self.sessions.date_for(event_slug(event), taken, now)
+        if date != taken:
+            log.info("%s: taken %s, filed under %s with the photos of %s arriving with it", path.name,
+                     taken.isoformat(), date.isoformat(), event)
+        return date
+
+    def _capture_date(self, path: Path, seen: _Seen) -> dt.date | None:
+        signature, taken = self._dates.get(path, (None, None))
+        if signature != (seen.size, seen.mtime_ns):
+            taken = capture_date(path)
+            self._dates[path] = ((seen.size, seen.mtime_ns), taken)
+        return taken
 
     # ------------------------------------------------------------ filing
 
@@ -326,12 +370,18 @@ class Watcher:
             self._fail(path, sha, str(error))
             return
         filed: list[PhotoOutcome] = []
-        for reading in readings:  # each contact updates its event files as it is written
-            outcome = file_reading(self.folder, str(path), reading, self.write_options)
-            if outcome.error is not None:
-                self._fail(path, sha, str(outcome.error))
-                return
-            filed.append(outcome)
+        failure: CardscanError | None = None
+        # one run per photo, journaled: `cardscan undo` takes back the last photo filed
+        with Run(self.folder, "watch", f"{path.name} filed by the watcher", extra={"photo_sha256": sha}):
+            for reading in readings:  # each contact updates its event files as it is written
+                outcome = file_reading(self.folder, str(path), reading, self.write_options)
+                if outcome.error is not None:
+                    failure = outcome.error
+                    break
+                filed.append(outcome)
+        if failure is not None:
+            self._fail(path, sha, str(failure))
+            return
         self.journal.record(sha, "done", str(path), vcard=", ".join(str(o.vcard) for o in filed))
         meeting = readings[0].meeting
         destination = self.options.inbox / PROCESSED / f"{meeting.date.isoformat()}_{event_slug(meeting.event)}"

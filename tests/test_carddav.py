@@ -188,8 +188,47 @@ def test_another_users_address_book_is_forbidden(server: Radicale, contacts: Pat
 
 def test_not_an_address_book(server: Radicale, contacts: Path):
     server.make_address_book("alice")
-    code, _, err = push(contacts, f"{server.url}/alice/nothing-here/")
+    code, _, err = push(contacts, f"{server.url}/alice/nothing/deeper/")
     assert code == ExitCode.NOT_AN_ADDRESS_BOOK, err
+    assert "not an address book (yours are under" in err
+
+
+def propfind_books(server: Radicale, user: str) -> dict[str, str]:
+    from pipeline.carddav import CardDavClient
+
+    return dict(CardDavClient(user, USERS[user])._address_books(f"{server.url}/{user}/"))
+
+
+def test_a_fresh_server_gets_its_address_book(server: Radicale, contacts: Path):
+    # nobody has logged in yet: no address book, only the home Radicale makes for the user
+    code, _, err = push(contacts, server.url)
+    assert code == ExitCode.OK, err
+    book = f"{server.url}/alice/cardscan/"
+    assert f"the server had no address book 'cardscan': created it at {book}" in err
+    assert err.count("created it") == 1 and "3 created" in err
+    assert propfind_books(server, "alice") == {book: "cardscan"}
+    assert len(server.cards("alice", book)) == 3
+    code, _, err = push(contacts, server.url)  # found this time, nothing created, nothing sent twice
+    assert code == ExitCode.OK and "created it" not in err and "3 unchanged" in err
+
+
+def test_the_address_book_named_is_created_beside_the_others(server: Radicale, contacts: Path):
+    first = server.make_address_book("alice")
+    code, _, err = push(contacts, server.url, "alice", None, "--address-book", "Salon du Livre — 2026")
+    assert code == ExitCode.OK, err
+    book = f"{server.url}/alice/salon-du-livre-2026/"
+    assert f"created it at {book}" in err
+    assert propfind_books(server, "alice") == {first: "Contacts", book: "Salon du Livre — 2026"}
+    assert len(server.cards("alice", book)) == 3 and server.cards("alice", first) == {}
+    code, _, err = push(contacts, server.url, "alice", None, "--address-book", "salon du livre — 2026")
+    assert code == ExitCode.OK and "created it" not in err  # found by its display name
+
+
+def test_an_address_book_url_that_does_not_exist_yet_is_created(server: Radicale, contacts: Path):
+    code, _, err = push(contacts, f"{server.url}/alice/vernissage")
+    assert code == ExitCode.OK, err
+    assert f"created it at {server.url}/alice/vernissage/" in err
+    assert len(server.cards("alice", f"{server.url}/alice/vernissage/")) == 3
 
 
 def test_server_stopped_mid_run(server: Radicale, contacts: Path, monkeypatch):

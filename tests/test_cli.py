@@ -205,7 +205,8 @@ def test_meeting_someone_again_is_reported_and_merged(fake_pipeline, tmp_path: P
     assert out.splitlines() == ["2027-01-10  salon  (1 contact)", "2026-11-20  vernissage  (1 contact)"]
 
     code, out, _ = run("find", "CAMILLE", "--contacts", str(contacts))
-    assert out.strip() == "Camille Martin: met at vernissage on 2026-11-20, salon on 2027-01-10"
+    assert out.strip() == ("Camille Martin · camille@exemple-atelier.fr · met at vernissage on 2026-11-20, "
+                           "salon on 2027-01-10")
     code, out, _ = run("find", "camille@exemple-atelier.fr", "--contacts", str(contacts), "--json")
     assert [m["event"] for m in json.loads(out)["met"]] == ["vernissage", "salon"]
     code, _, err = run("find", "nobody", "--contacts", str(contacts))
@@ -247,3 +248,166 @@ def test_photo_option_keeps_a_small_jpeg(tmp_path: Path, contacts: Path):
     from PIL import Image
 
     assert max(Image.open(io.BytesIO(jpeg)).size) <= MAX_SIDE
+
+
+def test_the_summary_ends_with_the_next_steps(fake_pipeline, tmp_path: Path, contacts: Path):
+    code, _, err = run(str(good_photo(tmp_path)), "--event", "Vernissage Nord", "--contacts", str(contacts), "-j", "1")
+    assert code == ExitCode.OK
+    summary = err.strip().splitlines()[-1]
+    assert summary.startswith("1 card written to")
+    assert summary.endswith(
+        f"; for the phone: {contacts}/events/2026-11-20_vernissage-nord.vcf; next: cardscan review --event "
+        f"'Vernissage Nord' --contacts {contacts} or cardscan sheet --event 'Vernissage Nord' -o "
+        f"vernissage-nord.html --contacts {contacts}")
+
+
+def test_the_same_card_twice_in_one_run_is_not_someone_met_before(fake_pipeline, tmp_path: Path, contacts: Path):
+    first = good_photo(tmp_path, "first.jpg")
+    second = tmp_path / "second.png"
+    from PIL import Image
+
+    Image.open(first).save(second)  # the same card, photographed again (another hash)
+    code, _, err = run(str(first), str(second), "--event", "vernissage", "--contacts", str(contacts), "-j", "1")
+    assert code == ExitCode.OK
+    assert f"{second}: same person as {first} (Camille Martin)" in err
+    assert "met before" not in err and "merged" not in err
+    assert "2 cards written to" in err and "(1 photographed twice)" in err
+    assert len(list((contacts / "people").iterdir())) == 1
+
+
+def address_book(tmp_path: Path) -> Path:
+    """Three people on disk, written the way a scan writes them."""
+    import datetime as dt
+
+    from pipeline.models import Phone
+    from pipeline.store import ContactsFolder
+
+    folder = ContactsFolder(tmp_path / "contacts")
+    folder.prepare()
+    people = [("a", "Camille Martin", "Atelier Lumière SARL", "camille@atelier-lumiere.fr", "+33612345678",
+               "Vernissage"),
+              ("b", "Hélène Lefèvre", "Éditions du Quai", "helene@editions-du-quai.fr", "+33698765432", "Salon"),
+              ("c", "Jean Dupont", "", "jean@dupont.fr", "+33142685300", "Vernissage")]
+    for sha, name, org, email, phone, event in people:
+        contact = Contact(name=Found(PersonName(name, *name.split(" ", 1)), 0.9),
+                          organisation=Found(org, 0.9) if org else None, emails=(Found(email, 0.9),),
+                          phones=(Found(Phone(phone, "cell", "240" if sha == "c" else ""), 0.9),))
+        folder.write_contact(CardReading(source=f"/p/{sha}.jpg", sha256=sha * 64, contact=contact,
+                                         meeting=Meeting(event, dt.date(2026, 11, 20)), ocr_confidence=0.9,
+                                         found_card=True))
+    return folder.root
+
+
+@pytest.mark.parametrize("query", ["camile", "Camille Martn", "camlile", "MARTIN", "lumiere", "atelier lumère"])
+def test_find_forgives_one_typo_and_accents(tmp_path: Path, query: str):
+    contacts = address_book(tmp_path)
+    code, out, _ = run("find", *query.split(), "--contacts", str(contacts))
+    assert code == 0
+    assert out.splitlines() == ["Camille Martin (Atelier Lumière SARL) · +33 6 12 34 56 78 · "
+                                "camille@atelier-lumiere.fr · met at Vernissage on 2026-11-20"]
+
+
+def test_find_says_when_it_guessed_and_is_not_too_loose(tmp_path: Path):
+    contacts = address_book(tmp_path)
+    code, out, err = run("find", "helen", "lefevre", "--contacts", str(contacts))
+    assert code == 0 and out.startswith("Hélène Lefèvre (Éditions du Quai)") and "one letter apart" not in err
+    code, out, err = run("find", "lefebre", "--contacts", str(contacts))
+    assert code == 0 and out.startswith("Hélène Lefèvre") and "no contact matches 'lefebre' exactly" in err
+    for far in ("lefbvre2", "dupnot jean x", "xam"):  # two typos; an unknown word; too short to guess
+        code, out, err = run("find", *far.split(), "--contacts", str(contacts))
+        assert code == ExitCode.NOTHING_FOUND and out == "", far
+
+
+def test_list_an_event(tmp_path: Path):
+    contacts = address_book(tmp_path)
+    code, out, _ = run("list", "--event", "vernissage", "--contacts", str(contacts))
+    assert code == 0
+    assert out.splitlines() == [
+        "Camille Martin (Atelier Lumière SARL) · +33 6 12 34 56 78 · camille@atelier-lumiere.fr · "
+        "met at Vernissage on 2026-11-20",
+        "Jean Dupont · +33 1 42 68 53 00 · jean@dupont.fr · met at Vernissage on 2026-11-20"]
+    code, out, _ = run("list", "--contacts", str(contacts), "--json")
+    assert [json.loads(line)["name"] for line in out.splitlines()] == ["Camille Martin", "Hélène Lefèvre",
+                                                                       "Jean Dupont"]
+    code, _, err = run("list", "--event", "gala", "--contacts", str(contacts))
+    assert code == ExitCode.NOTHING_FOUND and "nobody met at 'gala'" in err
+
+
+# ---------------------------------------------------------------- a forgiving command line
+
+def test_a_missing_event_is_one_warning_naming_the_default(fake_pipeline, tmp_path: Path, contacts: Path):
+    code, _, err = run(str(good_photo(tmp_path)), "--contacts", str(contacts), "-j", "1")
+    assert code == ExitCode.OK
+    warnings = [line for line in err.splitlines() if line.startswith("warning:")]
+    assert warnings == ["warning: no --event given: the cards are filed under 'unfiled' "
+                        "(cardscan events rename unfiled NAME files them under an event later)"]
+    assert (contacts / "events" / "2026-11-20_unfiled.vcf").exists()
+    _, _, err = run(str(good_photo(tmp_path)), "--event", "gala", "--contacts", str(contacts), "-j", "1")
+    assert "warning" not in err
+
+
+@pytest.mark.parametrize(("typo", "command"), [("exprot", "export"), ("lsit", "list"), ("evnets", "events"),
+                                               ("reveiw", "review"), ("sheets", "sheet")])
+def test_a_command_typo_is_not_read_as_a_photo(tmp_path: Path, contacts: Path, typo: str, command: str):
+    code, _, err = run(typo, "--event", "x", "--contacts", str(contacts))
+    assert code == ExitCode.BAD_ARGS
+    assert err.strip() == f"cardscan: error: {typo!r} is no command and no file; did you mean `{command}`?"
+    assert not contacts.exists()
+
+
+def test_a_file_named_like_a_command_is_still_a_photo(fake_pipeline, tmp_path: Path, contacts: Path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    good_photo(tmp_path, "lists")  # a photo someone saved without an extension
+    code, _, err = run("lists", "--event", "x", "--contacts", str(contacts), "-j", "1")
+    assert code == ExitCode.OK, err
+
+
+@pytest.mark.parametrize(("words", "event", "suggestion"), [
+    (["vernissage"], None, "--event vernissage"),
+    (["du", "livre"], "salon", "--event 'salon du livre'"),
+])
+def test_a_bare_word_after_the_photos_is_probably_the_event(fake_pipeline, tmp_path: Path, contacts: Path,
+                                                           words, event, suggestion):
+    args = [str(good_photo(tmp_path)), *words, "--contacts", str(contacts)] + (["--event", event] if event else [])
+    code, _, err = run(*args)
+    assert code == ExitCode.BAD_ARGS
+    assert err.strip() == f"cardscan: error: {', '.join(words)}: no such file; did you mean `{suggestion}`?"
+    assert not contacts.exists()  # nothing filed, nothing created
+
+
+def test_nothing_is_created_when_nothing_is_filed(fake_pipeline, tmp_path: Path, contacts: Path):
+    code, _, _ = run(str(tmp_path / "missing.jpg"), "--event", "x", "--contacts", str(contacts))
+    assert code == ExitCode.INPUT_UNREADABLE
+    code, _, _ = run(str(good_photo(tmp_path, "notext.jpg")), "--event", "x", "--contacts", str(contacts), "-j", "1")
+    assert code == ExitCode.NO_TEXT
+    assert not contacts.exists()
+
+
+def test_files_that_are_not_photos_beside_the_photos_are_skipped_and_counted(fake_pipeline, tmp_path: Path,
+                                                                            contacts: Path):
+    shot = tmp_path / "shot"
+    shot.mkdir()
+    good_photo(shot, "a.jpg")
+    (shot / "a.json").write_text("{}", encoding="utf-8")
+    (shot / "notes.txt").write_text("x", encoding="utf-8")
+    everything = sorted(str(p) for p in shot.iterdir())  # what the shell makes of shot/*
+    code, out, err = run(*everything, "--event", "x", "--contacts", str(contacts), "--json", "-j", "1")
+    assert code == ExitCode.OK, err
+    assert [Path(json.loads(line)["source"]).name for line in out.splitlines()] == ["a.jpg"]
+    assert "1 card written to" in err and "0 failed, 2 files not photos skipped" in err
+    assert "error" not in err
+    # a folder given as such: the same count
+    code, _, err = run(str(shot), "--event", "x", "--contacts", str(contacts), "-j", "1")
+    assert code == ExitCode.OK and "0 failed, 2 files not photos skipped" in err
+
+
+def test_a_file_named_alone_that_is_not_a_photo_is_an_error(fake_pipeline, tmp_path: Path, contacts: Path):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("x", encoding="utf-8")
+    code, _, err = run(str(notes), "--event", "x", "--contacts", str(contacts))
+    assert code == ExitCode.INPUT_UNREADABLE
+    assert f"error: {notes}: not an image cardscan can read" in err
+    elsewhere = tmp_path / "photos"
+    elsewhere.mkdir()
+    code, _, err = run(str(good_photo(elsewhere)), str(notes), "--event", "x", "--contacts", str(contacts), "-j", "1")
+    assert code == ExitCode.INPUT_UNREADABLE and f"error: {notes}: not an image" in err

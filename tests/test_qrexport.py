@@ -54,7 +54,9 @@ def test_png_codes_decode_to_the_compact_vcard_byte_for_byte(folder: ContactsFol
     codes = sorted((tmp_path / "qr").glob("*.png"))
     assert len(codes) == 2
     expected = qr_payload(camille.read_bytes().decode()).payload.encode("utf-8")
-    assert decode(tmp_path / "qr" / f"{camille.stem}.png") == expected
+    assert sorted(p.name for p in codes) == ["camille-martin.png", "lea-rousseau.png"]
+    assert "2 QR codes written" in result.stderr and "camille-martin.png" in result.stderr
+    assert decode(tmp_path / "qr" / "camille-martin.png") == expected
     card = vobject.readOne(expected.decode())
     assert card.fn.value == "Camille Martin" and card.tel.value == "+33612345671"
     assert "photo" not in card.contents and "rev" not in card.contents
@@ -67,7 +69,8 @@ def test_text_selects_contacts_as_find_does(folder: ContactsFolder, tmp_path: Pa
     result = CliRunner().invoke(main, ["qr", "lea", "--contacts", str(folder.root), "-o", str(tmp_path / "qr"),
                                        "--format", "svg"])
     assert result.exit_code == 0, result.stderr
-    assert [p.name for p in (tmp_path / "qr").iterdir()] == [f"{lea.stem}.svg"]
+    assert [p.name for p in (tmp_path / "qr").iterdir()] == ["lea-rousseau.svg"]
+    assert lea.exists()
 
 
 def test_a_contact_too_large_loses_whole_properties_note_first(folder: ContactsFolder):
@@ -88,3 +91,31 @@ def test_warning_for_a_shrunk_contact_and_the_html_page(folder: ContactsFolder, 
     page = (tmp_path / "qr" / "index.html").read_text(encoding="utf-8")
     assert page.count("<svg") == 1 and "Camille Martin" in page
     assert "<script" not in page and "http" not in page.split("<svg")[0].lower().replace("http-equiv", "")
+
+
+def test_file_names_are_unique_slugs_and_never_overwrite(folder: ContactsFolder, tmp_path: Path):
+    write(folder, "1", "Camille Martin")
+    write(folder, "4", "../../etc/passwd Évrard")
+    out = tmp_path / "qr"
+    out.mkdir()
+    (out / "camille-martin.png").write_bytes(b"someone else's file")
+    result = CliRunner().invoke(main, ["qr", "--contacts", str(folder.root), "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    names = sorted(p.name for p in out.iterdir())
+    assert (out / "camille-martin.png").read_bytes() == b"someone else's file"
+    assert "camille-martin-2.png" in names and "etc-passwd-evrard.png" in names
+    assert len(names) == 1 + len(list(folder.people.glob("*.vcf")))
+    assert not list(tmp_path.glob("etc*")) and not any(n.startswith(".") for n in names)
+    again = CliRunner().invoke(main, ["qr", "camille", "--contacts", str(folder.root), "-o", str(out)])
+    assert again.exit_code == 0
+    assert (out / "camille-martin.png").read_bytes() == b"someone else's file"  # still never overwritten
+
+
+def test_namesakes_get_numbered_names(tmp_path: Path):
+    from pipeline.qrexport import write_new_file
+
+    first = write_new_file(tmp_path, "jean-martin", ".png", b"1")
+    second = write_new_file(tmp_path, "jean-martin", ".png", b"2")
+    assert (first.name, second.name) == ("jean-martin.png", "jean-martin-2.png")
+    assert first.read_bytes() == b"1" and second.read_bytes() == b"2"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["jean-martin-2.png", "jean-martin.png"]

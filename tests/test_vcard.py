@@ -42,9 +42,9 @@ def test_properties_and_types():
     assert card.title.value == "Directrice commerciale"
     tels = {t.value: t.params["TYPE"] for t in card.contents["tel"]}
     assert tels["+33612345678"] == ["CELL", "VOICE"]
-    assert tels["+33472001234 ext. 240"] == ["WORK", "VOICE"]
+    assert tels["+33472001234"] == ["WORK", "VOICE"]
     assert tels["+33472001235"] == ["WORK", "FAX"]
-    assert card.email.params["TYPE"] == ["INTERNET"]
+    assert card.email.params["TYPE"] == ["INTERNET", "WORK"]
     assert card.adr.value.code == "69003" and card.adr.params["TYPE"] == ["work"]
     assert card.uid.value == "uid-1"
     assert card.x_cardscan_source.value == "IMG_0001.jpg"
@@ -93,7 +93,7 @@ def test_meetings_round_trip():
     assert read_meetings(text) == [MEETING, second]
     card = vobject.readOne(text)
     assert card.categories.value == ["vernissage", "salon du livre"]
-    assert len(card.note.value.splitlines()) == 2
+    assert card.note.value.splitlines()[:2] == [meeting_sentence(MEETING), meeting_sentence(second)]
 
 
 def test_read_meetings_of_a_foreign_vcard_is_empty():
@@ -139,12 +139,13 @@ def test_merge_adds_what_is_new_and_loses_nothing():
     merged = vobject.readOne(merge_vcard(first, again))
     assert merged.uid.value == "uid-1"
     assert sorted(t.value for t in merged.contents["tel"]) == [
-        "+33472001234 ext. 240", "+33472001235", "+33612345678", "+33699999999"]
+        "+33472001234", "+33472001235", "+33612345678", "+33699999999"]
+    assert merged.x_cardscan_extension.value == "+33472001234 ext. 240"
     assert sorted(e.value for e in merged.contents["email"]) == [
         "camille.martin@atelier-lumiere.fr", "camille@perso-mail.fr"]
     assert [t.value for t in merged.contents["title"]] == ["Directrice commerciale", "Directrice export"]
     assert merged.note.value.splitlines() == ["Rencontré à vernissage le 20 novembre 2026",
-                                              "Rencontré à salon le 10 janvier 2027"]
+                                              "Rencontré à salon le 10 janvier 2027", "+33 4 72 00 12 34 poste 240"]
     assert merged.categories.value == ["vernissage", "salon"]
     stored = read_stored(merged.serialize())
     assert stored is not None and stored.photos == ("a" * 64, "b" * 64)
@@ -167,7 +168,8 @@ def test_merge_keeps_notes_a_person_added():
     merged = vobject.readOne(merge_vcard(first.serialize(), build(person(), meetings=(
         Meeting("salon", dt.date(2027, 1, 10)),))))
     assert merged.note.value.splitlines() == ["Rencontré à vernissage le 20 novembre 2026",
-                                              "Rencontré à salon le 10 janvier 2027", "A rappeler en janvier"]
+                                              "Rencontré à salon le 10 janvier 2027", "+33 4 72 00 12 34 poste 240",
+                                              "A rappeler en janvier"]
 
 
 def test_a_social_profile_is_no_website():
@@ -176,5 +178,70 @@ def test_a_social_profile_is_no_website():
     contact = Contact(websites=(Found("www.atelier-lumiere.fr", 0.9, ()),),
                       social=(Found(SocialProfile("instagram", "instagram.com/atelierlumiere"), 0.9, ()),))
     card = vobject.readOne(build_vcard(contact, meetings=[], uid="u-1", sources=[]))
-    assert [u.value for u in card.contents["url"]] == ["www.atelier-lumiere.fr"]
-    assert [p.value for p in card.contents["x-socialprofile"]] == ["instagram.com/atelierlumiere"]
+    assert [u.value for u in card.contents["url"]] == ["https://www.atelier-lumiere.fr"]
+    assert [p.value for p in card.contents["x-socialprofile"]] == ["https://instagram.com/atelierlumiere"]
+
+
+def test_import_details_phones_read():
+    text = build(person())
+    # the number alone: Android's importer keeps the digits of a TEL (a ',' or ' ext. ' before the
+    # extension would make the wrong number +33472001234240), iOS dials letters as keypad digits
+    assert "TEL;TYPE=WORK,VOICE:+33472001234\r\n" in text
+    assert "X-CARDSCAN-EXTENSION:+33472001234 ext. 240\r\n" in text
+    assert "EMAIL;TYPE=INTERNET,WORK:camille.martin@atelier-lumiere.fr\r\n" in text
+    # an absolute URI, as RFC 2426 wants and phones need to open it
+    assert "URL:https://www.atelier-lumiere.fr\r\n" in text
+    card = vobject.readOne(text)
+    # the printed form stays readable in the note, under the meeting
+    assert card.note.value.splitlines() == ["Rencontré à vernissage le 20 novembre 2026", "+33 4 72 00 12 34 poste 240"]
+    english = vobject.readOne(build(person(), lang="en"))
+    assert english.note.value.splitlines()[1] == "+33 4 72 00 12 34 ext. 240"
+    stored = read_stored(text)
+    assert stored is not None and "+33472001234" in stored.phones
+
+
+def test_a_scheme_printed_is_kept_and_never_doubled():
+    from pipeline.vcard import absolute_url
+
+    assert absolute_url("http://atelier.fr") == "http://atelier.fr"
+    assert absolute_url("HTTPS://atelier.fr/x") == "HTTPS://atelier.fr/x"
+    assert absolute_url("atelier.fr:8080/x") == "https://atelier.fr:8080/x"
+    assert absolute_url("linkedin.com/in/camille") == "https://linkedin.com/in/camille"
+
+
+def test_merging_an_old_card_without_scheme_or_extension_note_adds_no_duplicate():
+    old = build(person()).replace("URL:https://www.atelier-lumiere.fr", "URL:www.atelier-lumiere.fr")
+    old = old.replace("+33472001234,240", "+33472001234 ext. 240")
+    merged = vobject.readOne(merge_vcard(old, build(person(), meetings=[Meeting("salon", dt.date(2027, 1, 10))])))
+    assert [u.value for u in merged.contents["url"]] == ["www.atelier-lumiere.fr"]
+    assert len(merged.contents["tel"]) == 3
+    assert merged.note.value.count("poste 240") == 1
+
+
+def test_a_comma_in_a_number_or_an_address_survives_reading_and_writing_again():
+    text = build(person(websites=(Found("https://atelier.fr/a,b;c", 0.9),)))
+    assert "URL:https://atelier.fr/a,b;c\r\n" in text
+    # a pause typed on a phone and synced back (cardscan writes the number alone)
+    text = text.replace("TEL;TYPE=WORK,VOICE:+33472001234\r\n", "TEL;TYPE=WORK,VOICE:+33472001234\\,240\r\n")
+    merged = merge_vcard(text, text)
+    assert "TEL;TYPE=WORK,VOICE:+33472001234\\,240\r\n" in merged and "URL:https://atelier.fr/a,b;c\r\n" in merged
+    card = vobject.readOne(merged)
+    assert "+33472001234,240" in [t.value for t in card.contents["tel"]]
+    four = build(person(), version="4.0")
+    assert "tel:+33472001234;ext=240" in merge_vcard(four, four)
+
+
+def test_an_extension_written_in_tel_before_moves_out_at_the_next_write():
+    """3.0 contacts written by earlier versions held 'TEL:+33… ext. 240': rewritten, the TEL
+    holds the number alone and cardscan still shows the extension."""
+    from pipeline.vcard import card_fields, rename_meeting
+
+    for old_form in ("+33472001234 ext. 240",):
+        text = build(person()).replace("TEL;TYPE=WORK,VOICE:+33472001234\r\n", f"TEL;TYPE=WORK,VOICE:{old_form}\r\n")
+        text = text.replace("X-CARDSCAN-EXTENSION:+33472001234 ext. 240\r\n", "")
+        assert card_fields(vobject.readOne(text)).phones[1] == ("work", "+33472001234 ext. 240")
+        rewritten = rename_meeting(text, MEETING, Meeting("gala", MEETING.date))
+        card = vobject.readOne(rewritten)
+        assert sorted(t.value for t in card.contents["tel"]) == ["+33472001234", "+33472001235", "+33612345678"]
+        assert card.x_cardscan_extension.value == "+33472001234 ext. 240"
+        assert card_fields(card).phones[1] == ("work", "+33472001234 ext. 240")

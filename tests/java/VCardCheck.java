@@ -35,9 +35,27 @@ public class VCardCheck {
                 System.out.println(name + ": ok " + card.getVersion() + " FN=" + fn
                         + " TEL=" + card.getTelephoneNumbers().size() + " EMAIL=" + card.getEmails().size()
                         + " NOTE=" + card.getNotes().size() + " CATEGORIES=" + card.getCategoriesList().size()
-                        + " PHOTO=" + card.getPhotos().size() + " EXTENDED=" + card.getExtendedProperties().size());
+                        + " PHOTO=" + card.getPhotos().size() + " EXTENDED=" + card.getExtendedProperties().size()
+                        + " TELS=" + telephones(card) + " EMAIL-TYPES=" + emailTypes(card));
             }
         }
         System.exit(problems == 0 ? 0 : 1);
+    }
+
+    // each number as ez-vcard (and so DAVx5) hands it to the phone
+    private static List<String> telephones(VCard card) {
+        List<String> numbers = new ArrayList<>();
+        for (ezvcard.property.Telephone tel : card.getTelephoneNumbers()) {
+            numbers.add(tel.getText() != null ? tel.getText() : String.valueOf(tel.getUri()));
+        }
+        return numbers;
+    }
+
+    private static List<String> emailTypes(VCard card) {
+        List<String> types = new ArrayList<>();
+        for (ezvcard.property.Email email : card.getEmails()) {
+            types.add(email.getTypes().toString());
+        }
+        return types;
     }
 }
