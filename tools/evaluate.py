@@ -1,9 +1,10 @@
 """Field scores of cardscan on the text corpus, the bundled samples and, when present, ../shared/cards.
 
-    python tools/evaluate.py [--shared ../shared] [--show-errors]
+    python tools/evaluate.py [--shared ../shared] [--show-errors] [--engine NAME] [--phone-set DIR]
+                             [--sets corpus,samples,phone,shared]
 
-samples/: each photo's JSON holds what a perfect reading gives; the score is
-per field (name, org, title, e-mail, phone, phone type, URL, postcode, city).
+samples/ (and the phone-photo bench set, when it exists): each photo's JSON holds what a perfect
+reading gives; the score is per field (name, org, title, e-mail, phone, phone type, URL, postcode, city).
 ../shared/cards: real photographs with human labels, scored by
 ../shared/eval/score.py (not part of this repository).
 """
@@ -24,8 +25,12 @@ ROOT = Path(__file__).resolve().parent.parent
 FIELDS = ["name", "org", "title", "email", "phone", "phone_type", "url", "postcode", "city"]
 
 
+ENGINE = "auto"
+
+
 def run_cardscan(photos: list[str], out: Path) -> list[dict]:
-    command = [sys.executable, "-m", "pipeline", *photos, "--event", "eval", "--contacts", str(out), "--json", "-q"]
+    command = [sys.executable, "-m", "pipeline", *photos, "--event", "eval", "--contacts", str(out), "--json", "-q",
+               "--engine", ENGINE]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     return [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
 
@@ -77,8 +82,8 @@ def truth(expected: dict) -> dict[str, list]:
     return want
 
 
-def score_samples(show_errors: bool) -> None:
-    photos = sorted(str(p) for p in (ROOT / "samples").iterdir() if p.suffix in {".jpg", ".png", ".heic"})
+def score_samples(show_errors: bool, folder: Path = ROOT / "samples") -> None:
+    photos = sorted(str(p) for p in folder.iterdir() if p.suffix in {".jpg", ".png", ".heic"})
     counts = {f: [0, 0, 0] for f in FIELDS}
     perfect = 0
     with tempfile.TemporaryDirectory() as tmp:
@@ -98,7 +103,9 @@ def score_samples(show_errors: bool) -> None:
                     if show_errors:
                         print(f"{Path(photo).name}\t{field}\tgot={g}\twant={w}", file=sys.stderr)
             perfect += ok
-    print(f"== samples/: {len(photos)} photos, perfect {perfect / len(photos):.1%}")
+    found = sum(bool(r.get("found_card")) for r in records.values())
+    print(f"== {folder.name}/: {len(photos)} photos, perfect {perfect / len(photos):.1%}, card found on "
+          f"{found / len(photos):.0%} ({ENGINE} engine)")
     for field, (tp, fp, fn) in counts.items():
         precision = tp / (tp + fp) if tp + fp else 1.0
         recall = tp / (tp + fn) if tp + fn else 1.0
@@ -154,10 +161,22 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     parser.add_argument("--show-errors", action="store_true")
+    parser.add_argument("--engine", default="auto", help="cardscan's --engine (default: auto)")
+    parser.add_argument("--phone-set", type=Path, default=ROOT / "bench-phone",
+                        help="folder of phone photos with their JSON truth (tools/make_samples.py --phone-set)")
+    parser.add_argument("--sets", default="corpus,samples,phone,shared", help="which sets to score")
     args = parser.parse_args()
-    score_corpus(args.show_errors)
-    score_samples(args.show_errors)
-    score_shared(args.shared, args.show_errors)
+    global ENGINE
+    ENGINE = args.engine
+    sets = set(args.sets.split(","))
+    if "corpus" in sets:
+        score_corpus(args.show_errors)
+    if "samples" in sets:
+        score_samples(args.show_errors)
+    if "phone" in sets and args.phone_set.is_dir():
+        score_samples(args.show_errors, args.phone_set)
+    if "shared" in sets:
+        score_shared(args.shared, args.show_errors)
     return 0
 
 
