@@ -54,8 +54,8 @@ def whole_photo(pixels: np.ndarray) -> CardImage:
 def straighten_all(pixels: np.ndarray) -> list[CardImage]:
     """Every card of the photo cut out and straightened; the whole photo when no card is found."""
     quads = find_cards(pixels)
-    if len(quads) <= 1:
-        return [straighten(pixels)]
+    if not quads:
+        return [whole_photo(pixels)]
     return [CardImage(pixels=warp_card(pixels, quad.corners), found_card=True, rotation=0) for quad in quads]
 
 
@@ -79,7 +79,8 @@ def find_cards(pixels: np.ndarray) -> list[Quad]:
     for quad in quads[1:]:
         if not 0.6 * best_area <= _area(quad) <= 1.6 * best_area:
             continue
-        if any(_overlap(quad, other) > 0.05 * min(_area(quad), _area(other)) for other in cards):
+        if any(_overlap(quad, other) > 0.05 * min(_area(quad), _area(other)) or _inside(quad, other)
+               for other in cards):
             continue
         cards.append(quad)
     rows = sorted(cards, key=lambda q: float(q.corners[:, 1].mean()))
@@ -88,15 +89,204 @@ def find_cards(pixels: np.ndarray) -> list[Quad]:
 
 
 def _all_quads(pixels: np.ndarray) -> list[Quad]:
+    """Every card-like outline, scored by its size and by how much of its outline is a straight edge."""
     height, width = pixels.shape[:2]
     factor = DETECT_LONG_SIDE / max(height, width)
     small = cv2.resize(pixels, (round(width * factor), round(height * factor)), interpolation=cv2.INTER_AREA)
-    return [Quad(corners=(q.corners / factor).astype(np.float32), score=q.score)
-            for mask in _candidate_masks(small) for q in _quads(mask)]
+    segments = _edge_segments(small)
+    quads = []
+    for quad in (q for mask in _candidate_masks(small) for q in _quads(mask)):
+        # a blob of the masks needs no straight edge (a coloured card on wood may show none in gray), but an
+        # outline that lies on edges seen in the photo is more likely the card
+        support = _outline_support(quad.corners, segments)
+        quads.append(Quad(corners=quad.corners / factor, score=quad.score * (0.5 + 0.5 * support) ** 2))
+    for quad in _line_quads(segments, small.shape):
+        support = _outline_support(quad.corners, segments)
+        if support >= MIN_OUTLINE_SUPPORT:
+            quads.append(Quad(corners=quad.corners / factor, score=quad.score * support * support))
+    return [Quad(corners=q.corners.astype(np.float32), score=q.score) for q in quads]
+
+
+# A light card on a light table: its edge is a faint step in brightness and a thin shadow line, which the
+# masks above miss; but it is straight, and the four edges meet at about right angles. Straight segments
+# (LSD) at least this long, in share of the small image's short side, are edge candidates.
+MIN_SEGMENT = 0.05
+MIN_EDGE_LINE = 0.15  # collinear segments joined, a card edge spans at least this share of the short side
+EDGE_LINES = 18  # the longest joined lines tried as card edges
+MIN_OUTLINE_SUPPORT = 0.35  # share of an outline's length that must lie on straight edges seen in the photo
+
+
+@dataclass(frozen=True)
+class _Line:
+    """Collinear segments joined: a point on the line, its unit direction, its extent and how much is drawn."""
+
+    point: np.ndarray
+    direction: np.ndarray
+    start: float
+    end: float
+    drawn: float
+
+
+def _edge_segments(small: np.ndarray) -> np.ndarray:
+    """Straight segments (x1, y1, x2, y2) of the small photo's gray image, the short ones left out."""
+    gray = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY) if small.ndim == 3 else small
+    # steps in brightness, and thin dark lines (the shadow under a card's edge, where the step itself is
+    # lost between a lit card and a white table), made steps by a black-hat filter
+    shadow_lines = cv2.morphologyEx(gray, cv2.MORPH_BLACKHAT, cv2.getStructuringElement(cv2.MORPH_RECT, (5, 5)))
+    views = (cv2.GaussianBlur(gray, (3, 3), 0), cv2.bitwise_not(cv2.convertScaleAbs(shadow_lines, alpha=4)))
+    detector = cv2.createLineSegmentDetector()
+    found = [detector.detect(view)[0] for view in views]
+    segments = np.concatenate([f.reshape(-1, 4) for f in found if f is not None] or [np.zeros((0, 4), np.float32)])
+    lengths = np.hypot(segments[:, 2] - segments[:, 0], segments[:, 3] - segments[:, 1])
+    return segments[lengths >= MIN_SEGMENT * min(gray.shape[:2])]
+
+
+def _joined_lines(segments: np.ndarray, short_side: int) -> list[_Line]:
+    """Segments along one straight line (within 3 degrees and 2.5 px) joined, longest drawn first."""
+    lines: list[_Line] = []
+    order = np.argsort(-np.hypot(segments[:, 2] - segments[:, 0], segments[:, 3] - segments[:, 1]))
+    for x1, y1, x2, y2 in segments[order]:
+        a, b = np.array([x1, y1], np.float32), np.array([x2, y2], np.float32)
+        length = float(np.linalg.norm(b - a))
+        direction = (b - a) / length
+        for index, line in enumerate(lines):
+            if abs(_cross(line.direction, direction)) > 0.052:  # sin 3 degrees
+                continue
+            normal = np.array([-line.direction[1], line.direction[0]])
+            if max(abs(float(normal @ (a - line.point))), abs(float(normal @ (b - line.point)))) > 2.5:
+                continue
+            ta, tb = sorted((float(line.direction @ (a - line.point)), float(line.direction @ (b - line.point))))
+            lines[index] = _Line(line.point, line.direction, min(line.start, ta), max(line.end, tb),
+                                 line.drawn + length)
+            break
+        else:
+            lines.append(_Line(a, direction, 0.0, length, length))
+    long_lines = [line for line in lines if line.end - line.start >= MIN_EDGE_LINE * short_side]
+    return sorted(long_lines, key=lambda line: -line.drawn)[:EDGE_LINES]
+
+
+def _line_quads(segments: np.ndarray, shape: tuple[int, ...]) -> list[Quad]:
+    """Card-shaped quadrilaterals along two nearly parallel straight edges, closed at each end.
+
+    An end is closed by a straight edge crossing both at about a right angle, or, where the card's edge is
+    too faint to be seen there (the side facing the light), across the farther of the two lines' ends.
+    """
+    height, width = shape[:2]
+    short = min(height, width)
+    lines = _joined_lines(segments, short)
+    found = []
+    image_area = float(height * width)
+    margin = 0.02 * max(height, width)
+    for i, a in enumerate(lines):
+        for b in lines[i + 1:]:
+            if abs(_cross(a.direction, b.direction)) > 0.34:  # 20 degrees: perspective
+                continue
+            normal = np.array([-a.direction[1], a.direction[0]])
+            if abs(float(normal @ (b.point - a.point))) < 0.12 * short:
+                continue
+            closures: tuple[list[_Line], list[_Line]] = _end_lines(a, b)
+            for c in lines:
+                if c is a or c is b or abs(_cross(a.direction, c.direction)) < 0.82:  # 90 +- 35 degrees
+                    continue
+                meet = _intersection(a, c)
+                if meet is None:
+                    continue
+                middle = (a.start + a.end) / 2
+                closures[0 if float(a.direction @ (meet - a.point)) < middle else 1].append(c)
+            for first in closures[0]:
+                for last in closures[1]:
+                    points = [_intersection(p, q) for p, q in ((a, first), (a, last), (b, last), (b, first))]
+                    if any(point is None for point in points):
+                        continue
+                    corners = np.array(points, np.float32)
+                    if (corners[:, 0].min() < -margin or corners[:, 1].min() < -margin
+                            or corners[:, 0].max() > width + margin or corners[:, 1].max() > height + margin):
+                        continue
+                    hull = cv2.convexHull(corners)
+                    if len(hull) != 4:
+                        continue
+                    corners = _order_corners(hull.reshape(4, 2))
+                    share = float(cv2.contourArea(corners)) / image_area
+                    if MIN_AREA_SHARE <= share <= MAX_AREA_SHARE and _card_shaped(corners, LINE_MIN_ASPECT,
+                                                                                  LINE_MAX_ASPECT):
+                        found.append(Quad(corners=corners, score=share))
+    return found
+
+
+def _end_lines(a: _Line, b: _Line) -> tuple[list[_Line], list[_Line]]:
+    """Across the farther end of two nearly parallel lines, at each end, square to their mean direction."""
+    direction = a.direction + (b.direction if float(a.direction @ b.direction) >= 0 else -b.direction)
+    direction = direction / max(float(np.linalg.norm(direction)), 1e-6)
+    ends = [a.point + a.start * a.direction, a.point + a.end * a.direction,
+            b.point + b.start * b.direction, b.point + b.end * b.direction]
+    positions = [float(direction @ end) for end in ends]
+    across = np.array([-direction[1], direction[0]], np.float32)
+    low = ends[int(np.argmin(positions))]
+    high = ends[int(np.argmax(positions))]
+    return ([_Line(low.astype(np.float32), across, 0.0, 0.0, 0.0)],
+            [_Line(high.astype(np.float32), across, 0.0, 0.0, 0.0)])
+
+
+# an outline made only of straight edges must have a business card's shape (85x55 to 90x50 mm, 1.5-1.8),
+# give or take the perspective of a phone held over it
+LINE_MIN_ASPECT, LINE_MAX_ASPECT = 1.3, 2.1
+
+
+def _cross(a: np.ndarray, b: np.ndarray) -> float:
+    """The z of the cross product of two 2-D vectors (numpy's cross is slow on them, and deprecated)."""
+    return float(a[0] * b[1] - a[1] * b[0])
+
+
+def _intersection(p: _Line, q: _Line) -> np.ndarray | None:
+    cross = _cross(p.direction, q.direction)
+    if abs(cross) < 1e-6:
+        return None
+    t = _cross(q.point - p.point, q.direction) / cross
+    return p.point + t * p.direction
+
+
+def _outline_support(corners: np.ndarray, segments: np.ndarray) -> float:
+    """Share of the outline's length covered by straight segments lying along it (within 4 degrees and 3 px)."""
+    if not len(segments):
+        return 0.0
+    covered, total = 0.0, 0.0
+    starts, ends = segments[:, :2], segments[:, 2:]
+    for i in range(4):
+        a, b = corners[i], corners[(i + 1) % 4]
+        side = float(np.linalg.norm(b - a))
+        if side <= 0:
+            continue
+        direction = (b - a) / side
+        normal = np.array([-direction[1], direction[0]])
+        seg = ends - starts
+        seg_length = np.linalg.norm(seg, axis=1)
+        parallel = np.abs(seg @ normal) <= 0.07 * np.maximum(seg_length, 1e-6)  # within 4 degrees
+        near = (np.abs((starts - a) @ normal) <= 3) & (np.abs((ends - a) @ normal) <= 3)
+        chosen = parallel & near
+        intervals = sorted(
+            (max(0.0, min(float((s - a) @ direction), float((e - a) @ direction))),
+             min(side, max(float((s - a) @ direction), float((e - a) @ direction))))
+            for s, e in zip(starts[chosen], ends[chosen], strict=True)
+        )
+        reach = 0.0
+        for low, high in intervals:
+            if high <= reach:
+                continue
+            covered += high - max(low, reach)
+            reach = high
+        total += side
+    return covered / total if total else 0.0
 
 
 def _area(quad: Quad) -> float:
     return float(cv2.contourArea(quad.corners))
+
+
+def _inside(a: Quad, b: Quad) -> bool:
+    """The middle of either outline lies inside the other (two outlines of one card, whatever
+    intersectConvexConvex says of outlines sharing a corner)."""
+    return any(cv2.pointPolygonTest(outer.corners.reshape(-1, 1, 2), tuple(map(float, inner.corners.mean(axis=0))),
+                                    False) >= 0 for inner, outer in ((a, b), (b, a)))
 
 
 def _overlap(a: Quad, b: Quad) -> float:
@@ -230,7 +420,7 @@ def _order_corners(points: np.ndarray) -> np.ndarray:
     return np.roll(ordered, -start, axis=0)
 
 
-def _card_shaped(corners: np.ndarray) -> bool:
+def _card_shaped(corners: np.ndarray, min_aspect: float = MIN_ASPECT, max_aspect: float = MAX_ASPECT) -> bool:
     tl, tr, br, bl = corners
     sides = [np.linalg.norm(tr - tl), np.linalg.norm(br - tr), np.linalg.norm(bl - br), np.linalg.norm(tl - bl)]
     if min(sides) < 20:
@@ -238,7 +428,7 @@ def _card_shaped(corners: np.ndarray) -> bool:
     width = (sides[0] + sides[2]) / 2
     height = (sides[1] + sides[3]) / 2
     aspect = max(width, height) / min(width, height)
-    if not MIN_ASPECT <= aspect <= MAX_ASPECT:
+    if not min_aspect <= aspect <= max_aspect:
         return False
     # opposite sides of a photographed rectangle differ by perspective, not by half
     return bool(min(sides[0], sides[2]) / max(sides[0], sides[2]) > 0.55
