@@ -220,6 +220,11 @@ class NeuralEngine:
         """(the clockwise turn that makes the card upright, its reading once turned)."""
         return read_upright(pixels, turn)
 
+    def text_boxes(self, pixels: np.ndarray) -> list[tuple[float, float, float, float]]:
+        """(left, top, right, bottom) of each line the detector finds, whichever way it runs."""
+        boxes = _rapidocr().text_det(_three_channels(pixels)).boxes
+        return [] if boxes is None else [(*box.min(axis=0), *box.max(axis=0)) for box in boxes]
+
     def detect_rotation(self, pixels: np.ndarray) -> tuple[int, float]:
         # No OSD: read_upright decides from the lines found (orient.py); measured on real photos, OSD added
         # a third of the time and no accuracy

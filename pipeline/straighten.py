@@ -10,6 +10,7 @@ loses text while the whole photo only costs some OCR time.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import cv2
@@ -306,6 +307,66 @@ def warp_card(pixels: np.ndarray, corners: np.ndarray) -> np.ndarray:
     target = np.array([[0, 0], [out_w - 1, 0], [out_w - 1, out_h - 1], [0, out_h - 1]], dtype=np.float32)
     matrix = cv2.getPerspectiveTransform(corners.astype(np.float32), target)
     return cv2.warpPerspective(pixels, matrix, (out_w, out_h), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
+
+
+# A card's coloured panel (its lower half, say) may be outlined more sharply than the card itself. To look
+# for the rest of the card, the outline is grown by this share of its size on every side...
+GROW_LOOK = 0.7
+GROW_LOOK_LONG_SIDE = 960  # ...and the text found there looked for at this size
+# ...and text continuing within this many line heights of the outline (or of text already taken) is the
+# same card's: the grown outline takes it in, with this margin (in line heights) around it.
+SAME_CARD_GAP = 2.5
+GROWN_MARGIN = 0.8
+
+
+def grow_to_text(pixels: np.ndarray, corners: np.ndarray,
+                 text_boxes: Callable[[np.ndarray], list[tuple[float, float, float, float]]]) -> np.ndarray | None:
+    """The outline grown to take in the text that continues just outside it, or None when none does.
+
+    Everything is measured in the outline's own frame (its corners at (0, 0) .. (1, 1)), so the grown
+    outline keeps the card's perspective. ``text_boxes`` gives the (left, top, right, bottom) of the text
+    lines of an image.
+    """
+    unit = np.array([[0, 0], [1, 0], [1, 1], [0, 1]], np.float32)
+    to_photo = cv2.getPerspectiveTransform(unit, corners.astype(np.float32))
+    tl, tr, br, bl = corners
+    width = float(max(np.linalg.norm(tr - tl), np.linalg.norm(br - bl)))
+    height = float(max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr)))
+    g = GROW_LOOK
+    scale = GROW_LOOK_LONG_SIDE / ((1 + 2 * g) * max(width, height))
+    out_w, out_h = round((1 + 2 * g) * width * scale), round((1 + 2 * g) * height * scale)
+    # the look-around image's pixel (x, y) is the outline's point (x / out_w * (1 + 2g) - g, ...)
+    look_corners = cv2.perspectiveTransform((unit * (1 + 2 * g) - g).reshape(-1, 1, 2), to_photo).reshape(4, 2)
+    target = np.array([[0, 0], [out_w, 0], [out_w, out_h], [0, out_h]], np.float32)
+    look = cv2.warpPerspective(pixels, cv2.getPerspectiveTransform(look_corners.astype(np.float32), target),
+                               (out_w, out_h), flags=cv2.INTER_AREA, borderMode=cv2.BORDER_REPLICATE)
+    boxes = [((x0 / out_w) * (1 + 2 * g) - g, (y0 / out_h) * (1 + 2 * g) - g,
+              (x1 / out_w) * (1 + 2 * g) - g, (y1 / out_h) * (1 + 2 * g) - g) for x0, y0, x1, y1 in text_boxes(look)]
+    if not boxes:
+        return None
+    line_height = float(np.median([b[3] - b[1] for b in boxes]))
+    region = [0.0, 0.0, 1.0, 1.0]
+    outside = [b for b in boxes if not (0 <= (b[0] + b[2]) / 2 <= 1 and 0 <= (b[1] + b[3]) / 2 <= 1)]
+    grew = True
+    while grew:
+        grew = False
+        for box in list(outside):
+            gap_x = max(region[0] - box[2], box[0] - region[2], 0.0) * width / height
+            gap_y = max(region[1] - box[3], box[1] - region[3], 0.0)
+            if gap_x <= SAME_CARD_GAP * line_height and gap_y <= SAME_CARD_GAP * line_height:
+                region = [min(region[0], box[0]), min(region[1], box[1]),
+                          max(region[2], box[2]), max(region[3], box[3])]
+                outside.remove(box)
+                grew = True
+    if region == [0.0, 0.0, 1.0, 1.0]:
+        return None
+    margin_y = GROWN_MARGIN * line_height
+    margin_x = margin_y * height / width
+    grown = np.array([[region[0] - margin_x, region[1] - margin_y], [region[2] + margin_x, region[1] - margin_y],
+                      [region[2] + margin_x, region[3] + margin_y], [region[0] - margin_x, region[3] + margin_y]],
+                     np.float32)
+    grown = np.clip(grown, -g, 1 + g)
+    return cv2.perspectiveTransform(grown.reshape(-1, 1, 2), to_photo).reshape(4, 2).astype(np.float32)
 
 
 def rotate(pixels: np.ndarray, degrees_clockwise: int) -> np.ndarray:

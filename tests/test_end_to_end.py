@@ -183,3 +183,52 @@ def test_a_photo_is_freed_as_soon_as_it_is_read(monkeypatch):
     with pytest.raises(batch.NoTextError):
         batch.read_photo(str(SAMPLES / "en-northwind.jpg"), options)
     assert gc.collect() == 0
+
+
+def panel_card_photo(path: Path) -> None:
+    """A light card invisible on a table of its own colour, whose lower part is a dark panel holding the
+    contact lines: the panel's outline is the only sharp one in the photo, and it is card-shaped."""
+    import numpy as np
+    from PIL import Image, ImageDraw, ImageFont
+
+    fonts = Path("/usr/share/fonts/truetype/dejavu")
+    if not fonts.is_dir():
+        pytest.skip("needs the DejaVu fonts (fonts-dejavu-core)")
+    paper, panel = (228, 228, 226), (31, 78, 121)
+    card = Image.new("RGB", (1600, 1000), paper)
+    draw = ImageDraw.Draw(card)
+    bold, regular = fonts / "DejaVuSans-Bold.ttf", fonts / "DejaVuSans.ttf"
+    draw.rectangle([0, 330, 1600, 1000], fill=panel)
+    draw.text((110, 40), "Hélène Garnier", font=ImageFont.truetype(str(bold), 72), fill=(25, 25, 25))
+    draw.text((110, 140), "Responsable marketing", font=ImageFont.truetype(str(regular), 44), fill=(25, 25, 25))
+    draw.text((110, 210), "Boréal Éditions SARL", font=ImageFont.truetype(str(bold), 48), fill=(25, 25, 25))
+    small = ImageFont.truetype(str(regular), 40)
+    for row, text in enumerate(["18 rue Paradis, 13001 Marseille", "Tél. 04 91 23 45 67", "Portable 06 45 67 89 12",
+                                "h.garnier@boreal-editions.fr"]):
+        draw.text((110, 400 + row * 140), text, font=small, fill=paper)
+    photo = np.zeros((2200, 3000, 3), np.uint8)
+    photo[:] = paper
+    photo[600:1600, 700:2300] = np.asarray(card)
+    noise = np.random.default_rng(5).normal(0, 2, photo.shape)
+    Image.fromarray(np.clip(photo + noise, 0, 255).astype(np.uint8)).save(path, quality=92)
+
+
+def test_a_card_found_by_its_panel_is_read_whole(tmp_path: Path):
+    from pipeline.batch import ScanOptions, read_photo
+    from pipeline.load import load_photo
+    from pipeline.straighten import find_card
+
+    photo = tmp_path / "panel.jpg"
+    panel_card_photo(photo)
+    pixels = load_photo(photo).pixels
+    quad = find_card(pixels)
+    import cv2
+
+    assert quad is not None  # the panel and some text above it, not the card: its upper right is left out
+    assert cv2.pointPolygonTest(quad.corners.reshape(-1, 1, 2), (2250.0, 650.0), False) < 0
+    [reading] = read_photo(str(photo), ScanOptions(event="x"))
+    contact = reading.contact
+    assert reading.found_card
+    assert contact.name is not None and contact.name.value.full == "Hélène Garnier"
+    assert contact.organisation is not None and contact.organisation.value == "Boréal Éditions SARL"
+    assert sorted(p.value.number for p in contact.phones) == ["+33491234567", "+33645678912"]

@@ -100,3 +100,28 @@ def test_hard_photos_are_still_cut_within_a_few_percent(corners, card, table, sh
     quad = find_card(photo)
     assert quad is not None
     assert np.linalg.norm(quad.corners - corners, axis=1).max() < 0.03 * 1600
+
+
+def test_an_outline_grows_to_the_text_continuing_just_outside_it():
+    from pipeline.straighten import grow_to_text
+
+    photo = np.full((1200, 1600, 3), 220, np.uint8)
+    panel = np.array([[400, 500], [1200, 500], [1200, 850], [400, 850]], np.float32)  # the card's lower part
+
+    def lines_above(image):  # three lines of the card above the panel, and a far-away speck on the table
+        h, w = image.shape[:2]
+        to_image = lambda x, y: ((x - 400) / 800 * w / 2.4 + w * 0.7 / 2.4, (y - 500) / 350 * h / 2.4 + h * 0.7 / 2.4)  # noqa: E731
+        boxes = [(450, 300, 900, 340), (450, 360, 800, 390), (450, 420, 1000, 455), (450, 560, 900, 590),
+                 (1500, 1100, 1560, 1130)]
+        return [(*to_image(x0, y0), *to_image(x1, y1)) for x0, y0, x1, y1 in boxes]
+
+    grown = grow_to_text(photo, panel, lines_above)
+    assert grown is not None
+    top, bottom = grown[:, 1].min(), grown[:, 1].max()
+    assert 250 < top < 300 and 850 <= bottom < 900  # up to the first line above, with a margin; no lower
+    assert grown[:, 0].max() < 1300  # the speck far on the table is not the card's
+
+    assert grow_to_text(photo, panel, lambda image: []) is None
+    inside_only = grow_to_text(photo, panel, lambda image: [(image.shape[1] * 0.45, image.shape[0] * 0.45,
+                                                             image.shape[1] * 0.55, image.shape[0] * 0.5)])
+    assert inside_only is None  # all the text is inside the outline: nothing to grow to
