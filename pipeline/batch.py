@@ -176,10 +176,12 @@ def _reaches_anyone(reading: CardReading) -> bool:
 
 def _cut(reading: CardReading) -> bool:
     """A line read runs into the card image's edge: the outline cut through the card's text."""
-    width, height = reading.ocr.width, reading.ocr.height
-    margin = 0.005 * max(width, height)
-    return any(line.box.left <= margin or line.box.top <= margin or line.box.right >= width - margin
-               or line.box.bottom >= height - margin for line in reading.ocr.lines)
+    ocr = reading.ocr
+    if ocr is None:
+        return False
+    margin = 0.005 * max(ocr.width, ocr.height)
+    return any(line.box.left <= margin or line.box.top <= margin or line.box.right >= ocr.width - margin
+               or line.box.bottom >= ocr.height - margin for line in ocr.lines)
 
 
 def _names_anyone(reading: CardReading) -> bool:

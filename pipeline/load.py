@@ -61,7 +61,7 @@ def load_photo(path: str | os.PathLike[str]) -> LoadedPhoto:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
+            image: Image.Image = Image.open(io.BytesIO(data))
             width, height = image.size
             if width * height > MAX_PIXELS:
                 raise InputError(f"image too large ({width}x{height} pixels): refused as a decompression bomb")
