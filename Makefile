@@ -38,7 +38,9 @@ lint: venv
 	$(BIN)/ruff check pipeline tests tools
 	$(BIN)/mypy
 
+# the 12 MP phone-photo set is generated (git-ignored, the same from its seed) the first time
 bench: venv
+	test -d bench-phone || $(BIN)/python tools/make_samples.py --phone-set bench-phone
 	$(BIN)/python tools/evaluate.py --shared $(SHARED)
 	$(BIN)/python tools/bench.py --shared $(SHARED)
 

@@ -22,7 +22,7 @@ def cardscan(*args: str) -> subprocess.CompletedProcess[str]:
 def engines() -> list[str]:
     from pipeline.ocr_neural import neural_available
 
-    # the default (hybrid when RapidOCR is installed) and Tesseract alone, which must work with nothing extra
+    # the default (PP-OCRv6 when RapidOCR is installed) and Tesseract alone, which must work with nothing extra
     return ["auto", "tesseract"] if neural_available() else ["tesseract"]
 
 

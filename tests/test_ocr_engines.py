@@ -302,3 +302,15 @@ def test_without_tesserocr_the_tesseract_program_reads(monkeypatch):
         assert "Atelier Lumière SARL" in [ln.text for ln in engine.read(upright_sample()).lines]
     finally:
         TesseractLibrary.for_languages.cache_clear()
+
+
+@requires_tesseract
+def test_the_hybrid_reads_a_turned_card_upright_and_aligns_tesseract_on_the_upright_lines():
+    from pipeline.ocr_neural import HybridEngine
+    from pipeline.straighten import rotate
+
+    neural_engine()  # skips when the neural engine is not installed
+    turn, reading = HybridEngine("fra+eng").read_upright(rotate(upright_sample(), 90))
+    texts = [ln.text for ln in reading.lines]
+    assert turn == 270
+    assert "Atelier Lumière SARL" in texts and "camille.martin@atelier-lumiere.fr" in texts
