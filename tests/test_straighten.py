@@ -125,3 +125,39 @@ def test_an_outline_grows_to_the_text_continuing_just_outside_it():
     inside_only = grow_to_text(photo, panel, lambda image: [(image.shape[1] * 0.45, image.shape[0] * 0.45,
                                                              image.shape[1] * 0.55, image.shape[0] * 0.5)])
     assert inside_only is None  # all the text is inside the outline: nothing to grow to
+
+
+def phone_photo(seed: int, table: str, turn: int, layout: str, paper: str):
+    """A phone photo of a fictional card as tools/phone_photos.py makes them (half a 12 MP frame, to be quick)."""
+    import random
+    import sys
+    from pathlib import Path
+
+    tools = Path(__file__).resolve().parent.parent / "tools"
+    if not Path("/usr/share/fonts/truetype/dejavu").is_dir():
+        pytest.skip("needs the DejaVu fonts (fonts-dejavu-core)")
+    sys.path.insert(0, str(tools))
+    try:
+        import phone_photos
+    finally:
+        sys.path.remove(str(tools))
+    rng = random.Random(seed)
+    text = phone_photos.fictional_card(seed, rng)
+    card = phone_photos.render(text, (85, 55), layout, phone_photos.PAPERS[paper], "#1a1a1a", "#1f4e79", False)
+    return phone_photos.photograph(card, turn, table, 0.35, seed % 2 == 0, rng, frame=(2016, 1512))
+
+
+@pytest.mark.parametrize(("seed", "table", "turn", "layout", "paper"), [
+    (1, "white", 90, "left", "white"),       # white on white, sideways
+    (2, "white", 0, "centre", "off-white"),
+    (3, "cream", 270, "right", "cream"),     # cream on cream
+    (4, "light-grey", 180, "left", "light-grey"),
+    (5, "hand", 90, "band", "white"),        # held in a hand, a thumb over its edge
+    (6, "wood", 0, "panel", "off-white"),    # a coloured panel over its lower part
+])
+def test_light_cards_on_light_tables_are_cut_within_a_few_percent(seed, table, turn, layout, paper):
+    photo, truth = phone_photo(seed, table, turn, layout, paper)
+    quad = find_card(photo)
+    assert quad is not None
+    error = min(np.linalg.norm(np.roll(quad.corners, k, axis=0) - truth, axis=1).max() for k in range(4))
+    assert error < 0.03 * max(photo.shape[:2])

@@ -216,10 +216,14 @@ def hand_mask(size: tuple[int, int], card: np.ndarray, rng: random.Random) -> tu
 
 
 def photograph(card: Image.Image, turn: int, table_kind: str, share: float, portrait: bool,
-               rng: random.Random) -> tuple[np.ndarray, np.ndarray]:
-    """The displayed photo (BGR uint8) and the card's corners in it (card top-left first, clockwise)."""
+               rng: random.Random, frame: tuple[int, int] = FRAME) -> tuple[np.ndarray, np.ndarray]:
+    """The displayed photo (BGR uint8) and the card's corners in it (card top-left first, clockwise).
+
+    Sizes of the scene (shadows, the hand) are those of a 12 MP frame; a smaller ``frame`` (for tests)
+    scales the card and keeps them, which makes its edges a little softer, not easier.
+    """
     noise = np.random.default_rng(rng.randrange(1 << 30))
-    width, height = (FRAME[1], FRAME[0]) if portrait else FRAME
+    width, height = (frame[1], frame[0]) if portrait else frame
     card_bgr = cv2.cvtColor(np.asarray(card), cv2.COLOR_RGB2BGR)
     ch, cw = card_bgr.shape[:2]
     aspect = cw / ch
