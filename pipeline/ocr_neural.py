@@ -53,6 +53,10 @@ def _rapidocr() -> Any:
     from rapidocr import RapidOCR
     from rapidocr.utils.typings import ModelType, OCRVersion
 
+    # each line is recognised alone (rec_batch_num 1), as long as it is: in a batch, lines are padded to the
+    # longest, which ended at the image's edge and lost or gained a last letter. PP-OCRv4 read best with a
+    # line height of blank after each line; PP-OCRv6 does not: with it, ../shared/cards macro F1 0.877 ->
+    # 0.884 without the blank (e-mail 0.875 -> 0.938, a stray last letter gone), the phone photos the same
     engine = RapidOCR(params={
         "Global.log_level": "error",
         "EngineConfig.onnxruntime.intra_op_num_threads": 1,
@@ -62,34 +66,10 @@ def _rapidocr() -> Any:
         "Rec.ocr_version": OCRVersion("PP-OCRv6"), "Rec.model_type": ModelType("small"), "Rec.rec_batch_num": 1,
         "Cls.cls_thresh": LINE_FLIP_CONFIDENCE,
     })
-    # RapidOCR 3 loads its models on first use; the recogniser is tuned here, so load them now
+    # RapidOCR 3 loads its models on first use: load them now, once per process
     for load in ("_load_det_model", "_load_cls_model", "_load_rec_model"):
         getattr(engine, load)()
-    _pad_after_text(engine.text_rec)
     return engine
-
-
-TEXT_END_PADDING = 1.0  # blank after a line's last letter, in line heights
-
-
-def _pad_after_text(recogniser: Any) -> None:
-    """Have the recogniser read each line alone, with some blank after its last letter.
-
-    By default lines are read six at a time, each padded to the longest of its batch, so the longest
-    line of each batch ends at the image's edge, where its last letter was misread ("acme-example.coml").
-    One line at a time with a line height of blank after it was measured with PP-OCRv4 on the real photos
-    under seven transformations (turned, dimmed, inverted, JPEG): mean macro F1 0.871 -> 0.877, 14% less
-    time, and the recogniser's memory ~80 MB instead of ~310 MB.
-    """
-    resize = getattr(recogniser, "resize_norm_img", None)
-    if resize is None:  # another RapidOCR: its own way
-        return
-
-    def resize_with_padding(image: np.ndarray, max_wh_ratio: float) -> np.ndarray:
-        height, width = image.shape[:2]
-        return resize(image, max(max_wh_ratio, width / max(height, 1) + TEXT_END_PADDING))
-
-    recogniser.resize_norm_img = resize_with_padding
 
 
 # The line classifier looks at this many of the longest lines to decide whether the card is upside down

@@ -7,7 +7,7 @@ import pytest
 
 from pipeline.models import Box, OcrLine, OcrResult, OcrWord
 from pipeline.ocr import lines_from_tesseract_data
-from pipeline.ocr_neural import _pad_after_text, _with_accents, _with_at_sign, _words
+from pipeline.ocr_neural import _with_accents, _with_at_sign, _words
 from pipeline.orient import vertical_share
 
 from .conftest import requires_tesseract
@@ -44,17 +44,6 @@ def test_the_at_sign_tesseract_read_replaces_the_letters_pp_ocr_read_for_it():
     assert _with_at_sign(neural, one_word("xz@q")).text == "joana.reis77idgmail.com"
     kept = line("contact@acme.fr", 100, 50, 600, 40)
     assert _with_at_sign(kept, one_word("contact@acme.fr")) is kept
-
-
-def test_each_line_is_recognised_with_blank_after_its_last_letter():
-    class Recogniser:
-        def resize_norm_img(self, image: np.ndarray, max_wh_ratio: float) -> float:
-            return max_wh_ratio
-
-    recogniser = Recogniser()
-    _pad_after_text(recogniser)
-    assert recogniser.resize_norm_img(np.zeros((48, 480, 3)), 10.0) == 11.0  # a long line: one height more
-    assert recogniser.resize_norm_img(np.zeros((48, 96, 3)), 320 / 48) == 320 / 48  # a short one is padded already
 
 
 def tesseract_words(*words: tuple[str, float], height: int = 36) -> OcrResult:

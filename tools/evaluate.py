@@ -28,9 +28,9 @@ FIELDS = ["name", "org", "title", "email", "phone", "phone_type", "url", "postco
 ENGINE = "auto"
 
 
-def run_cardscan(photos: list[str], out: Path) -> list[dict]:
+def run_cardscan(photos: list[str], out: Path, merge: bool = True) -> list[dict]:
     command = [sys.executable, "-m", "pipeline", *photos, "--event", "eval", "--contacts", str(out), "--json", "-q",
-               "--engine", ENGINE]
+               "--engine", ENGINE, *([] if merge else ["--no-merge"])]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     return [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
 
@@ -87,7 +87,9 @@ def score_samples(show_errors: bool, folder: Path = ROOT / "samples") -> None:
     counts = {f: [0, 0, 0] for f in FIELDS}
     perfect = 0
     with tempfile.TemporaryDirectory() as tmp:
-        records = {Path(r["source"]).name: r for r in run_cardscan(photos, Path(tmp) / "contacts")}
+        # the phone-photo set draws its fictional people from small pools: two cards are two people there
+        records = {Path(r["source"]).name: r
+                   for r in run_cardscan(photos, Path(tmp) / "contacts", merge=folder.name == "samples")}
         for photo in photos:
             expected = json.loads(Path(photo).with_suffix(".json").read_text(encoding="utf-8"))
             got, want = predicted(records.get(Path(photo).name, {}).get("vcard")), truth(expected)
