@@ -32,7 +32,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from make_corpus import COUNTRIES, digits, e164, fold
+from make_regression_corpus import COUNTRIES, digits, e164, fold  # the fixed pools of fictional people
 
 FONTS = Path("/usr/share/fonts/truetype/dejavu")
 FRAME = (4032, 3024)  # a 12 MP phone photo, landscape
