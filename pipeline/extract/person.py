@@ -155,7 +155,8 @@ def take_title(card: Card, name: Found[PersonName] | None) -> Found[str] | None:
         if beside is None:
             return None
         candidates, certainty = [(0.0, *beside)], PERSON["title by its place under the name"]
-    _, position, i, ln = min(candidates, key=lambda c: c[0])
+    # the nearest; at equal distances the one under the name, where cards print the title
+    _, position, i, ln = min(candidates, key=lambda c: (c[0], c[3].top < (name_top or 0.0)))
     text = ln.text
     card.used.add(i)
     evidence = [ln.text]
@@ -174,21 +175,24 @@ def take_title(card: Card, name: Found[PersonName] | None) -> Found[str] | None:
 def _line_beside_the_name(card: Card, name: Found[PersonName]) -> tuple[int, int, TextLine] | None:
     """(position among the free lines, index, line) of the short phrase printed right under the person's name (or
     right above it), in any language: where a card puts the job title ("Kierownik Zakupów", "Marknadschef")."""
+    if name.value.full != name.evidence[0]:
+        return None  # "SAM 248.555.0137": a first name beside its number heads no block of its own
     free = card.free()
     index = next((i for i, ln in enumerate(card.lines) if ln.text == name.evidence[0]), None)
     if index is None:
         return None
     name_line = card.lines[index]
-    for neighbour in (index + 1, index - 1):
+    for neighbour in (_next_in_column(card, index, +1), _next_in_column(card, index, -1)):
         position = next((p for p, (i, _) in enumerate(free) if i == neighbour), None)
-        if position is None:
+        if neighbour is None or position is None:
             continue
         ln = free[position][1]
         words = ln.text.split()
-        if not 1 <= len(words) <= 5 or len(ln.text) > 50 or re.search(r"[\d@:|•·]", ln.text):
+        if not 1 <= len(words) <= 5 or len(ln.text) > 50 or re.search(r"[\d@:|•·+]", ln.text):
             continue
-        if not words[0][:1].isalpha() or ln.height > 1.1 * name_line.height:
-            continue  # a title is printed no bigger than the name; a bigger line is a logo
+        if not words[0][:1].isupper() or ln.height > 1.1 * name_line.height:
+            # a title is printed capitalised and no bigger than the name; "bluewave" is a brand, a bigger line a logo
+            continue
         if has_legal_form(ln.text) or is_tagline(ln.text) or COUNTRY_NAMES.get(fold(ln.text).strip(" .")):
             continue
         if city_countries(ln.text) or any(fold(w).strip(".,") in STREET_WORDS for w in words if len(w) > 3):
@@ -198,6 +202,36 @@ def _line_beside_the_name(card: Card, name: Found[PersonName]) -> tuple[int, int
         if folded & (ORG_DESCRIPTORS | TRADE_WORDS | name_words):
             continue  # "Studio Legale Ferri" under "Avv. Marco Ferri": the firm, not the job
         return position, neighbour, ln
+    return None
+
+
+def _next_in_column(card: Card, index: int, step: int) -> int | None:
+    """The line printed right under (``step`` +1) or over (-1) line ``index``, in its column.
+
+    Where the lines' places are known, a line of another column read in between is skipped ("Jato de tinta" on
+    the left of the card, beside the name on the right, is no part of the name's block), and a line further than
+    one and a half lines away is no neighbour; else the next line read. A part of the name's own row taken by
+    another field ("Ana Lima  Mobile: ...", cut at the label) is passed over.
+    """
+    line = card.lines[index]
+    k = index + step
+    while 0 <= k < len(card.lines):
+        other = card.lines[k]
+        if other.top == line.top and other.height == line.height:
+            if k not in card.used:
+                return k  # "Ida GRZELEC - Kierownik Zakupów": the title after the name, on its row
+            k += step
+            continue
+        if not (line.width and other.width):
+            return k
+        overlap = min(line.left + line.width, other.left + other.width) - max(line.left, other.left)
+        upper, lower = (line, other) if step > 0 else (other, line)
+        gap = lower.top - (upper.top + upper.height)
+        if overlap > 0 and -0.3 * upper.height <= gap <= 1.5 * max(upper.height, lower.height):
+            return k
+        if gap > 1.5 * max(upper.height, lower.height):
+            return None  # past the block
+        k += step
     return None
 
 
