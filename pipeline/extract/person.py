@@ -26,7 +26,7 @@ from ..models import (
     Found,
     PersonName,
 )
-from .lines import Card, TextLine, conf
+from .lines import Card, TextLine, conf, next_in_column
 from .organisation import has_legal_form, is_tagline, squash
 from .titles import is_title
 from .weights import NAME_SCORE, PERSON
@@ -182,7 +182,8 @@ def _line_beside_the_name(card: Card, name: Found[PersonName]) -> tuple[int, int
     if index is None:
         return None
     name_line = card.lines[index]
-    for neighbour in (_next_in_column(card, index, +1), _next_in_column(card, index, -1)):
+    for neighbour in (next_in_column(card.lines, index, +1, card.used),
+                      next_in_column(card.lines, index, -1, card.used)):
         position = next((p for p, (i, _) in enumerate(free) if i == neighbour), None)
         if neighbour is None or position is None:
             continue
@@ -202,36 +203,6 @@ def _line_beside_the_name(card: Card, name: Found[PersonName]) -> tuple[int, int
         if folded & (ORG_DESCRIPTORS | TRADE_WORDS | name_words):
             continue  # "Studio Legale Ferri" under "Avv. Marco Ferri": the firm, not the job
         return position, neighbour, ln
-    return None
-
-
-def _next_in_column(card: Card, index: int, step: int) -> int | None:
-    """The line printed right under (``step`` +1) or over (-1) line ``index``, in its column.
-
-    Where the lines' places are known, a line of another column read in between is skipped ("Jato de tinta" on
-    the left of the card, beside the name on the right, is no part of the name's block), and a line further than
-    one and a half lines away is no neighbour; else the next line read. A part of the name's own row taken by
-    another field ("Ana Lima  Mobile: ...", cut at the label) is passed over.
-    """
-    line = card.lines[index]
-    k = index + step
-    while 0 <= k < len(card.lines):
-        other = card.lines[k]
-        if other.top == line.top and other.height == line.height:
-            if k not in card.used:
-                return k  # "Ida GRZELEC - Kierownik Zakupów": the title after the name, on its row
-            k += step
-            continue
-        if not (line.width and other.width):
-            return k
-        overlap = min(line.left + line.width, other.left + other.width) - max(line.left, other.left)
-        upper, lower = (line, other) if step > 0 else (other, line)
-        gap = lower.top - (upper.top + upper.height)
-        if overlap > 0 and -0.3 * upper.height <= gap <= 1.5 * max(upper.height, lower.height):
-            return k
-        if gap > 1.5 * max(upper.height, lower.height):
-            return None  # past the block
-        k += step
     return None
 
 
