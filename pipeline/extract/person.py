@@ -7,6 +7,7 @@ import re
 from ..lexicons import (
     AND_WORDS,
     COUNTRY_NAMES,
+    COUNTRY_PHONE_LABELS,
     DEPARTMENT_WORDS,
     LEGAL_FORMS,
     NAME_PARTICLES,
@@ -123,6 +124,8 @@ def _first_name_beside_a_number(card: Card) -> Found[PersonName] | None:
         folded = fold(words[0])
         if folded in PHONE_LABELS or folded in NOT_NAME_WORDS or folded in STREET_WORDS or folded in COUNTRY_NAMES:
             continue
+        if folded in COUNTRY_PHONE_LABELS.get(card.region, {}):
+            continue  # "TIM 11 98765-4321" in Brazil: the carrier, not Tim
         if is_city(words[0], card.region):
             continue  # "Paris 01 42 00 00 00": a branch's number, not a person's
         # "Rosilda / Ana Paula": a first name the dictionary lacks, beside one it knows
