@@ -127,3 +127,8 @@ def test_a_lowercase_brand_beside_the_name_is_no_title(text: str):
 def test_at_equal_distance_the_title_under_the_name_wins():
     contact = read("Sales e Irmãos\nTiago MOREIRA\nSales Engineer\nTel: (21) 3456-7890", "BR")
     assert contact.title is not None and contact.title.value == "Sales Engineer"
+
+
+def test_an_initial_and_a_surname_under_the_name_is_no_title():
+    contact = read("Lívia Duarte\nM. FONSECA\nTel: (31) 3222-0101", "BR")
+    assert contact.title is None

@@ -175,6 +175,9 @@ def take_title(card: Card, name: Found[PersonName] | None) -> Found[str] | None:
     return Found(text, conf(ln, certainty), tuple(evidence))
 
 
+_INITIAL_AND_SURNAME = re.compile(r"[A-ZÀ-Ý]\.\s?[A-ZÀ-Ý][A-Za-zÀ-ÿ'’-]+")
+
+
 def _line_beside_the_name(card: Card, name: Found[PersonName]) -> tuple[int, int, TextLine] | None:
     """(position among the free lines, index, line) of the short phrase printed right under the person's name (or
     right above it), in any language: where a card puts the job title ("Kierownik Zakupów", "Marknadschef")."""
@@ -199,6 +202,8 @@ def _line_beside_the_name(card: Card, name: Found[PersonName]) -> tuple[int, int
             continue
         if has_legal_form(ln.text) or is_tagline(ln.text) or COUNTRY_NAMES.get(fold(ln.text).strip(" .")):
             continue
+        if _INITIAL_AND_SURNAME.fullmatch(ln.text):
+            continue  # "R. OLIVEIRA": a name's shape (a logo's second line), no job
         if city_countries(ln.text) or any(fold(w).strip(".,") in STREET_WORDS for w in words if len(w) > 3):
             continue
         folded = {fold(w).strip(".,&") for w in words}
