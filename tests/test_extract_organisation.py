@@ -132,3 +132,12 @@ def test_at_equal_distance_the_title_under_the_name_wins():
 def test_an_initial_and_a_surname_under_the_name_is_no_title():
     contact = read("Lívia Duarte\nM. FONSECA\nTel: (31) 3222-0101", "BR")
     assert contact.title is None
+
+
+def test_a_country_written_with_dots_is_no_legal_form():
+    # "U.S.A." closes an American address: it holds "S.A." but names no company
+    assert not has_legal_form("U.S.A.")
+    assert has_legal_form("Lumis S.A.")
+    contact = read("Aaron Webley\nVeterinary surgeon\nKVL\n(208) 375-9668\naweb@kvl.com\n0154 Brian Vista\n"
+                   "Choistad, MA 01997\nU.S.A.")
+    assert contact.organisation is not None and contact.organisation.value == "KVL"

@@ -164,6 +164,8 @@ def clean_line(text: str) -> str:
     text = re.sub(r"^(\d{1,5}(?:bis|ter)?)(?=[A-ZÀ-Ý][a-zà-ÿ]{3,}|(?:rue|avenue|bd|boulevard|chemin|allée|impasse|place"
                   r"|quai|route|rua|avenida|calle|via)\b)", r"\1 ", text)
     text = re.sub(r"\s+", " ", text)
+    # a quote standing alone at an end ("Noortje Boers '"): a speck the OCR read, not "'t" of "van 't Erve"
+    text = re.sub(r"^['\"`´]+(?=\s)|(?<=\s)['\"`´]+$", "", text)
     return _JUNK_EDGES.sub("", text).strip()
 
 

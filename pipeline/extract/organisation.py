@@ -42,7 +42,9 @@ def has_legal_form(text: str) -> bool:
         if word in LEGAL_FORMS and (len(word) > 2 or word not in AMBIGUOUS_LEGAL_FORMS or printed.isupper()
                                     or "." in printed):
             return True
-    if re.search(r"\bs/[ac]\b|\bs\.a\.", raw):
+    if COUNTRY_NAMES.get(raw.strip(" .")):
+        return False  # "U.S.A.": where the card is from, not "S.A."
+    if re.search(r"\bs/[ac]\b|(?<![a-z]\.)\bs\.a\.", raw):
         return True
     forms = legal_form_sequences()
     tokens = legal_form_tokens(text)
