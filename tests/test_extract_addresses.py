@@ -172,3 +172,25 @@ def test_the_street_over_its_postcode_line_in_the_same_column():
     address = contact.addresses[0].value
     assert (address.street, address.postcode, address.city) == ("Rua das Acácias, 88 - Vila Nova", "01234-010",
                                                                 "São Paulo")
+
+
+# A postcode line the user's region cannot read tells where the card is from when nothing else names it: its
+# numbers are then read in the country whose format reads the line and whose plan they fit.
+@pytest.mark.parametrize(("text", "country", "phone"), [
+    ("Alain Georget\nChef de projet\nchemin de Grosjean 738\n3075 VUILLE-DESSUS\nC: 078.142.51.88\n"
+     "georget.alain79@gmail.com", "CH", "+41781425188"),
+    ("Gaspare Tremolo\nCapo Progetto\n02 6682 1306\nStrada Pace, 3\n24631 Cerneglons (Bergamo)", "IT", "+390266821306"),
+    ("Lore Wuytack\nVerkoopleider\nboulevard Buelens 209\n1104 Godinne\nMobiel: 0453-98-19-96", "BE", "+32453981996"),
+])
+def test_a_postcode_line_of_another_format_than_the_users_region(text: str, country: str, phone: str):
+    contact = read(text, "FR")
+    assert [p.value.number for p in contact.phones] == [phone]
+    assert contact.addresses[0].value.country == country
+
+
+def test_a_postcode_line_does_not_outvote_a_number_with_its_calling_code():
+    # "Rua X, 716" reads as a city and a three-digit postcode in some formats: the "+55" says Brazil
+    contact = read("Evelyn Borgato\nGerente Geral\nTel. +55 11 2445-7802\nColônia Anthony Nogueira, 716\n"
+                   "Porto Ferreira-MA\n65735-833", "FR")
+    assert contact.addresses[0].value.country == "BR"
+    assert contact.addresses[0].value.postcode == "65735-833"

@@ -32,7 +32,7 @@ from ..lexicons import (
 from ..models import Address, Found
 from .lines import CONFUSABLE_DIGITS, Card, TextLine, conf, next_in_column
 from .organisation import has_legal_form
-from .places import AddressFormat, address_format, prefixed_countries, subdivision
+from .places import AddressFormat, address_format, countries_with_postcodes, prefixed_countries, subdivision
 from .titles import is_title
 from .weights import ADDRESS, ADDRESS_CONFIDENCE
 
@@ -412,6 +412,28 @@ def countries_of_address(text: str) -> list[str]:
                         for m in form.search.finditer(text)):
                     found.append(country)
     return list(dict.fromkeys(found))
+
+
+def postcode_line_countries(text: str) -> dict[str, bool]:
+    """The countries whose address format reads ``text`` as its postcode and city line ("3075 Vuille-Dessus": Swiss,
+    Belgian, Austrian... postcodes have four digits, French ones five), each with True when a region of theirs
+    stands beside the city ("24631 Cerneglons (Bergamo)"). Empty for a line of another shape."""
+    normalised = _normalised(text)
+    groups = re.findall(r"\d+", normalised)
+    if not groups or len(groups) > 2 or sum(map(len, groups)) > 10 or re.search(r"@|www|\+", normalised) \
+            or not re.search(r"[^\W\d_]{3}", normalised):
+        return {}
+    found: dict[str, bool] = {}
+    for country in countries_with_postcodes():
+        form = address_format(country)
+        if form is None or form.search is None or not form.search.search(normalised):
+            continue
+        place = parse_place(text, [country])
+        # (a postcode of three characters is too like a house number: "618 Frances Squares")
+        if place is not None and place.address.country == country and place.address.city and not place.street \
+                and len(place.address.postcode.replace(" ", "")) >= 4:
+            found[country] = bool(place.address.region)
+    return found
 
 
 def _beside(text: str, m: re.Match[str], city: str, country: str) -> bool:
