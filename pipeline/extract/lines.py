@@ -10,7 +10,10 @@ from dataclasses import dataclass, field
 from ..lexicons import (
     LABEL_FIRST_WORDS,
     LEGAL_FORMS,
+    NAME_PARTICLES,
+    NAME_SUFFIXES,
     PHONE_LABELS,
+    TITLE_PHRASES,
     fold,
     is_first_name,
 )
@@ -105,6 +108,12 @@ _INNER_PHONE_LABEL = re.compile(
 _NAME_THEN_TITLE = re.compile(r"^([^\W\d_][^\d@:/,]+?)(?:\s*,|\s+[-–|•·])\s+([^\W\d_][^\d@:/]+)$")
 
 
+# "Daniel Hamilton, MSc - Head of Sales": the degree closes the name, the title follows the dash
+_DEGREE_BEFORE_TITLE = re.compile(
+    r"^([^\W\d_][^\d@:/,]+?,)\s*((?i:" + "|".join(sorted(NAME_SUFFIXES, key=len, reverse=True))
+    + r")\.?)\s+[-–|•·]\s+(?=[^\W\d_])")
+
+
 def _split_before_phone_labels(text: str) -> list[str]:
     folded = fold(text)
     if len(folded) != len(text):
@@ -126,15 +135,21 @@ def split_at_labels(text: str) -> list[str]:
             parts.append(part)
     out: list[str] = []
     for part in (_JUNK_EDGES.sub("", p).strip() or p for p in parts):  # "Lynn CARR |" before "P: +1 201..."
+        degree = _DEGREE_BEFORE_TITLE.match(part)
+        if degree and is_title(part[degree.end():]):
+            out += [f"{degree.group(1)} {degree.group(2)}", part[degree.end():]]
+            continue
         m = _NAME_THEN_TITLE.match(part)
-        name_words = m.group(1).split() if m else []
+        name_words = [w for w in m.group(1).split() if w not in NAME_PARTICLES] if m else []
         # the title in words cardscan knows, or any short phrase after a known first name ("Ida GRZELEC - Prezes")
         title_like = m is not None and (is_title(m.group(2)) or (
             is_first_name(name_words[0]) and len(m.group(2).split()) <= 5))
         if m and any(w in LEGAL_FORMS for w in re.findall(r"[a-z/]+", fold(m.group(2)).replace(".", ""))):
             title_like = False  # "Lone Star Logistics, LLC": a company and its legal form
+        # ("Senad Kaufmann": a name's word may be a title's too, after a first name)
         if m and title_like and 2 <= len(name_words) <= 4 and all(w[0].isupper() for w in name_words) \
-                and not is_title(m.group(1)):
+                and (not is_title(m.group(1)) or (is_first_name(name_words[0])
+                                                   and not any(p in fold(m.group(1)) for p in TITLE_PHRASES))):
             out += [m.group(1), m.group(2)]
         else:
             out.append(part)
