@@ -141,3 +141,19 @@ def test_a_country_written_with_dots_is_no_legal_form():
     contact = read("Aaron Webley\nVeterinary surgeon\nKVL\n(208) 375-9668\naweb@kvl.com\n0154 Brian Vista\n"
                    "Choistad, MA 01997\nU.S.A.")
     assert contact.organisation is not None and contact.organisation.value == "KVL"
+
+
+@pytest.mark.parametrize(("text", "organisation"), [
+    ("Chantal Navelle\nPurchasing Manager\nMob. : +32 456.75.26.55\nchantal.navelle@skynet.be\ndelcourt\n"
+     "rue de la Station 154\n1082 Louvain-la-Neuve", "delcourt"),  # a brand in lower case
+    ("Augustin Guillou\nProject Manager\nRVT\n8, rue Geneviève Delattre\n39909 COLMAR\nPortable : 06 15 00 82 28\n"
+     "guillou.augustin49@outlook.com", "RVT"),  # a logo of three initials
+])
+def test_a_brand_in_lower_case_or_initials_is_the_organisation(text: str, organisation: str):
+    contact = read(text)
+    assert contact.organisation is not None and contact.organisation.value == organisation
+
+
+def test_a_phrase_in_lower_case_is_still_no_organisation():
+    contact = read("Ana Lima\nóculos e lentes de contato\n(11) 3456-7012", "BR")
+    assert contact.organisation is None

@@ -150,15 +150,17 @@ def take_organisation_by_size(card: Card) -> Found[str] | None:
     for i, ln in free:
         letters = sum(c.isalpha() for c in ln.text)
         # only a line read with confidence: a garbled logo is worse than no organisation
-        if letters < 4 or letters / max(len(ln.text), 1) < 0.7 or ln.confidence < 0.75 or len(ln.text) > 50:
+        acronym = letters == 3 and re.fullmatch(r"[A-Z]{3}", ln.text) is not None  # "RVT": a logo of initials
+        if (letters < 4 and not acronym) or letters / max(len(ln.text), 1) < 0.7 or ln.confidence < 0.75 \
+                or len(ln.text) > 50:
             continue
         if len(ln.text.split()) > (9 if ln.height >= tallest else 6):
             continue  # a slogan or a list of services, unless it is the card's biggest print
         if any(len(token) > 15 for token in re.findall(r"[^\W\d_]+", ln.text)):
             continue  # "MADRINHASEFORMANDAS": words the OCR glued together, a phrase rather than a name
         words = [w for w in re.findall(r"[^\W\d_]{3,}", ln.text)]
-        if words and sum(w[0].islower() for w in words) * 2 > len(words):
-            continue  # "óculos e lentes de contato": a description, names are capitalised
+        if len(words) > 1 and sum(w[0].islower() for w in words) * 2 > len(words):
+            continue  # "óculos e lentes de contato": a description, names are capitalised ("bluewave" is a brand)
         if len(words) == 1 and fold(words[0]) in TRADE_WORDS:
             continue  # "RESTAURANTE" says what the place is, not what it is called
         if not _may_name_a_business(ln.text):
