@@ -194,3 +194,26 @@ def test_a_postcode_line_does_not_outvote_a_number_with_its_calling_code():
                    "Porto Ferreira-MA\n65735-833", "FR")
     assert contact.addresses[0].value.country == "BR"
     assert contact.addresses[0].value.postcode == "65735-833"
+
+
+@pytest.mark.parametrize(("text", "city", "country"), [
+    ("Greca Vecchi\nAccount Executive\nSan Severo - Italy\nD: +39 02 1167 6581", "San Severo", "IT"),
+    ("Isaac Holm - Head of Customer Service\nSun City West – USA\n(201) 433-3800", "Sun City West", "US"),
+])
+def test_a_city_and_its_country_after_a_dash(text: str, city: str, country: str):
+    # "San" and "Sun" are first names: the line is still no name and its title
+    address = read(text).addresses[0].value
+    assert (address.city, address.country) == (city, country)
+
+
+def test_a_street_without_a_number_is_marked_s_n():
+    contact = read("Gil Vasconcelos\nCustomer Success Manager\nMóvel: +351916377784\nAv de São Vicente, S/N\n"
+                   "2816-108 Loures\nPortugal")
+    address = contact.addresses[0].value
+    assert (address.street, address.postcode, address.city) == ("Av de São Vicente, S/N", "2816-108", "Loures")
+
+
+def test_a_region_of_several_words_glued_to_its_city():
+    contact = read("Agatha da Rosa\nViaduto de Santos, 12\nMartinópolis-São Paulo\n19500-000\nTel. +55 18 3275-1234")
+    address = contact.addresses[0].value
+    assert (address.city, address.region) == ("Martinópolis", "SP")

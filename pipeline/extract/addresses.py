@@ -65,9 +65,11 @@ def _is_street(text: str) -> bool:
 
 
 def _has_house_number(text: str) -> bool:
-    """A number among words ("6153 Carol Trail", "Rognerring 48", "Klanac 9c/2"): beside a postcode line, a street."""
-    return bool(re.search(r"(?<![\d.])\d{1,5}[a-zA-Z]?(?:[/-]\d{1,4}[a-zA-Z]?)*(?![\d.])", text)) and \
-        sum(c.isalpha() for c in text) >= 3 and not re.search(r"\d{6,}|@|www", text)
+    """A number among words ("6153 Carol Trail", "Rognerring 48", "Klanac 9c/2"), or the "S/N" (sin número, sem
+    número) of a house without one ("Av de São Vicente, S/N"): beside a postcode line, a street."""
+    number = re.search(r"(?<![\d.])\d{1,5}[a-zA-Z]?(?:[/-]\d{1,4}[a-zA-Z]?)*(?![\d.])|(?<![\w/])[Ss]/[Nn](?![\w/])",
+                       text)
+    return bool(number) and sum(c.isalpha() for c in text) >= 3 and not re.search(r"\d{6,}|@|www", text)
 
 
 def _without_label(text: str) -> str:
@@ -166,8 +168,9 @@ def _split_region(part: str, country: str, whole: bool = False) -> tuple[str, st
     bracket = re.fullmatch(r"(.*?)\s*\(([^)]+)\)\s*", part)
     if bracket and subdivision(country, bracket.group(2)):
         return bracket.group(1).strip(), subdivision(country, bracket.group(2)) or ""
-    glued = re.fullmatch(r"(.*[^\W\d_])[-/]([^\W\d_][^-/]*)", part.strip())  # "Laranjal Paulista-Pará", "%C/%S"
-    if glued and " " not in glued.group(2) and subdivision(country, glued.group(2)):
+    # "Laranjal Paulista-Pará", "Juazeiro-Espírito Santo", "%C/%S"
+    glued = re.fullmatch(r"(.*[^\W\d_])[-/]([^\W\d_][^-/]*)", part.strip())
+    if glued and subdivision(country, glued.group(2)):
         return glued.group(1), subdivision(country, glued.group(2)) or ""
     words = part.split()
     for n in range(min(4, len(words)), 0, -1):

@@ -8,6 +8,7 @@ from collections.abc import Container
 from dataclasses import dataclass, field
 
 from ..lexicons import (
+    COUNTRY_NAMES,
     LABEL_FIRST_WORDS,
     LEGAL_FORMS,
     NAME_PARTICLES,
@@ -146,6 +147,8 @@ def split_at_labels(text: str) -> list[str]:
             is_first_name(name_words[0]) and len(m.group(2).split()) <= 5))
         if m and any(w in LEGAL_FORMS for w in re.findall(r"[a-z/]+", fold(m.group(2)).replace(".", ""))):
             title_like = False  # "Lone Star Logistics, LLC": a company and its legal form
+        if m and COUNTRY_NAMES.get(fold(m.group(2)).strip(" .")):
+            title_like = False  # "San Severo - Italy": a city and its country
         # ("Senad Kaufmann": a name's word may be a title's too, after a first name)
         if m and title_like and 2 <= len(name_words) <= 4 and all(w[0].isupper() for w in name_words) \
                 and (not is_title(m.group(1)) or (is_first_name(name_words[0])
