@@ -217,3 +217,21 @@ def test_a_region_of_several_words_glued_to_its_city():
     contact = read("Agatha da Rosa\nViaduto de Santos, 12\nMartinópolis-São Paulo\n19500-000\nTel. +55 18 3275-1234")
     address = contact.addresses[0].value
     assert (address.city, address.region) == ("Martinópolis", "SP")
+
+
+def test_the_city_over_its_postcode_line_is_the_line_above_in_its_column():
+    # Britain prints the town on its own line over the postcode; a line of the other column sits between them
+    lines = [TextLine("Denise Rees", height=50, top=40, left=600, width=300),
+             TextLine("618 Frances Square", height=40, top=400, left=600, width=400),
+             TextLine("Latchmere", height=40, top=450, left=600, width=250),
+             TextLine("Mobile 07433 850275", height=40, top=470, left=20, width=400),
+             TextLine("PO1 2WJ", height=40, top=500, left=600, width=200)]
+    address = extract_contact(lines, "GB").addresses[0].value
+    assert (address.street, address.city, address.postcode) == ("618 Frances Square", "Latchmere", "PO1 2WJ")
+
+
+def test_a_neighbourhood_by_the_country_file_is_no_city_but_a_city_geonames_knows_is():
+    assert read("Lia Torres\nRua Azul, 12\nJardim das Acácias\nCEP 04101-000\nTel: (11) 3222-0101", "BR") \
+        .addresses[0].value.city != "Jardim das Acácias"
+    assert read("Lia Torres\nRua Azul, 12 - CEP 29101-000\nVila Velha - ES\nTel: (27) 3222-0101", "BR") \
+        .addresses[0].value.city == "Vila Velha"

@@ -44,3 +44,23 @@ def test_a_dutch_name_with_t():
                    "ise.vanterve@marloes.nl")
     assert contact.name is not None and contact.name.value.full == "Ise van 't Erve"
     assert contact.title is not None and contact.title.value == "Inkoper"
+
+
+def test_the_next_line_in_a_column_skips_a_line_of_another_column():
+    from pipeline.extract import TextLine
+    from pipeline.extract.lines import next_in_column
+    lines = [TextLine("Rua das Acácias, 88", height=50, top=500, left=360, width=740),
+             TextLine("Informática", height=50, top=515, left=20, width=260),
+             TextLine("CEP 01234-010", height=42, top=560, left=540, width=560),
+             TextLine("far below", height=40, top=900, left=540, width=300)]
+    assert next_in_column(lines, 0, +1) == 2  # under it in its column, not the left column's line read between
+    assert next_in_column(lines, 2, -1) == 0
+    assert next_in_column(lines, 1, +1) is None  # nothing under it in its own column
+    assert next_in_column(lines, 2, +1) is None  # too far below: another block
+    assert next_in_column(lines, 0, +1, passed={2}) == 2  # "passed" only skips parts of the same row
+
+
+def test_without_places_the_next_line_is_the_next_read():
+    from pipeline.extract.lines import next_in_column
+    lines = lines_from_text("A\nB\nC")
+    assert next_in_column(lines, 0, +1) == 1 and next_in_column(lines, 2, -1) == 1
