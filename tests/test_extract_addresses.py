@@ -235,3 +235,8 @@ def test_a_neighbourhood_by_the_country_file_is_no_city_but_a_city_geonames_know
         .addresses[0].value.city != "Jardim das Acácias"
     assert read("Lia Torres\nRua Azul, 12 - CEP 29101-000\nVila Velha - ES\nTel: (27) 3222-0101", "BR") \
         .addresses[0].value.city == "Vila Velha"
+
+
+def test_another_countrys_name_closing_a_city_is_part_of_it():
+    assert parse_place("20504 Nueva Jordania, Ags.", ["MX"]).address.city == "Nueva Jordania"  # type: ignore[union-attr]
+    assert parse_place("1000 Bruxelles Belgique", ["BE"]).address.city == "Bruxelles"  # type: ignore[union-attr]

@@ -98,11 +98,13 @@ def _country_of(part: str) -> str | None:
     return COUNTRY_NAMES.get(fold(part).strip(" .,()"))
 
 
-def _without_country(city: str) -> str:
-    """Drop a trailing country name: "Bruxelles Belgique" -> "Bruxelles"; "Luxembourg" alone is a city."""
+def _without_country(city: str, country: str) -> str:
+    """Drop the name of the address's ``country`` closing the city: "Bruxelles Belgique" -> "Bruxelles";
+    "Luxembourg" alone is a city, and another country's name is part of the city's ("Nueva Jordania" in Mexico)."""
     words = city.split()
     # ("Ciudad de México" is a city)
-    return " ".join(words[:-1]) if len(words) > 1 and _country_of(words[-1]) and words[-2][:1].isupper() else city
+    named = len(words) > 1 and _country_of(words[-1]) == country and words[-2][:1].isupper()
+    return " ".join(words[:-1]) if named else city
 
 
 _LONG_STREET_WORDS = frozenset(w for w in STREET_WORDS if len(w) > 3)
@@ -342,7 +344,7 @@ def _assign(parts: list[str], fields: Sequence[str], country: str, region: str,
             if not region:
                 candidate, code = _split_region(candidate, country)
             if _city_like(candidate) and not _is_neighbourhood(candidate, country):
-                city, region = _without_country(candidate), region or code
+                city, region = _without_country(candidate, country), region or code
                 if cedex:
                     city = f"{city} CEDEX {cedex.group(1) or ''}".strip()
                 k += 1
