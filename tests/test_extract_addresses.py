@@ -240,3 +240,22 @@ def test_a_neighbourhood_by_the_country_file_is_no_city_but_a_city_geonames_know
 def test_another_countrys_name_closing_a_city_is_part_of_it():
     assert parse_place("20504 Nueva Jordania, Ags.", ["MX"]).address.city == "Nueva Jordania"  # type: ignore[union-attr]
     assert parse_place("1000 Bruxelles Belgique", ["BE"]).address.city == "Bruxelles"  # type: ignore[union-attr]
+
+
+def test_the_street_by_its_place_before_the_city_on_a_one_line_address():
+    contact = read("Hadassa Prado\nM (11) 91662-6153\nEsplanada do Norte · SILVA DO NORTE-RS · 99240-080", "BR")
+    address = contact.addresses[0].value
+    assert (address.street, address.city, address.postcode) == ("Esplanada do Norte", "SILVA DO NORTE", "99240-080")
+
+
+def test_the_street_by_its_place_over_the_city_line_over_the_postcode():
+    contact = read("Coordenadora de Logística\nViaduto dos Santos\nMartinópolis-São Paulo\n06536-537\n"
+                   "Tel. (11) 2672-7312", "BR")
+    address = contact.addresses[0].value
+    assert (address.street, address.city) == ("Viaduto dos Santos", "Martinópolis")
+    assert contact.name is None  # the street is no person
+
+
+def test_a_title_over_a_one_line_address_is_no_street():
+    contact = read("Ana Prado\nGerente Comercial · Silva do Norte-RS · 99240-080", "BR")
+    assert contact.addresses[0].value.street == ""

@@ -28,6 +28,7 @@ from ..lexicons import (
     city_countries,
     countries_named,
     fold,
+    is_first_name,
 )
 from ..models import Address, Found
 from .lines import CONFUSABLE_DIGITS, Card, TextLine, conf, next_in_column
@@ -550,11 +551,13 @@ def take_addresses(card: Card) -> list[Found[Address]]:
         address, evidence = place.address, [ln.text]
         claimed = [i]
         street_parts = [place.street] if place.street and (_is_street(place.street) or _is_postbox(place.street)
-                                                           or _has_house_number(place.street)) else []
+                                                           or _has_house_number(place.street)
+                                                           or _street_by_its_place(place)) else []
         # the lines over and under it in its column (not a line of another column read in between)
         unavailable = {k for k in range(len(card.lines)) if k not in texts or k in card.taken_by_address}
         above = next_in_column(card.lines, i, -1, unavailable)
         # (a postcode line that opens with its street has no city line above it: "Rua X, 193 - CEP 01013-001")
+        city_line_above = False
         if place.city_above and not street_parts and above is not None and above not in unavailable \
                 and not is_title(texts[above]):
             # "Latchmere" over "PO1 2WJ", "Sơn Trà" over "Hau Giang Province 45754": the format's line above
@@ -567,13 +570,16 @@ def take_addresses(card: Card) -> list[Found[Address]]:
                 evidence.insert(0, card.lines[above].text)
                 claimed.append(above)
                 above = next_in_column(card.lines, above, -1, unavailable)
+                city_line_above = True
         if not address.city and not address.postcode:
             continue
         if not street_parts:
             j, first = above, True
             while j is not None and j not in unavailable and len(street_parts) < 2:
                 line = texts[j]
-                beside = first and (_has_house_number(line) or _has_street_word(line))
+                # over the city line over the postcode ("%A%n%C%n%Z"), the street by its place: "Viaduto de Santos"
+                by_place = city_line_above and _plain_words(line) and not is_first_name(line.split()[0])
+                beside = first and (_has_house_number(line) or _has_street_word(line) or by_place)
                 if _is_street(line) or _is_postbox(line) or beside:
                     street_parts.insert(0, line)
                     evidence.insert(0, card.lines[j].text)
@@ -620,6 +626,20 @@ def take_addresses(card: Card) -> list[Found[Address]]:
                 card.used.add(i)
                 break
     return found
+
+
+def _street_by_its_place(place: Place) -> bool:
+    """The part before the city on a line with the postcode and the city is the street, where the format prints it
+    ("Esplanada de Silveira · Silva do Norte-RS · 99240-080")."""
+    return bool(place.address.postcode and place.address.city) and _plain_words(place.street)
+
+
+def _plain_words(text: str) -> bool:
+    """A few words of letters that are no title, company, label or country: a street where its place says so."""
+    words = text.split()
+    return 2 <= len(words) <= 6 and not re.search(r"[@:/|]|www", text) and sum(c.isalpha() for c in text) >= 6 \
+        and not is_title(text) and not has_legal_form(text) and not _country_of(text) \
+        and fold(words[0]).strip(".") not in PHONE_LABELS
 
 
 def _read_place(text: str, region: str, countries: list[str], named: frozenset[str]) -> Place | None:
