@@ -157,3 +157,10 @@ def test_a_brand_in_lower_case_or_initials_is_the_organisation(text: str, organi
 def test_a_phrase_in_lower_case_is_still_no_organisation():
     contact = read("Ana Lima\nóculos e lentes de contato\n(11) 3456-7012", "BR")
     assert contact.organisation is None
+
+
+def test_the_domain_names_the_company_not_the_person_whose_name_holds_it():
+    contact = read("da Silva\nAndré da Silva Guerra\nChief Executive Officer\nTel: (11) 2300-4174\n"
+                   "andre.guerra@silva.com.br\nwww.silva.com.br", "BR")
+    assert contact.organisation is not None and contact.organisation.value == "da Silva"
+    assert contact.name is not None and contact.name.value.full == "André da Silva Guerra"

@@ -116,6 +116,17 @@ def _matches_domain(text: str, domains: list[str]) -> bool:
     return False
 
 
+def _spelled(text: str, domains: list[str]) -> tuple[int, int]:
+    """(letters of a domain's name ``text`` spells, letters of ``text`` beyond them), for the best domain."""
+    squashed = squash(text)
+    best = (0, len(squashed))
+    for domain in domains:
+        label = squash(domain.split(".")[0])
+        common = len(squashed) if squashed in label else len(label) if label in squashed else 0
+        best = max(best, (common, len(squashed) - common), key=lambda b: (b[0], -b[1]))
+    return best
+
+
 def take_organisation_by_form_or_domain(card: Card, domains: list[str]) -> Found[str] | None:
     free = card.free()
     for i, ln in free:
@@ -127,12 +138,15 @@ def take_organisation_by_form_or_domain(card: Card, domains: list[str]) -> Found
     if not candidates:
         return None
     # a logo set on two lines ("Lumare" / "Buffet" for lumarebuffet.com.br) is one name
-    # the line that spells most of the domain, then the one that is no job title, then the biggest
-    i, ln = max(candidates, key=lambda c: (len(squash(c[1].text)), not is_title(c[1].text), c[1].height))
+    # the line that spells most of the domain with the fewest other letters ("da Mota" rather than the person
+    # "André da Mota Guerra" for mota.com.br), then the one that is no job title, then the biggest
+    spelled = {i: _spelled(ln.text, company_domains) for i, ln in candidates}
+    i, ln = max(candidates, key=lambda c: (spelled[c[0]][0], -spelled[c[0]][1], not is_title(c[1].text), c[1].height))
     positions = [position for position, (j, _) in enumerate(free) if j in {c[0] for c in candidates}]
     main = positions[candidates.index((i, ln))]
+    # (the other lines joined are parts of the domain's name, not lines that hold it among other words)
     near = [c for c, position in zip(candidates, positions, strict=True)
-            if c == (i, ln) or (abs(position - main) <= 2 and not is_title(c[1].text))]
+            if c == (i, ln) or (abs(position - main) <= 2 and not is_title(c[1].text) and spelled[c[0]][1] == 0)]
     for j, _ in near:
         card.used.add(j)
     text = " ".join(other.text for _, other in near)
