@@ -64,3 +64,11 @@ def test_without_places_the_next_line_is_the_next_read():
     from pipeline.extract.lines import next_in_column
     lines = lines_from_text("A\nB\nC")
     assert next_in_column(lines, 0, +1) == 1 and next_in_column(lines, 2, -1) == 1
+
+
+@pytest.mark.parametrize(("line", "parts"), [
+    ("Tina Grecchi   T 0575 818737", ["Tina Grecchi", "T 0575 818737"]),  # two columns read as one line
+    ("Bloco C 12", ["Bloco C 12"]),  # a short number after a letter is no phone
+])
+def test_a_one_letter_phone_label_after_a_word_before_a_long_number(line: str, parts: list[str]):
+    assert [ln.text for ln in lines_from_text(line)] == parts

@@ -100,9 +100,12 @@ _INNER_PHONE_LABEL = re.compile(
     r"(?<=\S)\s+(?=(?:" + "|".join(sorted((re.escape(w) for w in PHONE_LABELS if len(w) >= 3 and " " not in w),
                                           key=len, reverse=True))
     + r")\b\.?\s*:?\s*[+(\d])"
-    # a label of one or two letters before an international number ("Hanne Callens T +32 10 06 80 64")
+    # a label of one or two letters before an international number ("Hanne Callens T +32 10 06 80 64"), or after a
+    # word before a number of eight digits or more ("Tina Greco T 0575 818737")
     + r"|(?<=\S)\s+(?=(?:" + "|".join(sorted(re.escape(w) for w in PHONE_LABELS if len(w) <= 2 and w.isalpha()))
     + r")\.?\s*:?\s*\+\d)"
+    + r"|(?<=[^\W\d_])\s+(?=(?:" + "|".join(sorted(re.escape(w) for w in PHONE_LABELS if len(w) <= 2 and w.isalpha()))
+    + r")\.?\s*:?\s*\(?\d(?:[\s().-]*\d){7})"
 )
 # the first word of a label of two words ("Ligne directe :", "Site web :", "Tél. fixe :"): not a field alone
 # "JEAN DUPONT - Directeur commercial", "Julie Martin | CEO": a name and a job title on one line
