@@ -72,3 +72,18 @@ def test_without_places_the_next_line_is_the_next_read():
 ])
 def test_a_one_letter_phone_label_after_a_word_before_a_long_number(line: str, parts: list[str]):
     assert [ln.text for ln in lines_from_text(line)] == parts
+
+
+@pytest.mark.parametrize(("text", "email"), [
+    ("Ernst Schuler\ne.schuler@awv.com", "e.schuler@awv.com"),  # "e." opens the address, no "E." label
+    ("Caroline Maillet\nmaillet.caroline@fernandel.fr", "maillet.caroline@fernandel.fr"),  # "mail" opens the name
+    ("Caroline Maillet\nE-mail: c.maillet@fernandel.fr", "c.maillet@fernandel.fr"),
+    ("Caroline Maillet\nE. c.maillet@fernandel.fr", "c.maillet@fernandel.fr"),
+])
+def test_an_e_mail_label_is_a_word_apart(text: str, email: str):
+    assert [e.value for e in read(text).emails] == [email]
+
+
+def test_a_label_of_two_words_after_a_name_goes_whole_with_its_number():
+    assert [ln.text for ln in lines_from_text("Olivia Albers   Ligne directe : +32 16 36 12 41")] == [
+        "Olivia Albers", "Ligne directe : +32 16 36 12 41"]

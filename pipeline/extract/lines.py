@@ -97,7 +97,7 @@ _INNER_LABEL = re.compile(r"(?<=\S)\s+(?!(?i:n[or°º]\.?|num)\s?:\s?\d)(?=[^\W\
 # "Olivier Masson  Tél. 02 40 12 34 56": a phone label before a number starts a new field, with no colon too
 # (labels of three letters or more of every language; matched on the folded line)
 _INNER_PHONE_LABEL = re.compile(
-    r"(?<=\S)\s+(?=(?:" + "|".join(sorted((re.escape(w) for w in PHONE_LABELS if len(w) >= 3 and " " not in w),
+    r"(?<=\S)\s+(?=(?:" + "|".join(sorted((re.escape(w).replace(r"\ ", r"\s+") for w in PHONE_LABELS if len(w) >= 3),
                                           key=len, reverse=True))
     + r")\b\.?\s*:?\s*[+(\d])"
     # a label of one or two letters before an international number ("Hanne Callens T +32 10 06 80 64"), or after a
@@ -135,6 +135,10 @@ def split_at_labels(text: str) -> list[str]:
             continue
         if parts and fold(parts[-1]).rstrip(".") in LABEL_FIRST_WORDS:
             parts[-1] = f"{parts[-1]} {part}"
+        elif parts and len(parts[-1].split()) > 1 and fold(parts[-1].split()[-1]).rstrip(".") in LABEL_FIRST_WORDS:
+            # "Olivia Albert Ligne" + "directe : +32...": the label's first word goes with the rest of it
+            head, first_word = parts[-1].rsplit(" ", 1)
+            parts[-1:] = [head, f"{first_word} {part}"]
         else:
             parts.append(part)
     out: list[str] = []
