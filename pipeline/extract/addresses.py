@@ -180,6 +180,8 @@ def _split_region(part: str, country: str, whole: bool = False) -> tuple[str, st
         tail = " ".join(words[-n:])
         if n < len(words) and not words[-n - 1][:1].isupper() and not words[-n - 1].endswith(","):
             continue  # "Ciudad de México": the region's name ends the city's
+        if n == len(words) - 1 and re.fullmatch(r"[^\W\d_]{1,3}\.", words[0]):
+            continue  # "TP. Đà Nẵng", "St. Gallen": an abbreviation opens the city's name
         code = subdivision(country, tail)
         if code and (n < len(words) or whole or not city_countries(part).get(country)):
             return " ".join(words[:-n]), code
