@@ -164,3 +164,11 @@ def test_the_domain_names_the_company_not_the_person_whose_name_holds_it():
                    "andre.guerra@silva.com.br\nwww.silva.com.br", "BR")
     assert contact.organisation is not None and contact.organisation.value == "da Silva"
     assert contact.name is not None and contact.name.value.full == "André da Silva Guerra"
+
+
+def test_a_title_is_continued_only_by_the_line_right_under_it():
+    contact = read("Zaakvoerder\nEva FIERENS\nvan Noordheim\nSchiedam, Nederland\nM 06 14180437\nE eva.f96@ziggo.nl")
+    assert contact.title is not None and contact.title.value == "Zaakvoerder"
+    assert contact.organisation is not None and contact.organisation.value == "van Noordheim"
+    contact = read("Marie Laval\nDirectrice du développement\net des partenariats\nm.laval@lumis.fr")
+    assert contact.title is not None and contact.title.value == "Directrice du développement et des partenariats"

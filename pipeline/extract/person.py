@@ -168,7 +168,10 @@ def take_title(card: Card, name: Found[PersonName] | None) -> Found[str] | None:
         j, nxt = free[position + 1]
         continued = re.match(r"^(?:et|and|&|e|y|de|du|des|of|en)\b", nxt.text) or (
             re.match(r"^[a-zà-ÿ]", nxt.text) and len(nxt.text.split()) >= 2)  # "smith" alone is a brand
-        if continued and not re.search(r"[@\d]", nxt.text):
+        # right under the title (not after the name printed between), and no particle and a name ("van Northeim")
+        named = nxt.text.split()[0] in NAME_PARTICLES and all(w[:1].isupper() for w in nxt.text.split()[1:])
+        under = next_in_column(card.lines, i, +1) == j
+        if continued and under and not named and not re.search(r"[@\d]", nxt.text):
             text = f"{text} {nxt.text}"
             card.used.add(j)
             evidence.append(nxt.text)
