@@ -172,3 +172,9 @@ def test_a_title_is_continued_only_by_the_line_right_under_it():
     assert contact.organisation is not None and contact.organisation.value == "van Noordheim"
     contact = read("Marie Laval\nDirectrice du développement\net des partenariats\nm.laval@lumis.fr")
     assert contact.title is not None and contact.title.value == "Directrice du développement et des partenariats"
+
+
+def test_a_group_named_after_a_particle_is_no_part_of_the_brand():
+    contact = read("Lunna Pacheco\nCoordenadora de Logística\nlunna@garciola.com.br\ngarciola\nGrupo da Rosa\n"
+                   "Tel: +55 11 5289-4981", "BR")
+    assert contact.organisation is not None and contact.organisation.value == "garciola"

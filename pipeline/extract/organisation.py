@@ -11,6 +11,7 @@ from ..lexicons import (
     GROUP_WORDS,
     LANDMARK_WORDS,
     LEGAL_FORMS,
+    NAME_PARTICLES,
     OPENING_HOURS_WORDS,
     ORG_DESCRIPTORS,
     TAGLINE_PATTERNS,
@@ -68,7 +69,8 @@ def is_tagline(text: str) -> bool:
 def _is_group_line(text: str) -> bool:
     """'Groupe Boucher', 'Grupo Torrens': a group's name, under a brand it owns."""
     words = fold(text).split()
-    return 2 <= len(words) <= 4 and words[0] in GROUP_WORDS and text.split()[1][:1].isupper()
+    named = [w for w in text.split()[1:] if fold(w) not in NAME_PARTICLES]  # "Grupo da Rosa": its name after "da"
+    return 2 <= len(words) <= 4 and words[0] in GROUP_WORDS and bool(named) and named[0][:1].isupper()
 
 
 def take_taglines(card: Card) -> Found[str] | None:
