@@ -178,3 +178,10 @@ def test_a_group_named_after_a_particle_is_no_part_of_the_brand():
     contact = read("Lunna Pacheco\nCoordenadora de Logística\nlunna@garciola.com.br\ngarciola\nGrupo da Rosa\n"
                    "Tel: +55 11 5289-4981", "BR")
     assert contact.organisation is not None and contact.organisation.value == "garciola"
+
+
+def test_a_name_of_two_same_words_the_e_mail_spells_is_a_name():
+    contact = read("Thomas Thomas, MBA\nAccount Executive\nChadwell\nTel. 0121 703 8263\nthomas.thomas@chadwell.uk")
+    assert contact.name is not None and contact.name.value.full.startswith("Thomas Thomas")
+    contact = read("VISA VISA\nTel. (11) 3456-7890", "BR")
+    assert contact.name is None
