@@ -226,10 +226,23 @@ def known_city(name: str, country: str) -> str | None:
     if len(folded) < 5:
         return None
     close = difflib.get_close_matches(folded, _big_city_names(country.upper()), n=5, cutoff=CITY_CORRECTION_RATIO)
+    # a misread is a letter or two in one place ("ondon"), not the city's name in another form ("TP. Hồ Chí Minh" is
+    # no misread "Ho Chi Minh City", "thành phố Hải Phòng" no "Hải Dương")
+    close = [key for key in close if _one_edit(folded, key)]
     if not close:
         return None
+    if any(re.sub(r"[\W_]", "", key) == re.sub(r"[\W_]", "", folded) for key in close):
+        return name  # one of the city's names but a dot or a space ("TP. Hồ Chí Minh" for "tp ho chi minh"): as printed
     best = max(close, key=lambda key: (difflib.SequenceMatcher(None, folded, key).ratio(), names[key][1]))
     return names[best][0]
+
+
+def _one_edit(printed: str, known: str) -> bool:
+    """``printed`` differs from ``known`` in one place, by two letters at most."""
+    import difflib
+
+    edits = [op for op in difflib.SequenceMatcher(None, printed, known).get_opcodes() if op[0] != "equal"]
+    return len(edits) == 1 and max(edits[0][2] - edits[0][1], edits[0][4] - edits[0][3]) <= 2
 
 
 def is_first_name(word: str) -> bool:

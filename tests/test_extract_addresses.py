@@ -172,3 +172,97 @@ def test_the_street_over_its_postcode_line_in_the_same_column():
     address = contact.addresses[0].value
     assert (address.street, address.postcode, address.city) == ("Rua das Acácias, 88 - Vila Nova", "01234-010",
                                                                 "São Paulo")
+
+
+# A postcode line the user's region cannot read tells where the card is from when nothing else names it: its
+# numbers are then read in the country whose format reads the line and whose plan they fit.
+@pytest.mark.parametrize(("text", "country", "phone"), [
+    ("Alain Georget\nChef de projet\nchemin de Grosjean 738\n3075 VUILLE-DESSUS\nC: 078.142.51.88\n"
+     "georget.alain79@gmail.com", "CH", "+41781425188"),
+    ("Gaspare Tremolo\nCapo Progetto\n02 6682 1306\nStrada Pace, 3\n24631 Cerneglons (Bergamo)", "IT", "+390266821306"),
+    ("Lore Wuytack\nVerkoopleider\nboulevard Buelens 209\n1104 Godinne\nMobiel: 0453-98-19-96", "BE", "+32453981996"),
+])
+def test_a_postcode_line_of_another_format_than_the_users_region(text: str, country: str, phone: str):
+    contact = read(text, "FR")
+    assert [p.value.number for p in contact.phones] == [phone]
+    assert contact.addresses[0].value.country == country
+
+
+def test_a_postcode_line_does_not_outvote_a_number_with_its_calling_code():
+    # "Rua X, 716" reads as a city and a three-digit postcode in some formats: the "+55" says Brazil
+    contact = read("Evelyn Borgato\nGerente Geral\nTel. +55 11 2445-7802\nColônia Anthony Nogueira, 716\n"
+                   "Porto Ferreira-MA\n65735-833", "FR")
+    assert contact.addresses[0].value.country == "BR"
+    assert contact.addresses[0].value.postcode == "65735-833"
+
+
+@pytest.mark.parametrize(("text", "city", "country"), [
+    ("Greca Vecchi\nAccount Executive\nSan Severo - Italy\nD: +39 02 1167 6581", "San Severo", "IT"),
+    ("Isaac Holm - Head of Customer Service\nSun City West – USA\n(201) 433-3800", "Sun City West", "US"),
+])
+def test_a_city_and_its_country_after_a_dash(text: str, city: str, country: str):
+    # "San" and "Sun" are first names: the line is still no name and its title
+    address = read(text).addresses[0].value
+    assert (address.city, address.country) == (city, country)
+
+
+def test_a_street_without_a_number_is_marked_s_n():
+    contact = read("Gil Vasconcelos\nCustomer Success Manager\nMóvel: +351916377784\nAv de São Vicente, S/N\n"
+                   "2816-108 Loures\nPortugal")
+    address = contact.addresses[0].value
+    assert (address.street, address.postcode, address.city) == ("Av de São Vicente, S/N", "2816-108", "Loures")
+
+
+def test_a_region_of_several_words_glued_to_its_city():
+    contact = read("Agatha da Rosa\nViaduto de Santos, 12\nMartinópolis-São Paulo\n19500-000\nTel. +55 18 3275-1234")
+    address = contact.addresses[0].value
+    assert (address.city, address.region) == ("Martinópolis", "SP")
+
+
+def test_the_city_over_its_postcode_line_is_the_line_above_in_its_column():
+    # Britain prints the town on its own line over the postcode; a line of the other column sits between them
+    lines = [TextLine("Denise Rees", height=50, top=40, left=600, width=300),
+             TextLine("618 Frances Square", height=40, top=400, left=600, width=400),
+             TextLine("Latchmere", height=40, top=450, left=600, width=250),
+             TextLine("Mobile 07433 850275", height=40, top=470, left=20, width=400),
+             TextLine("PO1 2WJ", height=40, top=500, left=600, width=200)]
+    address = extract_contact(lines, "GB").addresses[0].value
+    assert (address.street, address.city, address.postcode) == ("618 Frances Square", "Latchmere", "PO1 2WJ")
+
+
+def test_a_neighbourhood_by_the_country_file_is_no_city_but_a_city_geonames_knows_is():
+    assert read("Lia Torres\nRua Azul, 12\nJardim das Acácias\nCEP 04101-000\nTel: (11) 3222-0101", "BR") \
+        .addresses[0].value.city != "Jardim das Acácias"
+    assert read("Lia Torres\nRua Azul, 12 - CEP 29101-000\nVila Velha - ES\nTel: (27) 3222-0101", "BR") \
+        .addresses[0].value.city == "Vila Velha"
+
+
+def test_another_countrys_name_closing_a_city_is_part_of_it():
+    assert parse_place("20504 Nueva Jordania, Ags.", ["MX"]).address.city == "Nueva Jordania"  # type: ignore[union-attr]
+    assert parse_place("1000 Bruxelles Belgique", ["BE"]).address.city == "Bruxelles"  # type: ignore[union-attr]
+
+
+def test_the_street_by_its_place_before_the_city_on_a_one_line_address():
+    contact = read("Hadassa Prado\nM (11) 91662-6153\nEsplanada do Norte · SILVA DO NORTE-RS · 99240-080", "BR")
+    address = contact.addresses[0].value
+    assert (address.street, address.city, address.postcode) == ("Esplanada do Norte", "SILVA DO NORTE", "99240-080")
+
+
+def test_the_street_by_its_place_over_the_city_line_over_the_postcode():
+    contact = read("Coordenadora de Logística\nViaduto dos Santos\nMartinópolis-São Paulo\n06536-537\n"
+                   "Tel. (11) 2672-7312", "BR")
+    address = contact.addresses[0].value
+    assert (address.street, address.city) == ("Viaduto dos Santos", "Martinópolis")
+    assert contact.name is None  # the street is no person
+
+
+def test_a_title_over_a_one_line_address_is_no_street():
+    contact = read("Ana Prado\nGerente Comercial · Silva do Norte-RS · 99240-080", "BR")
+    assert contact.addresses[0].value.street == ""
+
+
+def test_an_abbreviation_opening_a_city_named_like_its_region_stays_with_it():
+    from pipeline.extract.addresses import _split_region
+    assert _split_region("TP. Đà Nẵng", "VN") == ("TP. Đà Nẵng", "")
+    assert _split_region("St. Gallen", "CH") == ("St. Gallen", "")
+    assert _split_region("Springfield IL", "US") == ("Springfield", "IL")

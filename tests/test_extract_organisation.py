@@ -132,3 +132,56 @@ def test_at_equal_distance_the_title_under_the_name_wins():
 def test_an_initial_and_a_surname_under_the_name_is_no_title():
     contact = read("Lívia Duarte\nM. FONSECA\nTel: (31) 3222-0101", "BR")
     assert contact.title is None
+
+
+def test_a_country_written_with_dots_is_no_legal_form():
+    # "U.S.A." closes an American address: it holds "S.A." but names no company
+    assert not has_legal_form("U.S.A.")
+    assert has_legal_form("Lumis S.A.")
+    contact = read("Aaron Webley\nVeterinary surgeon\nKVL\n(208) 375-9668\naweb@kvl.com\n0154 Brian Vista\n"
+                   "Choistad, MA 01997\nU.S.A.")
+    assert contact.organisation is not None and contact.organisation.value == "KVL"
+
+
+@pytest.mark.parametrize(("text", "organisation"), [
+    ("Chantal Navelle\nPurchasing Manager\nMob. : +32 456.75.26.55\nchantal.navelle@skynet.be\ndelcourt\n"
+     "rue de la Station 154\n1082 Louvain-la-Neuve", "delcourt"),  # a brand in lower case
+    ("Augustin Guillou\nProject Manager\nRVT\n8, rue Geneviève Delattre\n39909 COLMAR\nPortable : 06 15 00 82 28\n"
+     "guillou.augustin49@outlook.com", "RVT"),  # a logo of three initials
+])
+def test_a_brand_in_lower_case_or_initials_is_the_organisation(text: str, organisation: str):
+    contact = read(text)
+    assert contact.organisation is not None and contact.organisation.value == organisation
+
+
+def test_a_phrase_in_lower_case_is_still_no_organisation():
+    contact = read("Ana Lima\nóculos e lentes de contato\n(11) 3456-7012", "BR")
+    assert contact.organisation is None
+
+
+def test_the_domain_names_the_company_not_the_person_whose_name_holds_it():
+    contact = read("da Silva\nAndré da Silva Guerra\nChief Executive Officer\nTel: (11) 2300-4174\n"
+                   "andre.guerra@silva.com.br\nwww.silva.com.br", "BR")
+    assert contact.organisation is not None and contact.organisation.value == "da Silva"
+    assert contact.name is not None and contact.name.value.full == "André da Silva Guerra"
+
+
+def test_a_title_is_continued_only_by_the_line_right_under_it():
+    contact = read("Zaakvoerder\nEva FIERENS\nvan Noordheim\nSchiedam, Nederland\nM 06 14180437\nE eva.f96@ziggo.nl")
+    assert contact.title is not None and contact.title.value == "Zaakvoerder"
+    assert contact.organisation is not None and contact.organisation.value == "van Noordheim"
+    contact = read("Marie Laval\nDirectrice du développement\net des partenariats\nm.laval@lumis.fr")
+    assert contact.title is not None and contact.title.value == "Directrice du développement et des partenariats"
+
+
+def test_a_group_named_after_a_particle_is_no_part_of_the_brand():
+    contact = read("Lunna Pacheco\nCoordenadora de Logística\nlunna@garciola.com.br\ngarciola\nGrupo da Rosa\n"
+                   "Tel: +55 11 5289-4981", "BR")
+    assert contact.organisation is not None and contact.organisation.value == "garciola"
+
+
+def test_a_name_of_two_same_words_the_e_mail_spells_is_a_name():
+    contact = read("Thomas Thomas, MBA\nAccount Executive\nChadwell\nTel. 0121 703 8263\nthomas.thomas@chadwell.uk")
+    assert contact.name is not None and contact.name.value.full.startswith("Thomas Thomas")
+    contact = read("VISA VISA\nTel. (11) 3456-7890", "BR")
+    assert contact.name is None

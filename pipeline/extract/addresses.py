@@ -28,11 +28,12 @@ from ..lexicons import (
     city_countries,
     countries_named,
     fold,
+    is_first_name,
 )
 from ..models import Address, Found
 from .lines import CONFUSABLE_DIGITS, Card, TextLine, conf, next_in_column
 from .organisation import has_legal_form
-from .places import AddressFormat, address_format, prefixed_countries, subdivision
+from .places import AddressFormat, address_format, countries_with_postcodes, prefixed_countries, subdivision
 from .titles import is_title
 from .weights import ADDRESS, ADDRESS_CONFIDENCE
 
@@ -65,9 +66,11 @@ def _is_street(text: str) -> bool:
 
 
 def _has_house_number(text: str) -> bool:
-    """A number among words ("6153 Carol Trail", "Rognerring 48", "Klanac 9c/2"): beside a postcode line, a street."""
-    return bool(re.search(r"(?<![\d.])\d{1,5}[a-zA-Z]?(?:[/-]\d{1,4}[a-zA-Z]?)*(?![\d.])", text)) and \
-        sum(c.isalpha() for c in text) >= 3 and not re.search(r"\d{6,}|@|www", text)
+    """A number among words ("6153 Carol Trail", "Rognerring 48", "Klanac 9c/2"), or the "S/N" (sin número, sem
+    número) of a house without one ("Av de São Vicente, S/N"): beside a postcode line, a street."""
+    number = re.search(r"(?<![\d.])\d{1,5}[a-zA-Z]?(?:[/-]\d{1,4}[a-zA-Z]?)*(?![\d.])|(?<![\w/])[Ss]/[Nn](?![\w/])",
+                       text)
+    return bool(number) and sum(c.isalpha() for c in text) >= 3 and not re.search(r"\d{6,}|@|www", text)
 
 
 def _without_label(text: str) -> str:
@@ -96,11 +99,13 @@ def _country_of(part: str) -> str | None:
     return COUNTRY_NAMES.get(fold(part).strip(" .,()"))
 
 
-def _without_country(city: str) -> str:
-    """Drop a trailing country name: "Bruxelles Belgique" -> "Bruxelles"; "Luxembourg" alone is a city."""
+def _without_country(city: str, country: str) -> str:
+    """Drop the name of the address's ``country`` closing the city: "Bruxelles Belgique" -> "Bruxelles";
+    "Luxembourg" alone is a city, and another country's name is part of the city's ("Nueva Jordania" in Mexico)."""
     words = city.split()
     # ("Ciudad de México" is a city)
-    return " ".join(words[:-1]) if len(words) > 1 and _country_of(words[-1]) and words[-2][:1].isupper() else city
+    named = len(words) > 1 and _country_of(words[-1]) == country and words[-2][:1].isupper()
+    return " ".join(words[:-1]) if named else city
 
 
 _LONG_STREET_WORDS = frozenset(w for w in STREET_WORDS if len(w) > 3)
@@ -166,14 +171,17 @@ def _split_region(part: str, country: str, whole: bool = False) -> tuple[str, st
     bracket = re.fullmatch(r"(.*?)\s*\(([^)]+)\)\s*", part)
     if bracket and subdivision(country, bracket.group(2)):
         return bracket.group(1).strip(), subdivision(country, bracket.group(2)) or ""
-    glued = re.fullmatch(r"(.*[^\W\d_])[-/]([^\W\d_][^-/]*)", part.strip())  # "Laranjal Paulista-Pará", "%C/%S"
-    if glued and " " not in glued.group(2) and subdivision(country, glued.group(2)):
+    # "Laranjal Paulista-Pará", "Juazeiro-Espírito Santo", "%C/%S"
+    glued = re.fullmatch(r"(.*[^\W\d_])[-/]([^\W\d_][^-/]*)", part.strip())
+    if glued and subdivision(country, glued.group(2)):
         return glued.group(1), subdivision(country, glued.group(2)) or ""
     words = part.split()
     for n in range(min(4, len(words)), 0, -1):
         tail = " ".join(words[-n:])
         if n < len(words) and not words[-n - 1][:1].isupper() and not words[-n - 1].endswith(","):
             continue  # "Ciudad de México": the region's name ends the city's
+        if n == len(words) - 1 and re.fullmatch(r"[^\W\d_]{1,3}\.", words[0]):
+            continue  # "TP. Đà Nẵng", "St. Gallen": an abbreviation opens the city's name
         code = subdivision(country, tail)
         if code and (n < len(words) or whole or not city_countries(part).get(country)):
             return " ".join(words[:-n]), code
@@ -339,7 +347,7 @@ def _assign(parts: list[str], fields: Sequence[str], country: str, region: str,
             if not region:
                 candidate, code = _split_region(candidate, country)
             if _city_like(candidate) and not _is_neighbourhood(candidate, country):
-                city, region = _without_country(candidate), region or code
+                city, region = _without_country(candidate, country), region or code
                 if cedex:
                     city = f"{city} CEDEX {cedex.group(1) or ''}".strip()
                 k += 1
@@ -412,6 +420,28 @@ def countries_of_address(text: str) -> list[str]:
                         for m in form.search.finditer(text)):
                     found.append(country)
     return list(dict.fromkeys(found))
+
+
+def postcode_line_countries(text: str) -> dict[str, bool]:
+    """The countries whose address format reads ``text`` as its postcode and city line ("3075 Vuille-Dessus": Swiss,
+    Belgian, Austrian... postcodes have four digits, French ones five), each with True when a region of theirs
+    stands beside the city ("24631 Cerneglons (Bergamo)"). Empty for a line of another shape."""
+    normalised = _normalised(text)
+    groups = re.findall(r"\d+", normalised)
+    if not groups or len(groups) > 2 or sum(map(len, groups)) > 10 or re.search(r"@|www|\+", normalised) \
+            or not re.search(r"[^\W\d_]{3}", normalised):
+        return {}
+    found: dict[str, bool] = {}
+    for country in countries_with_postcodes():
+        form = address_format(country)
+        if form is None or form.search is None or not form.search.search(normalised):
+            continue
+        place = parse_place(text, [country])
+        # (a postcode of three characters is too like a house number: "618 Frances Squares")
+        if place is not None and place.address.country == country and place.address.city and not place.street \
+                and len(place.address.postcode.replace(" ", "")) >= 4:
+            found[country] = bool(place.address.region)
+    return found
 
 
 def _beside(text: str, m: re.Match[str], city: str, country: str) -> bool:
@@ -523,11 +553,13 @@ def take_addresses(card: Card) -> list[Found[Address]]:
         address, evidence = place.address, [ln.text]
         claimed = [i]
         street_parts = [place.street] if place.street and (_is_street(place.street) or _is_postbox(place.street)
-                                                           or _has_house_number(place.street)) else []
+                                                           or _has_house_number(place.street)
+                                                           or _street_by_its_place(place)) else []
         # the lines over and under it in its column (not a line of another column read in between)
         unavailable = {k for k in range(len(card.lines)) if k not in texts or k in card.taken_by_address}
         above = next_in_column(card.lines, i, -1, unavailable)
         # (a postcode line that opens with its street has no city line above it: "Rua X, 193 - CEP 01013-001")
+        city_line_above = False
         if place.city_above and not street_parts and above is not None and above not in unavailable \
                 and not is_title(texts[above]):
             # "Latchmere" over "PO1 2WJ", "Sơn Trà" over "Hau Giang Province 45754": the format's line above
@@ -540,13 +572,16 @@ def take_addresses(card: Card) -> list[Found[Address]]:
                 evidence.insert(0, card.lines[above].text)
                 claimed.append(above)
                 above = next_in_column(card.lines, above, -1, unavailable)
+                city_line_above = True
         if not address.city and not address.postcode:
             continue
         if not street_parts:
             j, first = above, True
             while j is not None and j not in unavailable and len(street_parts) < 2:
                 line = texts[j]
-                beside = first and (_has_house_number(line) or _has_street_word(line))
+                # over the city line over the postcode ("%A%n%C%n%Z"), the street by its place: "Viaduto de Santos"
+                by_place = city_line_above and _plain_words(line) and not is_first_name(line.split()[0])
+                beside = first and (_has_house_number(line) or _has_street_word(line) or by_place)
                 if _is_street(line) or _is_postbox(line) or beside:
                     street_parts.insert(0, line)
                     evidence.insert(0, card.lines[j].text)
@@ -593,6 +628,20 @@ def take_addresses(card: Card) -> list[Found[Address]]:
                 card.used.add(i)
                 break
     return found
+
+
+def _street_by_its_place(place: Place) -> bool:
+    """The part before the city on a line with the postcode and the city is the street, where the format prints it
+    ("Esplanada de Silveira · Silva do Norte-RS · 99240-080")."""
+    return bool(place.address.postcode and place.address.city) and _plain_words(place.street)
+
+
+def _plain_words(text: str) -> bool:
+    """A few words of letters that are no title, company, label or country: a street where its place says so."""
+    words = text.split()
+    return 2 <= len(words) <= 6 and not re.search(r"[@:/|]|www", text) and sum(c.isalpha() for c in text) >= 6 \
+        and not is_title(text) and not has_legal_form(text) and not _country_of(text) \
+        and fold(words[0]).strip(".") not in PHONE_LABELS
 
 
 def _read_place(text: str, region: str, countries: list[str], named: frozenset[str]) -> Place | None:

@@ -8,9 +8,13 @@ from collections.abc import Container
 from dataclasses import dataclass, field
 
 from ..lexicons import (
+    COUNTRY_NAMES,
     LABEL_FIRST_WORDS,
     LEGAL_FORMS,
+    NAME_PARTICLES,
+    NAME_SUFFIXES,
     PHONE_LABELS,
+    TITLE_PHRASES,
     fold,
     is_first_name,
 )
@@ -93,16 +97,25 @@ _INNER_LABEL = re.compile(r"(?<=\S)\s+(?!(?i:n[or°º]\.?|num)\s?:\s?\d)(?=[^\W\
 # "Olivier Masson  Tél. 02 40 12 34 56": a phone label before a number starts a new field, with no colon too
 # (labels of three letters or more of every language; matched on the folded line)
 _INNER_PHONE_LABEL = re.compile(
-    r"(?<=\S)\s+(?=(?:" + "|".join(sorted((re.escape(w) for w in PHONE_LABELS if len(w) >= 3 and " " not in w),
+    r"(?<=\S)\s+(?=(?:" + "|".join(sorted((re.escape(w).replace(r"\ ", r"\s+") for w in PHONE_LABELS if len(w) >= 3),
                                           key=len, reverse=True))
     + r")\b\.?\s*:?\s*[+(\d])"
-    # a label of one or two letters before an international number ("Hanne Callens T +32 10 06 80 64")
+    # a label of one or two letters before an international number ("Hanne Callens T +32 10 06 80 64"), or after a
+    # word before a number of eight digits or more ("Tina Greco T 0575 818737")
     + r"|(?<=\S)\s+(?=(?:" + "|".join(sorted(re.escape(w) for w in PHONE_LABELS if len(w) <= 2 and w.isalpha()))
     + r")\.?\s*:?\s*\+\d)"
+    + r"|(?<=[^\W\d_])\s+(?=(?:" + "|".join(sorted(re.escape(w) for w in PHONE_LABELS if len(w) <= 2 and w.isalpha()))
+    + r")\.?\s*:?\s*\(?\d(?:[\s().-]*\d){7})"
 )
 # the first word of a label of two words ("Ligne directe :", "Site web :", "Tél. fixe :"): not a field alone
 # "JEAN DUPONT - Directeur commercial", "Julie Martin | CEO": a name and a job title on one line
 _NAME_THEN_TITLE = re.compile(r"^([^\W\d_][^\d@:/,]+?)(?:\s*,|\s+[-–|•·])\s+([^\W\d_][^\d@:/]+)$")
+
+
+# "Daniel Hamilton, MSc - Head of Sales": the degree closes the name, the title follows the dash
+_DEGREE_BEFORE_TITLE = re.compile(
+    r"^([^\W\d_][^\d@:/,]+?,)\s*((?i:" + "|".join(sorted(NAME_SUFFIXES, key=len, reverse=True))
+    + r")\.?)\s+[-–|•·]\s+(?=[^\W\d_])")
 
 
 def _split_before_phone_labels(text: str) -> list[str]:
@@ -122,19 +135,31 @@ def split_at_labels(text: str) -> list[str]:
             continue
         if parts and fold(parts[-1]).rstrip(".") in LABEL_FIRST_WORDS:
             parts[-1] = f"{parts[-1]} {part}"
+        elif parts and len(parts[-1].split()) > 1 and fold(parts[-1].split()[-1]).rstrip(".") in LABEL_FIRST_WORDS:
+            # "Olivia Albert Ligne" + "directe : +32...": the label's first word goes with the rest of it
+            head, first_word = parts[-1].rsplit(" ", 1)
+            parts[-1:] = [head, f"{first_word} {part}"]
         else:
             parts.append(part)
     out: list[str] = []
     for part in (_JUNK_EDGES.sub("", p).strip() or p for p in parts):  # "Lynn CARR |" before "P: +1 201..."
+        degree = _DEGREE_BEFORE_TITLE.match(part)
+        if degree and is_title(part[degree.end():]):
+            out += [f"{degree.group(1)} {degree.group(2)}", part[degree.end():]]
+            continue
         m = _NAME_THEN_TITLE.match(part)
-        name_words = m.group(1).split() if m else []
+        name_words = [w for w in m.group(1).split() if w not in NAME_PARTICLES] if m else []
         # the title in words cardscan knows, or any short phrase after a known first name ("Ida GRZELEC - Prezes")
         title_like = m is not None and (is_title(m.group(2)) or (
             is_first_name(name_words[0]) and len(m.group(2).split()) <= 5))
         if m and any(w in LEGAL_FORMS for w in re.findall(r"[a-z/]+", fold(m.group(2)).replace(".", ""))):
             title_like = False  # "Lone Star Logistics, LLC": a company and its legal form
+        if m and COUNTRY_NAMES.get(fold(m.group(2)).strip(" .")):
+            title_like = False  # "San Severo - Italy": a city and its country
+        # ("Senad Kaufmann": a name's word may be a title's too, after a first name)
         if m and title_like and 2 <= len(name_words) <= 4 and all(w[0].isupper() for w in name_words) \
-                and not is_title(m.group(1)):
+                and (not is_title(m.group(1)) or (is_first_name(name_words[0])
+                                                   and not any(p in fold(m.group(1)) for p in TITLE_PHRASES))):
             out += [m.group(1), m.group(2)]
         else:
             out.append(part)
@@ -164,6 +189,8 @@ def clean_line(text: str) -> str:
     text = re.sub(r"^(\d{1,5}(?:bis|ter)?)(?=[A-ZÀ-Ý][a-zà-ÿ]{3,}|(?:rue|avenue|bd|boulevard|chemin|allée|impasse|place"
                   r"|quai|route|rua|avenida|calle|via)\b)", r"\1 ", text)
     text = re.sub(r"\s+", " ", text)
+    # a quote standing alone at an end ("Noortje Boers '"): a speck the OCR read, not "'t" of "van 't Erve"
+    text = re.sub(r"^['\"`´]+(?=\s)|(?<=\s)['\"`´]+$", "", text)
     return _JUNK_EDGES.sub("", text).strip()
 
 

@@ -30,7 +30,8 @@ EMAIL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._%+'-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-
 # "d" or "a", which end many names ("bernardgmail.com" is bernard@, not bernar@)
 _LOST_AT = re.compile(r"(?<![\w.@/])([A-Za-z0-9][A-Za-z0-9._-]*?[A-Za-z0-9])[qQ]?"
                       rf"(?=(?:{'|'.join(sorted(DISTINCTIVE_WEBMAIL))})\.[a-z]{{2,}}\b)")
-_EMAIL_LABEL = re.compile(r"^(?:(?:e-?mail|mail|courriel)\s*[:.]?|e\s*[:.])\s*", re.IGNORECASE)
+# "E-mail:", "Mail ", "E: ", "E. " before the address; not the "mail" of "maillard@" or the "e." of "e.schuster@"
+_EMAIL_LABEL = re.compile(r"^(?:(?:e-?mail|mail|courriel)(?:\s*[:.]\s*|\s+)|e(?:\s*:\s*|\.\s+|\s+))", re.IGNORECASE)
 
 
 def repair_email_text(text: str) -> str:

@@ -11,6 +11,7 @@ from ..lexicons import (
     GROUP_WORDS,
     LANDMARK_WORDS,
     LEGAL_FORMS,
+    NAME_PARTICLES,
     OPENING_HOURS_WORDS,
     ORG_DESCRIPTORS,
     TAGLINE_PATTERNS,
@@ -42,7 +43,9 @@ def has_legal_form(text: str) -> bool:
         if word in LEGAL_FORMS and (len(word) > 2 or word not in AMBIGUOUS_LEGAL_FORMS or printed.isupper()
                                     or "." in printed):
             return True
-    if re.search(r"\bs/[ac]\b|\bs\.a\.", raw):
+    if COUNTRY_NAMES.get(raw.strip(" .")):
+        return False  # "U.S.A.": where the card is from, not "S.A."
+    if re.search(r"\bs/[ac]\b|(?<![a-z]\.)\bs\.a\.", raw):
         return True
     forms = legal_form_sequences()
     tokens = legal_form_tokens(text)
@@ -66,7 +69,8 @@ def is_tagline(text: str) -> bool:
 def _is_group_line(text: str) -> bool:
     """'Groupe Boucher', 'Grupo Torrens': a group's name, under a brand it owns."""
     words = fold(text).split()
-    return 2 <= len(words) <= 4 and words[0] in GROUP_WORDS and text.split()[1][:1].isupper()
+    named = [w for w in text.split()[1:] if fold(w) not in NAME_PARTICLES]  # "Grupo da Rosa": its name after "da"
+    return 2 <= len(words) <= 4 and words[0] in GROUP_WORDS and bool(named) and named[0][:1].isupper()
 
 
 def take_taglines(card: Card) -> Found[str] | None:
@@ -114,6 +118,17 @@ def _matches_domain(text: str, domains: list[str]) -> bool:
     return False
 
 
+def _spelled(text: str, domains: list[str]) -> tuple[int, int]:
+    """(letters of a domain's name ``text`` spells, letters of ``text`` beyond them), for the best domain."""
+    squashed = squash(text)
+    best = (0, len(squashed))
+    for domain in domains:
+        label = squash(domain.split(".")[0])
+        common = len(squashed) if squashed in label else len(label) if label in squashed else 0
+        best = max(best, (common, len(squashed) - common), key=lambda b: (b[0], -b[1]))
+    return best
+
+
 def take_organisation_by_form_or_domain(card: Card, domains: list[str]) -> Found[str] | None:
     free = card.free()
     for i, ln in free:
@@ -125,12 +140,15 @@ def take_organisation_by_form_or_domain(card: Card, domains: list[str]) -> Found
     if not candidates:
         return None
     # a logo set on two lines ("Lumare" / "Buffet" for lumarebuffet.com.br) is one name
-    # the line that spells most of the domain, then the one that is no job title, then the biggest
-    i, ln = max(candidates, key=lambda c: (len(squash(c[1].text)), not is_title(c[1].text), c[1].height))
+    # the line that spells most of the domain with the fewest other letters ("da Mota" rather than the person
+    # "André da Mota Guerra" for mota.com.br), then the one that is no job title, then the biggest
+    spelled = {i: _spelled(ln.text, company_domains) for i, ln in candidates}
+    i, ln = max(candidates, key=lambda c: (spelled[c[0]][0], -spelled[c[0]][1], not is_title(c[1].text), c[1].height))
     positions = [position for position, (j, _) in enumerate(free) if j in {c[0] for c in candidates}]
     main = positions[candidates.index((i, ln))]
+    # (the other lines joined are parts of the domain's name, not lines that hold it among other words)
     near = [c for c, position in zip(candidates, positions, strict=True)
-            if c == (i, ln) or (abs(position - main) <= 2 and not is_title(c[1].text))]
+            if c == (i, ln) or (abs(position - main) <= 2 and not is_title(c[1].text) and spelled[c[0]][1] == 0)]
     for j, _ in near:
         card.used.add(j)
     text = " ".join(other.text for _, other in near)
@@ -148,15 +166,17 @@ def take_organisation_by_size(card: Card) -> Found[str] | None:
     for i, ln in free:
         letters = sum(c.isalpha() for c in ln.text)
         # only a line read with confidence: a garbled logo is worse than no organisation
-        if letters < 4 or letters / max(len(ln.text), 1) < 0.7 or ln.confidence < 0.75 or len(ln.text) > 50:
+        acronym = letters == 3 and re.fullmatch(r"[A-Z]{3}", ln.text) is not None  # "RVT": a logo of initials
+        if (letters < 4 and not acronym) or letters / max(len(ln.text), 1) < 0.7 or ln.confidence < 0.75 \
+                or len(ln.text) > 50:
             continue
         if len(ln.text.split()) > (9 if ln.height >= tallest else 6):
             continue  # a slogan or a list of services, unless it is the card's biggest print
         if any(len(token) > 15 for token in re.findall(r"[^\W\d_]+", ln.text)):
             continue  # "MADRINHASEFORMANDAS": words the OCR glued together, a phrase rather than a name
         words = [w for w in re.findall(r"[^\W\d_]{3,}", ln.text)]
-        if words and sum(w[0].islower() for w in words) * 2 > len(words):
-            continue  # "óculos e lentes de contato": a description, names are capitalised
+        if len(words) > 1 and sum(w[0].islower() for w in words) * 2 > len(words):
+            continue  # "óculos e lentes de contato": a description, names are capitalised ("bluewave" is a brand)
         if len(words) == 1 and fold(words[0]) in TRADE_WORDS:
             continue  # "RESTAURANTE" says what the place is, not what it is called
         if not _may_name_a_business(ln.text):

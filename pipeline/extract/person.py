@@ -58,8 +58,9 @@ def _name_score(ln: TextLine, locals_: list[str], max_height: float, next_line: 
     if len(core) < 2 or not all(_is_name_word(w) for w in core) or ln.confidence < 0.6:
         return -1
     folded_words = [re.sub(r"^[ld]['’]", "", fold(w).strip(".,")) for w in core]  # "L'Atelier" -> atelier
-    if len(set(folded_words)) < len(folded_words):
-        return -1  # "Visa Visa": logos side by side, not a person
+    if len(set(folded_words)) < len(folded_words) and not any(
+            squash(local).count(squash(w)) >= 2 for local in locals_ for w in folded_words if len(squash(w)) >= 3):
+        return -1  # "Visa Visa": logos side by side, not a person (unless the e-mail spells it: "thomas.thomas@")
     # a legal form printed as one ("SA", "S.A.", "GmbH"), not a name's word folded alike ("Sá")
     forms = [w in LEGAL_FORMS and (len(w) > 3 or printed.isupper() or "." in printed)
              for w, printed in zip(folded_words, core, strict=True)]
@@ -168,7 +169,10 @@ def take_title(card: Card, name: Found[PersonName] | None) -> Found[str] | None:
         j, nxt = free[position + 1]
         continued = re.match(r"^(?:et|and|&|e|y|de|du|des|of|en)\b", nxt.text) or (
             re.match(r"^[a-zà-ÿ]", nxt.text) and len(nxt.text.split()) >= 2)  # "smith" alone is a brand
-        if continued and not re.search(r"[@\d]", nxt.text):
+        # right under the title (not after the name printed between), and no particle and a name ("van Northeim")
+        named = nxt.text.split()[0] in NAME_PARTICLES and all(w[:1].isupper() for w in nxt.text.split()[1:])
+        under = next_in_column(card.lines, i, +1) == j
+        if continued and under and not named and not re.search(r"[@\d]", nxt.text):
             text = f"{text} {nxt.text}"
             card.used.add(j)
             evidence.append(nxt.text)

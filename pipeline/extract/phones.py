@@ -31,6 +31,10 @@ _NOT_PHONE_CONTEXT = re.compile(
     r"(?i)\b(siret|siren|rcs|tva|vat|ape|naf|cnpj|cpf|insc|iban|bic|swift|capital|isbn|n[°º]\s*tva|cep|bp|cs)\b"
     r"|〒"  # Japan's postal mark
 )
+# every word of the phone labels of every language and country ("ligne", "directe", "kom")
+_LABEL_WORDS = frozenset(word for label in [*PHONE_LABELS, *(w for labels in COUNTRY_PHONE_LABELS.values()
+                                                               for w in labels)]
+                         for word in re.findall(r"[^\W\d_]+", label))
 _LABEL_TOKEN = re.compile(r"(?i)([a-zéèêáíóúãç]+(?:\s+directe)?)\.?\s*[:.]?\s*$")
 
 
@@ -72,12 +76,14 @@ def _label_kind(prefix: str, region: str = "") -> PhoneKind | None:
     prefix = re.sub(r"[\s:.()/|-]+$", "", prefix)
     if not prefix:
         return None
-    words = re.findall(r"[a-z]+(?:\s+directe)?", prefix)
+    # letters of every script folded ("DĐ" in Vietnamese, "kom." in Polish), not only a to z
+    words = re.findall(r"[^\W\d_]+(?:\s+directe)?", prefix)
     if not words:
         return None
     last = words[-1]
-    # "Tél./Fax" announces the first: look at the first word of a trailing label group
-    group = re.search(r"([a-z]+)\s*[./]\s*[a-z]+$", prefix)
+    # "Tel/Fax" announces the first: look at the first word of a trailing label group; in "Tel. kom." (a
+    # telephone, mobile) the word after the abbreviation's dot says which, and "last" reads it
+    group = re.search(r"([a-z]+)\s*/\s*[a-z]+$", prefix)
     for candidate in ([group.group(1)] if group else []) + [last, words[0]]:
         kind = PHONE_LABELS.get(candidate) or COUNTRY_PHONE_LABELS.get(region, {}).get(candidate)
         if kind and (len(candidate) > 1 or prefix.endswith(candidate) or len(prefix) <= 3):
@@ -179,8 +185,10 @@ def take_phones(card: Card) -> list[Found[Phone]]:
         spans = list(NUMBER_SPAN.finditer(text))
         line_label = _label_kind(text, card.region) if not spans else None
         if not spans:
-            # a label alone on its line ("Portable") announces the number on the next line
-            pending_label = line_label if line_label and len(text) <= 16 else None
+            # a label alone on its line ("Portable") announces the number on the next line; a line that only
+            # ends with a label's letters ("Grupa Ciuk s.c.") is no label
+            alone = all(w in _LABEL_WORDS for w in re.findall(r"[^\W\d_]+", fold(text)))
+            pending_label = line_label if line_label and len(text) <= 16 and alone else None
             continue
         taken: list[str] = []
         postcodes = [re.sub(r"\D", "", code) for code in postcodes_in(text, [card.region])]

