@@ -243,7 +243,7 @@ def _host(url: str) -> str:
 
 def _labels(domain: str) -> list[str]:
     """The parts of a domain that name its owner: 'atelier-lumiere' of www.atelier-lumiere.com.br, and both
-    'nog' and 'carbonmade' of nog.carbonmade.com (a site hosted under a platform's name is its owner's)."""
+    'atelier' and 'carbonmade' of atelier.carbonmade.com (a site hosted under a platform's name is its owner's)."""
     labels = [p for p in domain.lower().split(".") if p and p != "www"]
     if len(labels) > 1:
         labels = labels[:-1]

@@ -276,7 +276,7 @@ def _reading_order(lines: list[OcrLine]) -> list[OcrLine]:
     """Sort lines top to bottom and left to right, joining pieces of one printed line.
 
     Sparse-text segmentation cuts a line wherever words are spaced out
-    ("Eletrônica" / "KAWAMURA Ltda."); pieces on the same baseline, of the same
+    ("Eletrônica" / "TAKEDA Ltda."); pieces on the same baseline, of the same
     size and close together are one line again.
     """
     rows: list[list[OcrLine]] = []

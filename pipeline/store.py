@@ -654,7 +654,7 @@ def _is_mobile(number: str) -> bool:
 def _same_holder(name: str, stored: StoredCard, personal: bool) -> bool:
     """Whether a card printing ``name`` and the stored contact sharing a number or mailbox are one holder."""
     stored_name = "" if stored.is_company else stored.full_name
-    if name and stored_name:  # "José Carlos" read once as "Fose Carlos" is still him
+    if name and stored_name:  # "José Prado" read once as "Fose Prado" is still him
         return difflib.SequenceMatcher(None, fold(name), fold(stored_name)).ratio() >= 0.8
     if not name and not stored_name:
         return True  # two cards of the same company

@@ -101,7 +101,7 @@ def test_two_numbers_on_one_line():
 
 
 def test_trunk_prefix_in_brackets_and_extension():
-    contact = read("Avery Smith\nTel +44 (0) 20 7946 0321 ext. 240", region="GB")
+    contact = read("Avery Stone\nTel +44 (0) 20 7946 0321 ext. 240", region="GB")
     assert [(p.value.number, p.value.extension) for p in contact.phones] == [("+442079460321", "240")]
 
 
@@ -207,7 +207,7 @@ def test_a_slogan_is_not_a_title():
         ("1202 Genève", "CH", ("1202", "Genève", "CH")),
         ("Marylebone, London, W1 4AB", "GB", ("W1 4AB", "London", "GB")),
         ("Keller, TX 76248", "US", ("76248", "Keller", "US")),
-        ("CEP 01014-000 | Centro | São Paulo | SP", "BR", ("01014-000", "São Paulo", "BR")),
+        ("CEP 01234-010 | Centro | São Paulo | SP", "BR", ("01234-010", "São Paulo", "BR")),
     ],
 )
 def test_postcode_and_city(text, region, parts):
@@ -229,7 +229,7 @@ def test_middle_dots_and_full_width_brackets_in_numbers():
 
 
 def test_misread_trunk_bracket():
-    contact = read("Avery Smith\nfax:+44(0l2067892345", region="GB")
+    contact = read("Avery Stone\nfax:+44(0l2067892345", region="GB")
     assert [(p.value.number, p.value.kind) for p in contact.phones] == [("+442067892345", "fax")]
 
 
@@ -240,8 +240,8 @@ def test_a_word_between_numbers_is_not_read_as_digits():
 
 
 def test_title_glued_to_the_name():
-    contact = read("Dr.Avery Smith\nSenior Researcher\navery.smith@contoso-example.com", region="GB")
-    assert contact.name is not None and contact.name.value.full == "Avery Smith"
+    contact = read("Dr.Avery Stone\nSenior Researcher\navery.stone@larkspur-example.com", region="GB")
+    assert contact.name is not None and contact.name.value.full == "Avery Stone"
     assert contact.name.value.prefix == "Dr."
 
 
@@ -253,10 +253,10 @@ def test_a_us_street_number_is_not_a_postcode():
 
 
 def test_a_logo_on_two_lines_is_one_organisation():
-    lines = [TextLine("Lumare", height=100), TextLine("Buffet", height=180), TextLine("eventos", height=70),
-             TextLine("José Carlos", height=45), TextLine("www.lumarebuffet.com.br", height=40)]
+    lines = [TextLine("Aurora", height=100), TextLine("Buffet", height=180), TextLine("eventos", height=70),
+             TextLine("José Prado", height=45), TextLine("www.aurorabuffet.com.br", height=40)]
     contact = normalise_contact(extract_contact(lines, "BR"), "BR")
-    assert contact.organisation is not None and contact.organisation.value == "Lumare Buffet"
+    assert contact.organisation is not None and contact.organisation.value == "Aurora Buffet"
 
 
 def test_a_job_title_the_domain_also_names_stays_the_title():
@@ -302,8 +302,8 @@ def test_an_initial_glued_to_the_surname_is_parted_but_not_in_an_address():
 
 
 def test_a_legal_form_glued_to_a_name_in_capitals_is_parted():
-    contact = read("Eletrônica KAWAMURALtda.\nAssistência Técnica\nFone 2294-9484", region="BR")
-    assert contact.organisation is not None and contact.organisation.value == "Eletrônica KAWAMURA Ltda."
+    contact = read("Eletrônica TAKEDALtda.\nAssistência Técnica\nFone 2345-6789", region="BR")
+    assert contact.organisation is not None and contact.organisation.value == "Eletrônica TAKEDA Ltda."
     assert contact.name is None
 
 
@@ -362,7 +362,7 @@ def test_a_line_is_cut_where_a_new_field_starts_and_only_there(line: str, parts:
 
 
 def test_a_cep_glued_to_its_label_is_read():
-    assert parse_postcode_city("Rua X, 15 - Centro - CEP01013-001", "BR").postcode == "01013-001"
+    assert parse_postcode_city("Rua X, 15 - Centro - CEP01234-011", "BR").postcode == "01234-011"
 
 
 def test_a_uk_postcode_read_without_its_space_gets_it_back():
@@ -478,7 +478,7 @@ def test_a_city_beside_a_number_is_a_branch_not_a_person():
 
 
 @pytest.mark.parametrize(("text", "region", "numbers"), [
-    ("Tel: (11) 2747-8430 / 2746-6245", "BR", ["+551127478430", "+551127466245"]),
+    ("Tel: (11) 3456-7001 / 3456-7029", "BR", ["+551134567001", "+551134567029"]),
     ("Phone (212) 555-0147 / 555-0148", "US", ["+12125550147", "+12125550148"]),
     ("Tél. 01 23 45 67 89 / 90", "FR", ["+33123456789", "+33123456790"]),
     ("Standard : 04 72 10 20 30 / 31 - Fax 04 72 10 20 39", "FR", ["+33472102030", "+33472102031", "+33472102039"]),

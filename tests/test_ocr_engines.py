@@ -89,11 +89,11 @@ def test_sideways_text_is_noticed():
 
 
 def test_pieces_of_one_printed_line_are_joined_but_columns_are_not():
-    data = {"text": ["Eletrônica", "KAWAMURA", "Ltda.", "Portable"], "conf": [90, 90, 90, 90],
+    data = {"text": ["Eletrônica", "TAKEDA", "Ltda.", "Portable"], "conf": [90, 90, 90, 90],
             "left": [100, 330, 500, 1400], "top": [50, 52, 51, 50], "width": [200, 150, 100, 200],
             "height": [40, 40, 40, 40], "block_num": [1, 2, 2, 3], "par_num": [1, 1, 1, 1], "line_num": [1, 1, 1, 1]}
     result = lines_from_tesseract_data(data, 2000, 800)
-    assert [ln.text for ln in result.lines] == ["Eletrônica KAWAMURA Ltda.", "Portable"]
+    assert [ln.text for ln in result.lines] == ["Eletrônica TAKEDA Ltda.", "Portable"]
 
 
 

@@ -151,7 +151,7 @@ def test_one_edit_changes_only_its_field(text: str, data: st.DataObject):
 
 CARD = (
     "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:5f0c0000-0000-5000-8000-000000000001\r\n"
-    "ADR;TYPE=work:;;2 Kingdom Street;;;;\r\nADR;TYPE=work:;;;London;;W2 6BD;GB\r\n"
+    "ADR;TYPE=work:;;7 Harbour Row;;;;\r\nADR;TYPE=work:;;;London;;EC1A 1BB;GB\r\n"
     "CATEGORIES:vernissage\r\nEMAIL;TYPE=INTERNET:camille@atelier-lumiere.fr\r\nFN:Camille Martin\r\n"
     "N:Martin;Camille;;;\r\nNOTE:Rencontré à vernissage le 20 novembre 2026\\nTyped on my phone\\, later\r\n"
     "ORG:Atelier Lumière SARL;Export\r\nORG:Fondation Lumière\r\n"
@@ -167,8 +167,8 @@ CARD = (
 
 def test_the_form_shows_every_value_of_every_property():
     form = read_form(CARD)
-    assert [(a.street, a.postcode, a.city) for a in form.addresses] == [("2 Kingdom Street", "", ""),
-                                                                       ("", "W2 6BD", "London")]
+    assert [(a.street, a.postcode, a.city) for a in form.addresses] == [("7 Harbour Row", "", ""),
+                                                                       ("", "EC1A 1BB", "London")]
     assert [(o.name, o.department) for o in form.organisations] == [("Atelier Lumière SARL", "Export"),
                                                                    ("Fondation Lumière", "")]
     assert [p.number for p in form.phones] == ["+33612345678", "+33472001234"]
@@ -190,7 +190,7 @@ def test_an_edit_keeps_group_and_parameters_and_the_rest():
     saved = apply_form(CARD, edited, revision=NOW)
     assert "item2.TEL:+33472009999\r\n" in saved
     assert "item2.X-ABLabel:_$!<Assistant>!$_\r\n" in saved
-    assert "ADR;TYPE=work:;;;London\\; City;;W2 6BD;GB\r\n" in saved
+    assert "ADR;TYPE=work:;;;London\\; City;;EC1A 1BB;GB\r\n" in saved
     assert changed_names(CARD, saved) == {"TEL", "ADR", "REV"}
 
 

@@ -271,7 +271,7 @@ def confusable_digits(text: str, rng: random.Random) -> str:
 def sibling_number(number: phonenumbers.PhoneNumber, printed: str, kind: str,
                    rng: random.Random) -> tuple[phonenumbers.PhoneNumber, str] | None:
     """A second number sharing the first one's area code, printed after it as only its own digits:
-    "(11) 2747-8430 / 2746-6245" (all after the area code), "01 23 45 67 89 / 90" (the last group)."""
+    "(11) 3456-7001 / 3456-7029" (all after the area code), "01 23 45 67 89 / 90" (the last group)."""
     groups = list(re.finditer(r"\d+", printed))
     if len(groups) < 3 or (not printed[0].isdigit() and printed[0] != "("):
         return None

@@ -205,7 +205,7 @@ def _normalised(text: str) -> str:
     text = re.sub(r"\b([A-Z]{1,3})\s+[-–]\s*(?=\d)", r"\1-", text)  # "CH - 1558" -> "CH-1558"
     text = re.sub(r"(?<=\d)(?=[A-ZÀ-Ý][a-zà-ÿ])", " ", text)  # "D-10115Berlin" -> "D-10115 Berlin"
     text = re.sub(r"\b([A-Z]{2})(?=\d{4,6}\b)", r"\1 ", text)  # "NY10011" -> "NY 10011"
-    text = re.sub(r"(?<=[a-z])\.(?=[A-Z]{2}\b)", ", ", text)  # "Justin.TX 76247": a comma read as a dot
+    text = re.sub(r"(?<=[a-z])\.(?=[A-Z]{2}\b)", ", ", text)  # "Argyle.TX 76226": a comma read as a dot
     return text.replace("〒", " ").strip(" |·•-–,")
 
 
@@ -488,7 +488,7 @@ def parse_postcode_city(text: str, region: str) -> Address | None:
 
 
 def _parse_brazilian(text: str, region: str) -> Address | None:
-    """A CEP line: "CEP 01014-000 | Centro | São Paulo | SP", the CEP's digits read as letters too."""
+    """A CEP line: "CEP 01234-010 | Centro | São Paulo | SP", the CEP's digits read as letters too."""
     # OCR reads a CEP's digits as letters too ("CEP OllB7-O0O"): the label says they are digits
     text = re.sub(r"(?i)(\bcep\s*[:.]?\s*)([0-9OoIlB|SZ]{5}-?[0-9OoIlB|SZ]{3})\b",
                   lambda cep: cep.group(1) + cep.group(2).translate(CONFUSABLE_DIGITS), text)
@@ -558,7 +558,7 @@ def take_addresses(card: Card) -> list[Found[Address]]:
         # the lines over and under it in its column (not a line of another column read in between)
         unavailable = {k for k in range(len(card.lines)) if k not in texts or k in card.taken_by_address}
         above = next_in_column(card.lines, i, -1, unavailable)
-        # (a postcode line that opens with its street has no city line above it: "Rua X, 193 - CEP 01013-001")
+        # (a postcode line that opens with its street has no city line above it: "Rua X, 193 - CEP 01234-011")
         city_line_above = False
         if place.city_above and not street_parts and above is not None and above not in unavailable \
                 and not is_title(texts[above]):
@@ -599,7 +599,7 @@ def take_addresses(card: Card) -> list[Found[Address]]:
         city_below = _city_line(texts[below], address.country) \
             if below is not None and below not in unavailable and not address.city else None
         if below is not None and city_below is not None:
-            # "Rua X, 193 - Centro - CEP 01013-001" over "São Paulo - SP": the city on the line under the postcode's
+            # "Rua X, 193 - Centro - CEP 01234-011" over "São Paulo - SP": the city on the line under the postcode's
             address = replace(address, city=city_below[0], region=address.region or city_below[1])
             evidence.append(card.lines[below].text)
             claimed.append(below)

@@ -184,7 +184,7 @@ def clean_line(text: str) -> str:
     text = re.sub(r"\b(Dr|Mr|Mrs|Ms|Mme|Mlle|Me|Pr|Prof|Sr|Sra)\.(?=[A-ZÀ-Ý])", r"\1. ", text)  # "Dr.Avery"
     # "Paulo M.Tavares": an initial glued to the surname (not in an address such as "J.Smith@acme.com")
     text = re.sub(r"(?<![\w.@/])([A-ZÀ-Ý])\.(?=[A-ZÀ-Ý][a-zà-ÿ]{2,}(?![\w.-]*@))", r"\1. ", text)
-    text = re.sub(r"(?<=[A-ZÀ-Ý]{2})(?=(?:Ltda|Ltd|Inc|GmbH|Corp)\b)", " ", text)  # "KAWAMURALtda."
+    text = re.sub(r"(?<=[A-ZÀ-Ý]{2})(?=(?:Ltda|Ltd|Inc|GmbH|Corp)\b)", " ", text)  # "TAKEDALtda."
     # "2Harbour Street", "12rue des Lilas": a street number the OCR glued to the street's name
     text = re.sub(r"^(\d{1,5}(?:bis|ter)?)(?=[A-ZÀ-Ý][a-zà-ÿ]{3,}|(?:rue|avenue|bd|boulevard|chemin|allée|impasse|place"
                   r"|quai|route|rua|avenida|calle|via)\b)", r"\1 ", text)

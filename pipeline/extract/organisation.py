@@ -139,7 +139,7 @@ def take_organisation_by_form_or_domain(card: Card, domains: list[str]) -> Found
     candidates = [(i, ln) for i, ln in free if _matches_domain(ln.text, company_domains) and len(ln.text) <= 60]
     if not candidates:
         return None
-    # a logo set on two lines ("Lumare" / "Buffet" for lumarebuffet.com.br) is one name
+    # a logo set on two lines ("Aurora" / "Buffet" for aurorabuffet.com.br) is one name
     # the line that spells most of the domain with the fewest other letters ("da Mota" rather than the person
     # "André da Mota Guerra" for mota.com.br), then the one that is no job title, then the biggest
     spelled = {i: _spelled(ln.text, company_domains) for i, ln in candidates}

@@ -206,7 +206,7 @@ def take_phones(card: Card) -> list[Found[Phone]]:
                     continue  # "Avenida Machado, 70 - 1911-816 Guimarães": a number and a postcode, no phone
                 value = candidate if not candidate.startswith("00") else "+" + candidate[2:]
                 if not valid and previous is not None:
-                    # "(11) 2747-8430 / 2746-6245": the second number is dialled with the first one's area code
+                    # "(11) 3456-7001 / 3456-7029": the second number is dialled with the first one's area code
                     shared = _with_area_code_of(previous, candidate)
                     if shared is not None:
                         value, number, valid = phonenumbers.format_number(
