@@ -19,8 +19,8 @@ from typing import Any
 import phonenumbers
 import vobject
 
+from .core.models import Meeting
 from .lexicons import fold
-from .models import Meeting
 from .store import ContactsFolder, event_slug, read_vcf
 from .vcard import CardFields, StoredCard, card_fields, card_meetings, meeting_label
 

@@ -14,11 +14,11 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
+from .core.errors import BadArgumentsError, CardscanError, InputError, NoTextError, UnexpectedError
+from .core.models import CardImage, CardReading, LoadedPhoto, Meeting
 from .doubts import doubtful_fields, reading_doubts
-from .errors import BadArgumentsError, CardscanError, InputError, NoTextError, UnexpectedError
 from .extract import extract_contact, guess_region, lines_from_ocr
 from .load import is_image_name, load_photo
-from .models import CardImage, CardReading, LoadedPhoto, Meeting
 from .normalise import normalise_contact
 from .ocr import DEFAULT_LANG, OcrEngine, TesseractEngine
 from .orient import upright_and_read

@@ -44,8 +44,8 @@ from typing import Protocol
 from urllib.parse import SplitResult, unquote, urljoin, urlsplit
 from xml.sax.saxutils import escape as xml_escape
 
-from .errors import CardscanError, ExitCode
-from .safetext import printable
+from .core.errors import CardscanError, ExitCode
+from .core.safetext import printable
 from .store import event_slug
 
 log = logging.getLogger("cardscan.push")

@@ -22,8 +22,8 @@ from typing import Any
 import phonenumbers
 from phonenumbers.geodata.locale import LOCALE_DATA
 
+from .core.models import CardReading, Contact, OcrResult
 from .lexicons import WEBMAIL_PROVIDERS, fold
-from .models import CardReading, Contact, OcrResult
 
 # The thresholds, set by judgement and not tuned on any card; what they flag on the 32 real photos of
 # ../shared/cards (hybrid engine) is given beside each so a change can be weighed.

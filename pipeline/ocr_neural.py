@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from .models import Box, OcrLine, OcrResult, OcrWord
+from .core.models import Box, OcrLine, OcrResult, OcrWord
 from .ocr import TesseractEngine, _reading_order, page_position
 
 MIN_SCORE = 0.5

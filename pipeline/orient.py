@@ -11,8 +11,8 @@ from dataclasses import replace
 
 import numpy as np
 
+from .core.models import CardImage, OcrResult
 from .light import prepare_for_ocr
-from .models import CardImage, OcrResult
 from .ocr import OcrEngine
 from .straighten import rotate
 

@@ -16,7 +16,7 @@ import cv2
 import numpy as np
 import vobject
 
-from .models import Address, Contact, Found, PersonName, Phone, PhoneKind
+from .core.models import Address, Contact, Found, PersonName, Phone, PhoneKind
 
 QR_CONFIDENCE = 0.99
 _EVIDENCE = ("QR code",)

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import NothingFoundError, OutputError
+from .core.errors import NothingFoundError, OutputError
+from .core.models import Meeting
 from .lexicons import fold
-from .models import Meeting
 from .runs import Run
 from .store import ContactsFolder, atomic_write, check_event_name, event_slug, read_vcf, remove_file
 from .vcard import StoredCard, drop_photo, merge_vcard, note_language, photo_sources, read_stored, rename_meeting

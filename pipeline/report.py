@@ -6,9 +6,9 @@ import json
 from typing import Any
 
 from .batch import BatchSummary, PhotoOutcome
+from .core.contact_json import contact_to_json
+from .core.safetext import printable, storable
 from .doubts import reading_doubts
-from .safetext import printable, storable
-from .serialise import contact_to_json
 
 
 def outcome_to_json(outcome: PhotoOutcome) -> str:

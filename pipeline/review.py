@@ -33,6 +33,8 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from .addressbook import Person, people_met_at
+from .core.errors import BadArgumentsError
+from .core.models import Meeting
 from .doubts import (
     CardValues,
     Doubt,
@@ -41,8 +43,6 @@ from .doubts import (
     find_doubts,
     lines_of_sidecar,
 )
-from .errors import BadArgumentsError
-from .models import Meeting
 from .review_form import BadRequest, check_flag, check_form, form_to_json, phone_e164, phone_region
 from .store import ContactsFolder, atomic_write, event_slug
 from .vcard import read_stored

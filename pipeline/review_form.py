@@ -17,8 +17,8 @@ from typing import Any, TypeVar
 
 import phonenumbers
 
+from .core.errors import BadArgumentsError
 from .doubts import phone_problem
-from .errors import BadArgumentsError
 from .lexicons import TLD_REGIONS
 from .normalise import normalise_email
 from .store import check_event_name

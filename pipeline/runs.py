@@ -39,8 +39,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import CardscanError, ExitCode, NothingFoundError, OutputError
-from .safetext import storable
+from .core.errors import CardscanError, ExitCode, NothingFoundError, OutputError
+from .core.safetext import storable
 from .store import BEFORE_CHANGE, ContactsFolder, atomic_write_bytes, remove_file
 
 RUNS = "runs"

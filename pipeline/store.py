@@ -29,13 +29,13 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .core.contact_json import contact_to_json, ocr_lines_to_json
+from .core.errors import BadArgumentsError, OutputError
+from .core.models import CardReading, Contact, Meeting
+from .core.safetext import storable
 from .doubts import reading_doubts
-from .errors import BadArgumentsError, OutputError
 from .lexicons import fold
-from .models import CardReading, Contact, Meeting
 from .normalise import normalise_phone
-from .safetext import storable
-from .serialise import contact_to_json, ocr_lines_to_json
 from .vcard import DEFAULT_VERSION, PhotoSource, StoredCard, build_vcard, merge_vcard, read_stored
 
 log = logging.getLogger("cardscan.store")

@@ -18,8 +18,8 @@ from typing import Any
 import phonenumbers
 import vobject
 
+from .core.models import Contact, Meeting, PhoneKind
 from .lexicons import fold
-from .models import Contact, Meeting, PhoneKind
 
 VCARD_VERSIONS = ("3.0", "4.0")
 DEFAULT_VERSION = "3.0"

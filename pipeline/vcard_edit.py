@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from .models import Meeting, PhoneKind
+from .core.models import Meeting, PhoneKind
 from .vcard import DEFAULT_VERSION, absolute_url, is_meeting_sentence, meeting_label, meeting_sentence, vcard_dialect
 
 LINE_OCTETS = 75

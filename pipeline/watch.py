@@ -29,12 +29,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .batch import PhotoOutcome, ScanOptions, file_reading, read_safely
-from .errors import BadArgumentsError, CardscanError, InputError, UnexpectedError
+from .core.errors import BadArgumentsError, CardscanError, InputError, UnexpectedError
+from .core.safetext import printable, storable
 from .load import is_image_name
 from .meeting import Sessions, capture_date
 from .report import describe, describe_merge
 from .runs import Run
-from .safetext import printable, storable
 from .store import ContactsFolder, WriteOptions, atomic_write, check_event_name, event_slug
 from .workers import WorkerDiedError, WorkerPool
 

@@ -18,8 +18,8 @@ import vobject
 from click.testing import CliRunner
 
 from pipeline.cli import main
-from pipeline.errors import ExitCode
-from pipeline.models import CardReading, Contact, Found, Meeting, PersonName, Phone
+from pipeline.core.errors import ExitCode
+from pipeline.core.models import CardReading, Contact, Found, Meeting, PersonName, Phone
 from pipeline.store import ContactsFolder
 
 pytest.importorskip("radicale")

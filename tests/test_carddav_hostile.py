@@ -17,8 +17,8 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
-from pipeline.errors import ExitCode
-from pipeline.models import CardReading, Contact, Found, Meeting, PersonName
+from pipeline.core.errors import ExitCode
+from pipeline.core.models import CardReading, Contact, Found, Meeting, PersonName
 from pipeline.store import ContactsFolder
 
 PASSWORD = "alice-secret"

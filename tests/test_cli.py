@@ -11,8 +11,8 @@ from click.testing import CliRunner
 
 import pipeline.batch as batch
 from pipeline.cli import main
-from pipeline.errors import ExitCode, NoTextError
-from pipeline.models import CardReading, Contact, Found, Meeting, PersonName
+from pipeline.core.errors import ExitCode, NoTextError
+from pipeline.core.models import CardReading, Contact, Found, Meeting, PersonName
 
 from .conftest import SAMPLES
 
@@ -279,7 +279,7 @@ def address_book(tmp_path: Path) -> Path:
     """Three people on disk, written the way a scan writes them."""
     import datetime as dt
 
-    from pipeline.models import Phone
+    from pipeline.core.models import Phone
     from pipeline.store import ContactsFolder
 
     folder = ContactsFolder(tmp_path / "contacts")

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 import vobject
 
-from pipeline.errors import CardscanError
-from pipeline.models import CardReading, Contact, Found, Meeting, PersonName
+from pipeline.core.errors import CardscanError
+from pipeline.core.models import CardReading, Contact, Found, Meeting, PersonName
 from pipeline.store import ContactsFolder
 
 from .conftest import ROOT, requires_tesseract, sample_photos

@@ -16,9 +16,9 @@ from pathlib import Path
 import phonenumbers
 import pytest
 
+from pipeline.core.contact_json import contact_summary
 from pipeline.extract import extract_contact, guess_region, lines_from_text
 from pipeline.normalise import normalise_contact
-from pipeline.serialise import contact_summary
 
 # cards.jsonl is written by hand; generated.jsonl by tools/make_regression_corpus.py (a fixed regression set)
 CORPUS = [json.loads(line) for name in ("cards.jsonl", "generated.jsonl")

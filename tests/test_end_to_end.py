@@ -154,7 +154,7 @@ def test_a_wrong_crop_falls_back_to_the_whole_photo(monkeypatch):
     import numpy as np
 
     import pipeline.batch as batch
-    from pipeline.models import CardImage
+    from pipeline.core.models import CardImage
 
     blank_panel = CardImage(pixels=np.full((400, 700, 3), 40, np.uint8), found_card=True, rotation=0)
     monkeypatch.setattr(batch, "straighten_all", lambda pixels: [blank_panel])
@@ -171,7 +171,7 @@ def test_a_photo_is_freed_as_soon_as_it_is_read(monkeypatch):
     import numpy as np
 
     import pipeline.batch as batch
-    from pipeline.models import CardImage
+    from pipeline.core.models import CardImage
 
     blank_panel = CardImage(pixels=np.full((400, 700, 3), 40, np.uint8), found_card=True, rotation=0)
     monkeypatch.setattr(batch, "straighten_all", lambda pixels: [blank_panel])

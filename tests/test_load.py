@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from pipeline.errors import InputError
+from pipeline.core.errors import InputError
 from pipeline.load import load_photo
 
 from .conftest import SAMPLES

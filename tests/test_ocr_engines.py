@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from pipeline.models import Box, OcrLine, OcrResult, OcrWord
+from pipeline.core.models import Box, OcrLine, OcrResult, OcrWord
 from pipeline.ocr import lines_from_tesseract_data
 from pipeline.ocr_neural import _pad_after_text, _with_accents, _with_at_sign, _words
 from pipeline.orient import vertical_share
@@ -180,7 +180,7 @@ class FakeHybrid:
 def test_a_quick_look_at_the_card_turned_over_spares_a_second_reading():
     import numpy as np
 
-    from pipeline.models import CardImage
+    from pipeline.core.models import CardImage
     from pipeline.orient import upright_and_read
 
     card = CardImage(pixels=np.full((300, 600, 3), 230, np.uint8), found_card=True, rotation=0)
@@ -205,7 +205,7 @@ class LinesLeftUnturned(FakeHybrid):
 def test_a_card_read_as_almost_nothing_is_read_turned_over_too():
     import numpy as np
 
-    from pipeline.models import CardImage
+    from pipeline.core.models import CardImage
     from pipeline.orient import upright_and_read
 
     pixels = np.full((300, 600, 3), 230, np.uint8)

@@ -13,7 +13,7 @@ import pytest
 import requests
 import vobject
 
-from pipeline.models import (
+from pipeline.core.models import (
     Address,
     Box,
     CardReading,

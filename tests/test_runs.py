@@ -21,8 +21,8 @@ from click.testing import CliRunner
 from PIL import Image
 
 from pipeline.cli import main
-from pipeline.errors import ExitCode
-from pipeline.models import CardReading, Contact, Found, Meeting, OcrResult, PersonName, Phone
+from pipeline.core.errors import ExitCode
+from pipeline.core.models import CardReading, Contact, Found, Meeting, OcrResult, PersonName, Phone
 from pipeline.runs import CRASH_ENV, KEEP_RUNS, RUNS, read_runs
 from pipeline.store import ContactsFolder
 

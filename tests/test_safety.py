@@ -20,8 +20,8 @@ import pytest
 import vobject
 
 import pipeline.batch as batch
-from pipeline.errors import ExitCode
-from pipeline.models import CardReading, Contact, Found, Meeting, OcrResult, PersonName, Phone
+from pipeline.core.errors import ExitCode
+from pipeline.core.models import CardReading, Contact, Found, Meeting, OcrResult, PersonName, Phone
 from pipeline.store import ContactsFolder, WriteOptions
 from pipeline.watch import JOURNAL_NAME
 
@@ -115,7 +115,7 @@ class OcrLikeReader(FakeReader):
         outcomes = super().__call__(source, options)
         from dataclasses import replace
 
-        from pipeline.safetext import storable
+        from pipeline.core.safetext import storable
 
         if outcomes[0].reading is None:
             return outcomes

@@ -16,7 +16,18 @@ from click.testing import CliRunner
 from PIL import Image
 
 from pipeline.cli import main
-from pipeline.models import Box, CardReading, Contact, Found, Meeting, OcrLine, OcrResult, OcrWord, PersonName, Phone
+from pipeline.core.models import (
+    Box,
+    CardReading,
+    Contact,
+    Found,
+    Meeting,
+    OcrLine,
+    OcrResult,
+    OcrWord,
+    PersonName,
+    Phone,
+)
 from pipeline.photo import review_image
 from pipeline.store import ContactsFolder
 

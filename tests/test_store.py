@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.errors import BadArgumentsError, OutputError
-from pipeline.models import CardReading, Contact, Found, Meeting, PersonName
+from pipeline.core.errors import BadArgumentsError, OutputError
+from pipeline.core.models import CardReading, Contact, Found, Meeting, PersonName
 from pipeline.store import ContactsFolder, atomic_write, check_event_name, contact_uid, event_slug
 
 
@@ -116,7 +116,7 @@ def test_unwritable_folder_is_reported(tmp_path: Path):
 
 def card(sha: str, event: str, name: str, org: str = "", email: str = "", phone: str = "",
          day: int = 20, phone_kind: str = "cell") -> CardReading:
-    from pipeline.models import Phone
+    from pipeline.core.models import Phone
 
     contact = Contact(
         name=Found(PersonName(name, *name.split(" ", 1)), 0.9),

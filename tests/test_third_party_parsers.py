@@ -25,7 +25,7 @@ import pytest
 import vobject
 
 from pipeline.addressbook import GOOGLE_HEADER, OUTLOOK_HEADER, export_people, people_met_at
-from pipeline.models import Address, CardReading, Contact, Found, Meeting, PersonName, Phone, SocialProfile
+from pipeline.core.models import Address, CardReading, Contact, Found, Meeting, PersonName, Phone, SocialProfile
 from pipeline.store import ContactsFolder, WriteOptions
 
 HOSTILE = "ACME;\\, Inc.\r\nEND:VCARD\r\nBEGIN:VCARD"

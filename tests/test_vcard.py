@@ -6,7 +6,7 @@ import datetime as dt
 
 import vobject
 
-from pipeline.models import Address, Contact, Found, Meeting, PersonName, Phone
+from pipeline.core.models import Address, Contact, Found, Meeting, PersonName, Phone
 from pipeline.vcard import PhotoSource, build_vcard, meeting_sentence, merge_vcard, read_meetings, read_stored
 
 MEETING = Meeting("vernissage", dt.date(2026, 11, 20))
@@ -173,7 +173,7 @@ def test_merge_keeps_notes_a_person_added():
 
 
 def test_a_social_profile_is_no_website():
-    from pipeline.models import SocialProfile
+    from pipeline.core.models import SocialProfile
 
     contact = Contact(websites=(Found("www.atelier-lumiere.fr", 0.9, ()),),
                       social=(Found(SocialProfile("instagram", "instagram.com/atelierlumiere"), 0.9, ()),))

@@ -10,7 +10,7 @@ import datetime as dt
 import phonenumbers
 from hypothesis import strategies as st
 
-from pipeline.models import Meeting
+from pipeline.core.models import Meeting
 from pipeline.vcard import meeting_label, meeting_sentence
 from pipeline.vcard_edit import escape
 

@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from pipeline.batch import ScanOptions, _engine, read_photo, resolve_engine  # noqa: E402
-from pipeline.errors import CardscanError  # noqa: E402
+from pipeline.core.errors import CardscanError  # noqa: E402
 from pipeline.load import is_image_name  # noqa: E402
 
 

@@ -156,9 +156,9 @@ def macro_f1(totals: dict[str, list[int]]) -> float:
 # ---------------------------------------------------------------- text corpus and generated corpus
 
 def extraction() -> Callable[[str, str], dict[str, Any]]:
+    from pipeline.core.contact_json import contact_summary
     from pipeline.extract import extract_contact, guess_region, lines_from_text
     from pipeline.normalise import normalise_contact
-    from pipeline.serialise import contact_summary
 
     def read(text: str, user_region: str) -> dict[str, Any]:
         lines = lines_from_text(text)

@@ -14,7 +14,7 @@ loaded by ``pipeline.lexicons``.
 
 from __future__ import annotations
 
-from ..models import Contact
+from ..core.models import Contact
 from .addresses import parse_postcode_city, take_addresses
 from .lines import Card, TextLine, clean_line, lines_from_ocr, lines_from_text, split_at_labels
 from .online import host_of, repair_email_text, take_emails, take_handles, take_urls

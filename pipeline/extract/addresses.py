@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 
+from ..core.models import Address, Found
 from ..lexicons import (
     ADDRESS_LABELS,
     COUNTRIES,
@@ -29,7 +30,6 @@ from ..lexicons import (
     countries_named,
     fold,
 )
-from ..models import Address, Found
 from .lines import CONFUSABLE_DIGITS, Card, TextLine, conf
 from .organisation import has_legal_form
 from .places import AddressFormat, address_format, prefixed_countries, subdivision

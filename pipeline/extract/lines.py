@@ -6,16 +6,16 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from ..core.models import (
+    OcrLine,
+    OcrResult,
+)
 from ..lexicons import (
     LABEL_FIRST_WORDS,
     LEGAL_FORMS,
     PHONE_LABELS,
     fold,
     is_first_name,
-)
-from ..models import (
-    OcrLine,
-    OcrResult,
 )
 from .titles import is_title
 

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import re
 
+from ..core.models import (
+    Found,
+    SocialProfile,
+    unique_found,
+)
 from ..lexicons import (
     DISTINCTIVE_WEBMAIL,
     GENERIC_TLDS,
     TLD_REGIONS,
-)
-from ..models import (
-    Found,
-    SocialProfile,
-    unique_found,
 )
 from .lines import Card, conf
 from .weights import ONLINE

@@ -5,6 +5,9 @@ from __future__ import annotations
 import difflib
 import re
 
+from ..core.models import (
+    Found,
+)
 from ..lexicons import (
     AMBIGUOUS_LEGAL_FORMS,
     COUNTRY_NAMES,
@@ -19,9 +22,6 @@ from ..lexicons import (
     fold,
     legal_form_sequences,
     legal_form_tokens,
-)
-from ..models import (
-    Found,
 )
 from .lines import Card, conf
 from .titles import is_title

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import re
 
+from ..core.models import (
+    Found,
+    PersonName,
+)
 from ..lexicons import (
     AND_WORDS,
     COUNTRY_NAMES,
@@ -21,10 +25,6 @@ from ..lexicons import (
     fold,
     is_city,
     is_first_name,
-)
-from ..models import (
-    Found,
-    PersonName,
 )
 from .lines import Card, TextLine, conf
 from .organisation import has_legal_form, is_tagline, squash

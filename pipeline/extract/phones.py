@@ -6,15 +6,15 @@ import re
 
 import phonenumbers
 
-from ..lexicons import (
-    PHONE_LABELS,
-    fold,
-)
-from ..models import (
+from ..core.models import (
     Found,
     Phone,
     PhoneKind,
     unique_found,
+)
+from ..lexicons import (
+    PHONE_LABELS,
+    fold,
 )
 from .addresses import postcodes_in
 from .lines import CONFUSABLE_DIGITS, Card, conf
