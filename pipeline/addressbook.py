@@ -20,8 +20,8 @@ import phonenumbers
 import vobject
 
 from .core.models import Meeting
-from .lexicons import fold
 from .store import ContactsFolder, event_slug, read_vcf
+from .understand.lexicons import fold
 from .vcard import CardFields, StoredCard, card_fields, card_meetings, meeting_label
 
 EXPORT_FORMATS = ("vcf", "google-csv", "outlook-csv")

@@ -57,7 +57,6 @@ from .carddav import (
 from .core.errors import BadArgumentsError, CardscanError, ExitCode, NothingFoundError, OutputError
 from .core.models import Meeting
 from .core.safetext import printable
-from .lexicons import fold
 from .load import is_image_name
 from .meeting import capture_date, run_date
 from .ocr import DEFAULT_LANG, check_tesseract
@@ -65,6 +64,7 @@ from .qrexport import QR_FORMATS, write_qr_codes
 from .report import describe, describe_merge, json_line, outcome_to_json, summary_line
 from .runs import Run
 from .store import ContactsFolder, WriteOptions, atomic_write_bytes, check_event_name, event_slug, read_vcf
+from .understand.lexicons import fold
 from .vcard import DEFAULT_VERSION, VCARD_VERSIONS
 from .watch import DEFAULT_STABILITY, UNFILED, Watcher, WatchOptions
 

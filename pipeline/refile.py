@@ -17,9 +17,9 @@ from typing import Any
 
 from .core.errors import NothingFoundError, OutputError
 from .core.models import Meeting
-from .lexicons import fold
 from .runs import Run
 from .store import ContactsFolder, atomic_write, check_event_name, event_slug, read_vcf, remove_file
+from .understand.lexicons import fold
 from .vcard import StoredCard, drop_photo, merge_vcard, note_language, photo_sources, read_stored, rename_meeting
 
 _SHA = re.compile(r"^[0-9a-f]{64}$")

@@ -8,7 +8,7 @@ from typing import Any
 from .batch import BatchSummary, PhotoOutcome
 from .core.contact_json import contact_to_json
 from .core.safetext import printable, storable
-from .doubts import reading_doubts
+from .understand.doubts import reading_doubts
 
 
 def outcome_to_json(outcome: PhotoOutcome) -> str:

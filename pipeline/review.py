@@ -35,7 +35,9 @@ from urllib.parse import parse_qs, urlsplit
 from .addressbook import Person, people_met_at
 from .core.errors import BadArgumentsError
 from .core.models import Meeting
-from .doubts import (
+from .review_form import BadRequest, check_flag, check_form, form_to_json, phone_e164, phone_region
+from .store import ContactsFolder, atomic_write, event_slug
+from .understand.doubts import (
     CardValues,
     Doubt,
     Seen,
@@ -43,8 +45,6 @@ from .doubts import (
     find_doubts,
     lines_of_sidecar,
 )
-from .review_form import BadRequest, check_flag, check_form, form_to_json, phone_e164, phone_region
-from .store import ContactsFolder, atomic_write, event_slug
 from .vcard import read_stored
 from .vcard_edit import (
     CardForm,
@@ -417,7 +417,7 @@ def _boxes(form: CardForm, sidecar: dict[str, Any] | None, doubts: list[Doubt]) 
 
 
 def _cleaned(text: str) -> str:
-    from .extract import clean_line
+    from .understand.extract import clean_line
 
     return clean_line(text)
 

@@ -18,10 +18,10 @@ from typing import Any, TypeVar
 import phonenumbers
 
 from .core.errors import BadArgumentsError
-from .doubts import phone_problem
-from .lexicons import TLD_REGIONS
-from .normalise import normalise_email
 from .store import check_event_name
+from .understand.doubts import phone_problem
+from .understand.lexicons import TLD_REGIONS
+from .understand.normalise import normalise_email
 from .vcard_edit import (
     AddressItem,
     CardForm,

@@ -24,8 +24,8 @@ import vobject
 from PIL import Image
 
 from .addressbook import people_met_at
-from .lexicons import fold
 from .store import ContactsFolder, event_slug, read_vcf
+from .understand.lexicons import fold
 from .vcard import card_fields
 
 # Until the shared doubts module lands: a field read with less confidence than this is "to check"

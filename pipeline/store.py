@@ -33,9 +33,9 @@ from .core.contact_json import contact_to_json, ocr_lines_to_json
 from .core.errors import BadArgumentsError, OutputError
 from .core.models import CardReading, Contact, Meeting
 from .core.safetext import storable
-from .doubts import reading_doubts
-from .lexicons import fold
-from .normalise import normalise_phone
+from .understand.doubts import reading_doubts
+from .understand.lexicons import fold
+from .understand.normalise import normalise_phone
 from .vcard import DEFAULT_VERSION, PhotoSource, StoredCard, build_vcard, merge_vcard, read_stored
 
 log = logging.getLogger("cardscan.store")

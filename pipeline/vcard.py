@@ -19,7 +19,7 @@ import phonenumbers
 import vobject
 
 from .core.models import Contact, Meeting, PhoneKind
-from .lexicons import fold
+from .understand.lexicons import fold
 
 VCARD_VERSIONS = ("3.0", "4.0")
 DEFAULT_VERSION = "3.0"

@@ -17,8 +17,8 @@ import phonenumbers
 import pytest
 
 from pipeline.core.contact_json import contact_summary
-from pipeline.extract import extract_contact, guess_region, lines_from_text
-from pipeline.normalise import normalise_contact
+from pipeline.understand.extract import extract_contact, guess_region, lines_from_text
+from pipeline.understand.normalise import normalise_contact
 
 # cards.jsonl is written by hand; generated.jsonl by tools/make_regression_corpus.py (a fixed regression set)
 CORPUS = [json.loads(line) for name in ("cards.jsonl", "generated.jsonl")

@@ -18,7 +18,7 @@ from pipeline.core.models import (
     PersonName,
 )
 from pipeline.core.models import Phone as PhoneValue
-from pipeline.doubts import (
+from pipeline.understand.doubts import (
     CardValues,
     PrintedLine,
     Seen,

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.extract import extract_contact, guess_region, lines_from_text
-from pipeline.extract.addresses import parse_place
-from pipeline.extract.places import address_format
-from pipeline.normalise import normalise_contact
+from pipeline.understand.extract import extract_contact, guess_region, lines_from_text
+from pipeline.understand.extract.addresses import parse_place
+from pipeline.understand.extract.places import address_format
+from pipeline.understand.normalise import normalise_contact
 
 
 def read(text: str, region: str = "FR"):

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.extract import TextLine, extract_contact, guess_region, lines_from_text
-from pipeline.extract.organisation import has_legal_form, is_tagline
-from pipeline.extract.titles import is_title
-from pipeline.normalise import normalise_contact
+from pipeline.understand.extract import TextLine, extract_contact, guess_region, lines_from_text
+from pipeline.understand.extract.organisation import has_legal_form, is_tagline
+from pipeline.understand.extract.titles import is_title
+from pipeline.understand.normalise import normalise_contact
 
 
 def read(text: str, region: str = "FR"):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.lexicons import known_city
-from pipeline.normalise import natural_case, normalise_email, normalise_phone, normalise_url, split_name
+from pipeline.understand.lexicons import known_city
+from pipeline.understand.normalise import natural_case, normalise_email, normalise_phone, normalise_url, split_name
 
 
 @pytest.mark.parametrize(

@@ -157,8 +157,8 @@ def macro_f1(totals: dict[str, list[int]]) -> float:
 
 def extraction() -> Callable[[str, str], dict[str, Any]]:
     from pipeline.core.contact_json import contact_summary
-    from pipeline.extract import extract_contact, guess_region, lines_from_text
-    from pipeline.normalise import normalise_contact
+    from pipeline.understand.extract import extract_contact, guess_region, lines_from_text
+    from pipeline.understand.normalise import normalise_contact
 
     def read(text: str, user_region: str) -> dict[str, Any]:
         lines = lines_from_text(text)

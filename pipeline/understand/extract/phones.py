@@ -6,7 +6,7 @@ import re
 
 import phonenumbers
 
-from ..core.models import (
+from ...core.models import (
     Found,
     Phone,
     PhoneKind,

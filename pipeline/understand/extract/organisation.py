@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 
-from ..core.models import (
+from ...core.models import (
     Found,
 )
 from ..lexicons import (

@@ -15,7 +15,7 @@ from typing import TypeVar
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
-from .core.models import Address, Contact, Found, PersonName, Phone, PhoneKind, SocialProfile, unique_found
+from ..core.models import Address, Contact, Found, PersonName, Phone, PhoneKind, SocialProfile, unique_found
 from .lexicons import GENERATION_SUFFIXES, NAME_PARTICLES, NAME_PREFIXES, NAME_SUFFIXES, fold, known_city
 
 T = TypeVar("T")

@@ -22,7 +22,7 @@ from typing import Any
 import phonenumbers
 from phonenumbers.geodata.locale import LOCALE_DATA
 
-from .core.models import CardReading, Contact, OcrResult
+from ..core.models import CardReading, Contact, OcrResult
 from .lexicons import WEBMAIL_PROVIDERS, fold
 
 # The thresholds, set by judgement and not tuned on any card; what they flag on the 32 real photos of

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from ..core.models import (
+from ...core.models import (
     OcrLine,
     OcrResult,
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..core.models import (
+from ...core.models import (
     Found,
     PersonName,
 )

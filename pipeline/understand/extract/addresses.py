@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 
-from ..core.models import Address, Found
+from ...core.models import Address, Found
 from ..lexicons import (
     ADDRESS_LABELS,
     COUNTRIES,

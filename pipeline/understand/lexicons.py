@@ -27,7 +27,7 @@ def fold(text: str) -> str:
 
 def _load(kind: str) -> dict[str, dict[str, Any]]:
     """Every data file of ``pipeline/data/<kind>/``, by its name (a language or an ISO country code)."""
-    folder = files("pipeline").joinpath("data", kind)
+    folder = files(__package__).joinpath("data", kind)
     return {entry.name.removesuffix(".json"): json.loads(entry.read_text(encoding="utf-8"))
             for entry in sorted(folder.iterdir(), key=lambda e: e.name) if entry.name.endswith(".json")}
 
@@ -94,7 +94,7 @@ for _code, _data in COUNTRIES.items():
     for _word in _data.get("cue_words", ()):
         COUNTRY_CUES[_word] = (*COUNTRY_CUES.get(_word, ()), _code.upper())
 
-_GLOBAL = json.loads(files("pipeline").joinpath("data", "global.json").read_text(encoding="utf-8"))
+_GLOBAL = json.loads(files(__package__).joinpath("data", "global.json").read_text(encoding="utf-8"))
 # Webmail providers whose names no word ends with: "ana.lima2gmail.com" lost its "@" before the provider.
 DISTINCTIVE_WEBMAIL = frozenset(_GLOBAL["distinctive_webmail"])
 # Every webmail provider cardscan knows: an address there says nothing of the company.

@@ -9,12 +9,12 @@ The modules follow the order in which a card's lines are claimed: ``lines``
 (cleaning, cutting), ``region`` (the card's country), ``online`` (e-mails,
 websites, profiles), ``phones``, ``addresses``, ``organisation``, ``person``
 (name, title, department). What they know of countries and languages is data,
-loaded by ``pipeline.lexicons``.
+loaded by ``pipeline.understand.lexicons``.
 """
 
 from __future__ import annotations
 
-from ..core.models import Contact
+from ...core.models import Contact
 from .addresses import parse_postcode_city, take_addresses
 from .lines import Card, TextLine, clean_line, lines_from_ocr, lines_from_text, split_at_labels
 from .online import host_of, repair_email_text, take_emails, take_handles, take_urls
