@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
+from .contacts.folder import ContactsFolder, WriteOptions
 from .core.errors import BadArgumentsError, CardscanError, InputError, NoTextError, UnexpectedError
 from .core.models import CardImage, CardReading, LoadedPhoto, Meeting
 from .load import is_image_name, load_photo
@@ -21,7 +22,6 @@ from .ocr import DEFAULT_LANG, OcrEngine, TesseractEngine
 from .orient import upright_and_read
 from .photo import contact_photo, review_image
 from .qr import blank_out, contact_from_payload, find_qr_codes, merge_qr
-from .store import ContactsFolder, WriteOptions
 from .straighten import straighten_all, whole_photo
 from .understand.doubts import doubtful_fields, reading_doubts
 from .understand.extract import extract_contact, guess_region, lines_from_ocr

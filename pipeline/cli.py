@@ -23,16 +23,6 @@ import click
 import phonenumbers
 
 from . import __version__
-from .addressbook import (
-    EXPORT_FORMATS,
-    Person,
-    describe_person,
-    export_people,
-    find_people,
-    list_events,
-    people_met_at,
-    search_people,
-)
 from .batch import (
     ENGINES,
     BatchSummary,
@@ -54,6 +44,18 @@ from .carddav import (
     password_for,
     push_folder,
 )
+from .contacts.folder import ContactsFolder, WriteOptions, atomic_write_bytes, check_event_name, event_slug, read_vcf
+from .contacts.queries import (
+    EXPORT_FORMATS,
+    Person,
+    describe_person,
+    export_people,
+    find_people,
+    list_events,
+    people_met_at,
+    search_people,
+)
+from .contacts.run_journal import Run
 from .core.errors import BadArgumentsError, CardscanError, ExitCode, NothingFoundError, OutputError
 from .core.models import Meeting
 from .core.safetext import printable
@@ -62,8 +64,6 @@ from .meeting import capture_date, run_date
 from .ocr import DEFAULT_LANG, check_tesseract
 from .qrexport import QR_FORMATS, write_qr_codes
 from .report import describe, describe_merge, json_line, outcome_to_json, summary_line
-from .runs import Run
-from .store import ContactsFolder, WriteOptions, atomic_write_bytes, check_event_name, event_slug, read_vcf
 from .understand.lexicons import fold
 from .vcard import DEFAULT_VERSION, VCARD_VERSIONS
 from .watch import DEFAULT_STABILITY, UNFILED, Watcher, WatchOptions
@@ -367,7 +367,7 @@ def events_rename_command(ctx: click.Context, old: str, new: str, date: dt.date 
 @click.option("--list", "show", is_flag=True, help="List the runs journaled, change nothing.")
 def undo_command(contacts: str, force: bool, show: bool) -> None:
     """Take back the last run (a scan, forget, rename, restore): every file it changed goes back as it was."""
-    from .runs import history, undo_last
+    from .contacts.run_journal import history, undo_last
 
     _configure_logging(0, False)
     folder = _open(contacts)
@@ -765,7 +765,7 @@ def _command_line(*args: str, contacts: str = "contacts") -> str:
 
 def _open(contacts: str) -> ContactsFolder:
     """The contacts folder, with what a killed command left finished first (see runs.recover)."""
-    from .runs import recover
+    from .contacts.run_journal import recover
 
     folder = ContactsFolder(contacts)
     try:

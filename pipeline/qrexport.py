@@ -19,8 +19,8 @@ from typing import Any
 import segno
 import vobject
 
-from .addressbook import Person
-from .store import atomic_write, file_slug, read_vcf
+from .contacts.folder import atomic_write, file_slug, read_vcf
+from .contacts.queries import Person
 from .vcard import compact_vcard
 
 QR_FORMATS = ("png", "svg", "html")

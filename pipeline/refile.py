@@ -1,7 +1,7 @@
 """Re-filing: forget a photo, rename (or re-date) an event, restore a contact from trash/.
 
 Each operation changes several files (contacts, event files, review material, trash/); it runs under the
-folder's lock and inside one journaled run (runs.py): cut short by a crash, it is rolled back at the next
+folder's lock and inside one journaled run (contacts/run_journal.py): cut short by a crash, it is rolled back at the next
 command; finished, `cardscan undo` takes it back.
 """
 
@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .contacts.folder import ContactsFolder, atomic_write, check_event_name, event_slug, read_vcf, remove_file
+from .contacts.run_journal import Run
 from .core.errors import NothingFoundError, OutputError
 from .core.models import Meeting
-from .runs import Run
-from .store import ContactsFolder, atomic_write, check_event_name, event_slug, read_vcf, remove_file
 from .understand.lexicons import fold
 from .vcard import StoredCard, drop_photo, merge_vcard, note_language, photo_sources, read_stored, rename_meeting
 

@@ -32,11 +32,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from .addressbook import Person, people_met_at
+from .contacts.folder import ContactsFolder, atomic_write, event_slug
+from .contacts.queries import Person, people_met_at
 from .core.errors import BadArgumentsError
 from .core.models import Meeting
 from .review_form import BadRequest, check_flag, check_form, form_to_json, phone_e164, phone_region
-from .store import ContactsFolder, atomic_write, event_slug
 from .understand.doubts import (
     CardValues,
     Doubt,

@@ -17,8 +17,8 @@ from typing import Any, TypeVar
 
 import phonenumbers
 
+from .contacts.folder import check_event_name
 from .core.errors import BadArgumentsError
-from .store import check_event_name
 from .understand.doubts import phone_problem
 from .understand.lexicons import TLD_REGIONS
 from .understand.normalise import normalise_email

@@ -23,8 +23,8 @@ import phonenumbers
 import vobject
 from PIL import Image
 
-from .addressbook import people_met_at
-from .store import ContactsFolder, event_slug, read_vcf
+from .contacts.folder import ContactsFolder, event_slug, read_vcf
+from .contacts.queries import people_met_at
 from .understand.lexicons import fold
 from .vcard import card_fields
 

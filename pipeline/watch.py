@@ -29,13 +29,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .batch import PhotoOutcome, ScanOptions, file_reading, read_safely
+from .contacts.folder import ContactsFolder, WriteOptions, atomic_write, check_event_name, event_slug
+from .contacts.run_journal import Run
 from .core.errors import BadArgumentsError, CardscanError, InputError, UnexpectedError
 from .core.safetext import printable, storable
 from .load import is_image_name
 from .meeting import Sessions, capture_date
 from .report import describe, describe_merge
-from .runs import Run
-from .store import ContactsFolder, WriteOptions, atomic_write, check_event_name, event_slug
 from .workers import WorkerDiedError, WorkerPool
 
 log = logging.getLogger("cardscan.watch")

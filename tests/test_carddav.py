@@ -18,9 +18,9 @@ import vobject
 from click.testing import CliRunner
 
 from pipeline.cli import main
+from pipeline.contacts.folder import ContactsFolder
 from pipeline.core.errors import ExitCode
 from pipeline.core.models import CardReading, Contact, Found, Meeting, PersonName, Phone
-from pipeline.store import ContactsFolder
 
 pytest.importorskip("radicale")
 

@@ -17,9 +17,9 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
+from pipeline.contacts.folder import ContactsFolder
 from pipeline.core.errors import ExitCode
 from pipeline.core.models import CardReading, Contact, Found, Meeting, PersonName
-from pipeline.store import ContactsFolder
 
 PASSWORD = "alice-secret"
 ADDRESS_BOOK = ('<?xml version="1.0"?><d:multistatus xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:carddav">'

@@ -279,8 +279,8 @@ def address_book(tmp_path: Path) -> Path:
     """Three people on disk, written the way a scan writes them."""
     import datetime as dt
 
+    from pipeline.contacts.folder import ContactsFolder
     from pipeline.core.models import Phone
-    from pipeline.store import ContactsFolder
 
     folder = ContactsFolder(tmp_path / "contacts")
     folder.prepare()

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import vobject
 
-from pipeline.store import LOCK_NAME
+from pipeline.contacts.folder import LOCK_NAME
 
 from .conftest import SAMPLES, expected_for, requires_tesseract, sample_photos
 

@@ -11,9 +11,9 @@ from click.testing import CliRunner
 from PIL import Image
 
 from pipeline.cli import main
+from pipeline.contacts.folder import ContactsFolder
 from pipeline.core.models import Address, CardReading, Contact, Found, Meeting, PersonName, Phone
 from pipeline.qrexport import qr_payload
-from pipeline.store import ContactsFolder
 
 zxingcpp = pytest.importorskip("zxingcpp")
 

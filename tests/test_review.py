@@ -13,6 +13,7 @@ import pytest
 import requests
 import vobject
 
+from pipeline.contacts.folder import ContactsFolder, WriteOptions
 from pipeline.core.models import (
     Address,
     Box,
@@ -28,7 +29,6 @@ from pipeline.core.models import (
 )
 from pipeline.photo import review_image
 from pipeline.review import ReviewScope, ReviewSession, make_server, page_url
-from pipeline.store import ContactsFolder, WriteOptions
 from pipeline.vcard_edit import parse_lines
 
 from .conftest import ROOT, SAMPLES

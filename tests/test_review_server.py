@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from pipeline.contacts.folder import ContactsFolder
 from pipeline.review import ReviewScope, ReviewSession, make_server, page_url
-from pipeline.store import ContactsFolder
 
 from .test_review import add_card
 

@@ -21,10 +21,10 @@ from click.testing import CliRunner
 from PIL import Image
 
 from pipeline.cli import main
+from pipeline.contacts.folder import ContactsFolder
+from pipeline.contacts.run_journal import CRASH_ENV, KEEP_RUNS, RUNS, read_runs
 from pipeline.core.errors import ExitCode
 from pipeline.core.models import CardReading, Contact, Found, Meeting, OcrResult, PersonName, Phone
-from pipeline.runs import CRASH_ENV, KEEP_RUNS, RUNS, read_runs
-from pipeline.store import ContactsFolder
 
 from .conftest import ROOT
 
@@ -320,7 +320,7 @@ def test_kill_9_while_rolling_back_is_rolled_back_again(book):
     # the roll back itself is killed after its second file: the journal is still there, and complete
     record = read_runs(ContactsFolder(root))[-1]
     assert record.done is None and len(record.changes) == 4
-    script = ("import sys, os, signal\nimport pipeline.store as store\ncount = [0]\n"
+    script = ("import sys, os, signal\nimport pipeline.contacts.folder as store\ncount = [0]\n"
               "def hook(path, data):\n    count[0] += 1\n    if count[0] == 2: os.kill(os.getpid(), signal.SIGKILL)\n"
               "store.BEFORE_CHANGE.append(hook)\nfrom pipeline.cli import main\nmain()\n")
     killed = subprocess.run([sys.executable, "-c", script, "events", "--contacts", str(root)], cwd=ROOT,

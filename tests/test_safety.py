@@ -20,9 +20,9 @@ import pytest
 import vobject
 
 import pipeline.batch as batch
+from pipeline.contacts.folder import ContactsFolder, WriteOptions
 from pipeline.core.errors import ExitCode
 from pipeline.core.models import CardReading, Contact, Found, Meeting, OcrResult, PersonName, Phone
-from pipeline.store import ContactsFolder, WriteOptions
 from pipeline.watch import JOURNAL_NAME
 
 from .conftest import SAMPLES, requires_tesseract
@@ -171,16 +171,16 @@ def test_a_review_folder_problem_is_a_warning_and_every_contact_is_filed(monkeyp
     if broken == "review is a file":
         (contacts / "review").write_text("in the way", encoding="utf-8")
     else:
-        import pipeline.store
+        import pipeline.contacts.folder
 
-        real_write = pipeline.store.atomic_write_bytes
+        real_write = pipeline.contacts.folder.atomic_write_bytes
 
         def refuse(path: Path, data: bytes) -> None:  # review/ read-only (chmod does not stop root)
             if path.parent.name == "review":
                 raise PermissionError(13, "Permission denied")
             real_write(path, data)
 
-        monkeypatch.setattr(pipeline.store, "atomic_write_bytes", refuse)
+        monkeypatch.setattr(pipeline.contacts.folder, "atomic_write_bytes", refuse)
     first = good_photo(tmp_path, "first.jpg")
     second = tmp_path / "second.png"
     from PIL import Image
@@ -269,7 +269,7 @@ def test_a_fifo_and_a_huge_file_in_people_stall_no_command(tmp_path: Path):
     assert "Camille Martin" in cardscan_command("find", "camille", "--contacts", root).stdout
     # a writer too: one warning per file for the whole run, and the contact is filed
     script = ("import datetime as dt, logging, sys; from tests.test_safety import card; "
-              "from pipeline.store import ContactsFolder; logging.basicConfig(format='%(message)s'); "
+              "from pipeline.contacts.folder import ContactsFolder; logging.basicConfig(format='%(message)s'); "
               "f = ContactsFolder(sys.argv[1]); [f.write_contact(card(s, 'Jean Dupont')) for s in 'bcd']")
     result = subprocess.run([sys.executable, "-c", script, root], capture_output=True, text=True, timeout=60,
                             cwd=Path(__file__).resolve().parent.parent)

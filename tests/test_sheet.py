@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from PIL import Image
 
 from pipeline.cli import main
+from pipeline.contacts.folder import ContactsFolder
 from pipeline.core.models import (
     Box,
     CardReading,
@@ -29,7 +30,6 @@ from pipeline.core.models import (
     Phone,
 )
 from pipeline.photo import review_image
-from pipeline.store import ContactsFolder
 
 from .conftest import ROOT, SAMPLES
 

@@ -24,9 +24,9 @@ from pathlib import Path
 import pytest
 import vobject
 
-from pipeline.addressbook import GOOGLE_HEADER, OUTLOOK_HEADER, export_people, people_met_at
+from pipeline.contacts.folder import ContactsFolder, WriteOptions
+from pipeline.contacts.queries import GOOGLE_HEADER, OUTLOOK_HEADER, export_people, people_met_at
 from pipeline.core.models import Address, CardReading, Contact, Found, Meeting, PersonName, Phone, SocialProfile
-from pipeline.store import ContactsFolder, WriteOptions
 
 HOSTILE = "ACME;\\, Inc.\r\nEND:VCARD\r\nBEGIN:VCARD"
 

@@ -16,10 +16,10 @@ import pytest
 from PIL import Image
 
 from pipeline.batch import PhotoOutcome, ScanOptions
+from pipeline.contacts.folder import ContactsFolder, WriteOptions
 from pipeline.core.errors import CardscanError
 from pipeline.core.models import CardReading, Contact, Found, Meeting, PersonName
 from pipeline.load import load_photo
-from pipeline.store import ContactsFolder, WriteOptions
 from pipeline.watch import JOURNAL_NAME, Watcher, WatchOptions, event_for, is_ignored, move_without_overwrite
 
 from .conftest import SAMPLES, requires_tesseract, sample_photos

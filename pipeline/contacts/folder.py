@@ -1,4 +1,4 @@
-"""Stage 7: file contacts in the contacts folder.
+"""The contacts folder on disk: one vCard per contact, an event file per meeting, every write whole.
 
 Layout (a vdir, as khard and vdirsyncer read it)::
 
@@ -29,14 +29,14 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .core.contact_json import contact_to_json, ocr_lines_to_json
-from .core.errors import BadArgumentsError, OutputError
-from .core.models import CardReading, Contact, Meeting
-from .core.safetext import storable
-from .understand.doubts import reading_doubts
-from .understand.lexicons import fold
-from .understand.normalise import normalise_phone
-from .vcard import DEFAULT_VERSION, PhotoSource, StoredCard, build_vcard, merge_vcard, read_stored
+from ..core.contact_json import contact_to_json, ocr_lines_to_json
+from ..core.errors import BadArgumentsError, OutputError
+from ..core.models import CardReading, Contact, Meeting
+from ..core.safetext import storable
+from ..understand.doubts import reading_doubts
+from ..understand.lexicons import fold
+from ..understand.normalise import normalise_phone
+from ..vcard import DEFAULT_VERSION, PhotoSource, StoredCard, build_vcard, merge_vcard, read_stored
 
 log = logging.getLogger("cardscan.store")
 
@@ -84,7 +84,7 @@ def atomic_write(path: Path, text: str) -> None:
 
 
 # Called with each file about to change and its new content (None: about to be removed), before anything of
-# the change is made: the run journal (runs.py) keeps what a file of a contacts folder held, so that
+# the change is made: the run journal (run_journal.py) keeps what a file of a contacts folder held, so that
 # `cardscan undo` can put it back. Every change cardscan makes to a file passes through ``replace_files``.
 BEFORE_CHANGE: list[Callable[[Path, bytes | None], None]] = []
 
@@ -370,7 +370,7 @@ class ContactsFolder:
             "event": reading.meeting.event, "date": reading.meeting.date.isoformat(),
         }
         try:
-            with self.lock():  # like every write of the folder: the run journal (runs.py) is kept under it
+            with self.lock():  # like every write of the folder: the run journal (run_journal.py) is kept under it
                 known = self._left_as is not None and self._left_as == self._as_found()
                 self.review.mkdir(exist_ok=True)
                 atomic_write_bytes(self.review / f"{reading.photo_key}.jpg", reading.review_jpeg)

@@ -39,9 +39,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .core.errors import CardscanError, ExitCode, NothingFoundError, OutputError
-from .core.safetext import storable
-from .store import BEFORE_CHANGE, ContactsFolder, atomic_write_bytes, remove_file
+from ..core.errors import CardscanError, ExitCode, NothingFoundError, OutputError
+from ..core.safetext import storable
+from .folder import BEFORE_CHANGE, ContactsFolder, atomic_write_bytes, remove_file
 
 RUNS = "runs"
 KEEP_RUNS = 20  # undo goes back this many runs; older journals are removed
@@ -127,8 +127,8 @@ class Run:
     """One command's changes to the contacts folder, journaled before each is made.
 
     ``with Run(folder, "forget", "forget IMG_1.jpg"):`` every file of the folder changed inside the block is
-    journaled: every write, rename and removal of cardscan passes through ``store.replace_files``, which
-    tells ``store.BEFORE_CHANGE`` first. Like those writes, the journal is kept under the folder's lock.
+    journaled: every write, rename and removal of cardscan passes through ``folder.replace_files``, which
+    tells ``folder.BEFORE_CHANGE`` first. Like those writes, the journal is kept under the folder's lock.
     Nothing is created until the first change: a command that changes nothing leaves no run. Leaving the
     block on an error rolls an all-or-nothing run back at once; a scan keeps what it filed.
     """

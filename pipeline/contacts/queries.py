@@ -19,10 +19,10 @@ from typing import Any
 import phonenumbers
 import vobject
 
-from .core.models import Meeting
-from .store import ContactsFolder, event_slug, read_vcf
-from .understand.lexicons import fold
-from .vcard import CardFields, StoredCard, card_fields, card_meetings, meeting_label
+from ..core.models import Meeting
+from ..understand.lexicons import fold
+from ..vcard import CardFields, StoredCard, card_fields, card_meetings, meeting_label
+from .folder import ContactsFolder, event_slug, read_vcf
 
 EXPORT_FORMATS = ("vcf", "google-csv", "outlook-csv")
 
