@@ -33,23 +33,10 @@ from .batch import (
     expand_inputs,
     scan,
 )
-from .carddav import JOURNAL_NAME as PUSH_JOURNAL_NAME
-from .carddav import (
-    BackgroundPusher,
-    CardDavClient,
-    PushError,
-    PushJournal,
-    PushResult,
-    credentials_in_url,
-    password_for,
-    push_folder,
-)
 from .contacts.folder import ContactsFolder, WriteOptions, atomic_write_bytes, check_event_name, event_slug, read_vcf
 from .contacts.queries import (
-    EXPORT_FORMATS,
     Person,
     describe_person,
-    export_people,
     find_people,
     list_events,
     people_met_at,
@@ -59,10 +46,22 @@ from .contacts.run_journal import Run
 from .core.errors import BadArgumentsError, CardscanError, ExitCode, NothingFoundError, OutputError
 from .core.models import Meeting
 from .core.safetext import printable
+from .deliver.carddav import JOURNAL_NAME as PUSH_JOURNAL_NAME
+from .deliver.carddav import (
+    BackgroundPusher,
+    CardDavClient,
+    PushError,
+    PushJournal,
+    PushResult,
+    credentials_in_url,
+    password_for,
+    push_folder,
+)
+from .deliver.export import EXPORT_FORMATS, export_people
+from .deliver.qr_codes import QR_FORMATS, write_qr_codes
 from .load import is_image_name
 from .meeting import capture_date, run_date
 from .ocr import DEFAULT_LANG, check_tesseract
-from .qrexport import QR_FORMATS, write_qr_codes
 from .report import describe, describe_merge, json_line, outcome_to_json, summary_line
 from .understand.lexicons import fold
 from .vcard import DEFAULT_VERSION, VCARD_VERSIONS
@@ -521,7 +520,7 @@ def export_command(event: str, date: dt.date | None, contacts: str, fmt: str, ou
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The page to write (.html).")
 def sheet_command(event: str, date: dt.date | None, contacts: str, output: str) -> None:
     """One page to look at: everyone met at an event, their card, how to reach them, what to check."""
-    from .sheet import collect_sheet, render_sheet
+    from .deliver.event_sheet import collect_sheet, render_sheet
 
     _configure_logging(0, False)
     sheet = collect_sheet(_open(contacts), event, date)
@@ -694,7 +693,7 @@ def qr_command(text: Sequence[str], event: str | None, date: dt.date | None, con
 def review_command(event: str | None, date: dt.date | None, contacts: str, only_doubtful: bool, no_browser: bool,
                    port: int, region: str) -> None:
     """Check and correct each card on a local page before it reaches the phone."""
-    from .review import ReviewScope, ReviewSession, check_scope, make_server, page_url
+    from .deliver.review.server import ReviewScope, ReviewSession, check_scope, make_server, page_url
 
     session = ReviewSession(_open(contacts), ReviewScope(event, date, only_doubtful, region))
     try:

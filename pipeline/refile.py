@@ -1,8 +1,8 @@
 """Re-filing: forget a photo, rename (or re-date) an event, restore a contact from trash/.
 
 Each operation changes several files (contacts, event files, review material, trash/); it runs under the
-folder's lock and inside one journaled run (contacts/run_journal.py): cut short by a crash, it is rolled back at the next
-command; finished, `cardscan undo` takes it back.
+folder's lock and inside one journaled run (contacts/run_journal.py): cut short by a crash, it is rolled
+back at the next command; finished, `cardscan undo` takes it back.
 """
 
 from __future__ import annotations

@@ -27,8 +27,8 @@ from pipeline.core.models import (
     PersonName,
     Phone,
 )
+from pipeline.deliver.review.server import ReviewScope, ReviewSession, make_server, page_url
 from pipeline.photo import review_image
-from pipeline.review import ReviewScope, ReviewSession, make_server, page_url
 from pipeline.vcard_edit import parse_lines
 
 from .conftest import ROOT, SAMPLES

@@ -13,7 +13,7 @@ import pytest
 import requests
 
 from pipeline.contacts.folder import ContactsFolder
-from pipeline.review import ReviewScope, ReviewSession, make_server, page_url
+from pipeline.deliver.review.server import ReviewScope, ReviewSession, make_server, page_url
 
 from .test_review import add_card
 

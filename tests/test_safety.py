@@ -286,7 +286,7 @@ def vcf(folder: ContactsFolder, name: str, text: str) -> Path:
 
 
 def test_qr_of_a_contact_with_thousands_of_emails_takes_few_tries(monkeypatch):
-    import pipeline.qrexport as qrexport
+    import pipeline.deliver.qr_codes as qrexport
 
     emails = "".join(f"EMAIL;TYPE=INTERNET:person{i}@example.org\n" for i in range(3000))
     text = f"BEGIN:VCARD\nVERSION:3.0\nUID:u-1\nFN:Camille Martin\nN:Martin;Camille;;;\nTEL:+33612345678\n{emails}" \

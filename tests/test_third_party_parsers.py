@@ -25,8 +25,9 @@ import pytest
 import vobject
 
 from pipeline.contacts.folder import ContactsFolder, WriteOptions
-from pipeline.contacts.queries import GOOGLE_HEADER, OUTLOOK_HEADER, export_people, people_met_at
+from pipeline.contacts.queries import people_met_at
 from pipeline.core.models import Address, CardReading, Contact, Found, Meeting, PersonName, Phone, SocialProfile
+from pipeline.deliver.export import GOOGLE_HEADER, OUTLOOK_HEADER, export_people
 
 HOSTILE = "ACME;\\, Inc.\r\nEND:VCARD\r\nBEGIN:VCARD"
 

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.core.models import Meeting
-from pipeline.review_form import check_form, form_to_json
+from pipeline.deliver.review.form import check_form, form_to_json
 from pipeline.vcard import absolute_url, read_stored
 from pipeline.vcard_edit import (
     AddressItem,

@@ -23,10 +23,10 @@ import phonenumbers
 import vobject
 from PIL import Image
 
-from .contacts.folder import ContactsFolder, event_slug, read_vcf
-from .contacts.queries import people_met_at
-from .understand.lexicons import fold
-from .vcard import card_fields
+from ..contacts.folder import ContactsFolder, event_slug, read_vcf
+from ..contacts.queries import people_met_at
+from ..understand.lexicons import fold
+from ..vcard import card_fields
 
 # Until the shared doubts module lands: a field read with less confidence than this is "to check"
 # (the same threshold as the scan summary and the review page).

@@ -32,12 +32,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from .contacts.folder import ContactsFolder, atomic_write, event_slug
-from .contacts.queries import Person, people_met_at
-from .core.errors import BadArgumentsError
-from .core.models import Meeting
-from .review_form import BadRequest, check_flag, check_form, form_to_json, phone_e164, phone_region
-from .understand.doubts import (
+from ...contacts.folder import ContactsFolder, atomic_write, event_slug
+from ...contacts.queries import Person, people_met_at
+from ...core.errors import BadArgumentsError
+from ...core.models import Meeting
+from ...understand.doubts import (
     CardValues,
     Doubt,
     Seen,
@@ -45,8 +44,8 @@ from .understand.doubts import (
     find_doubts,
     lines_of_sidecar,
 )
-from .vcard import read_stored
-from .vcard_edit import (
+from ...vcard import read_stored
+from ...vcard_edit import (
     CardForm,
     FormError,
     StaleFormError,
@@ -56,6 +55,7 @@ from .vcard_edit import (
     read_form,
     remove_meeting,
 )
+from .form import BadRequest, check_flag, check_form, form_to_json, phone_e164, phone_region
 
 _SHA = re.compile(r"^[0-9a-f]{64}(?:-\d{1,3})?$")  # a photo's SHA-256, and the card's rank on it
 _UID = re.compile(r"^[0-9a-f-]{36}$")
@@ -417,7 +417,7 @@ def _boxes(form: CardForm, sidecar: dict[str, Any] | None, doubts: list[Doubt]) 
 
 
 def _cleaned(text: str) -> str:
-    from .understand.extract import clean_line
+    from ...understand.extract import clean_line
 
     return clean_line(text)
 
@@ -477,7 +477,7 @@ def page_url(server: ThreadingHTTPServer, session: ReviewSession) -> str:
 
 
 def _static(name: str) -> bytes:
-    return (resources.files("pipeline") / "static" / name).read_bytes()
+    return (resources.files(__package__) / "static" / name).read_bytes()
 
 
 class _BadBody(Exception):

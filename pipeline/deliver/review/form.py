@@ -17,12 +17,12 @@ from typing import Any, TypeVar
 
 import phonenumbers
 
-from .contacts.folder import check_event_name
-from .core.errors import BadArgumentsError
-from .understand.doubts import phone_problem
-from .understand.lexicons import TLD_REGIONS
-from .understand.normalise import normalise_email
-from .vcard_edit import (
+from ...contacts.folder import check_event_name
+from ...core.errors import BadArgumentsError
+from ...understand.doubts import phone_problem
+from ...understand.lexicons import TLD_REGIONS
+from ...understand.normalise import normalise_email
+from ...vcard_edit import (
     AddressItem,
     CardForm,
     MeetingItem,

@@ -44,9 +44,9 @@ from typing import Protocol
 from urllib.parse import SplitResult, unquote, urljoin, urlsplit
 from xml.sax.saxutils import escape as xml_escape
 
-from .contacts.folder import event_slug
-from .core.errors import CardscanError, ExitCode
-from .core.safetext import printable
+from ..contacts.folder import event_slug
+from ..core.errors import CardscanError, ExitCode
+from ..core.safetext import printable
 
 log = logging.getLogger("cardscan.push")
 
@@ -649,7 +649,7 @@ class BackgroundPusher:
         assert outcome.vcard is not None
         uid = outcome.vcard.stem
         try:
-            from .contacts.folder import read_vcf
+            from ..contacts.folder import read_vcf
 
             action = push_card(self.client, journal, self.address_book, uid, read_vcf(outcome.vcard))
             log.info("%s: %s on %s", uid, action, self.address_book)

@@ -19,9 +19,9 @@ from typing import Any
 import segno
 import vobject
 
-from .contacts.folder import atomic_write, file_slug, read_vcf
-from .contacts.queries import Person
-from .vcard import compact_vcard
+from ..contacts.folder import atomic_write, file_slug, read_vcf
+from ..contacts.queries import Person
+from ..vcard import compact_vcard
 
 QR_FORMATS = ("png", "svg", "html")
 ERROR_CORRECTION = "m"  # 15% of the code may be damaged or glared and it still reads
