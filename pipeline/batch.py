@@ -15,8 +15,10 @@ from functools import cache
 from pathlib import Path
 
 from .contacts.folder import ContactsFolder, WriteOptions
+from .contacts.records import StoredCard
 from .core.errors import BadArgumentsError, CardscanError, InputError, NoTextError, UnexpectedError
 from .core.models import CardImage, CardReading, LoadedPhoto, Meeting
+from .core.vcard import DEFAULT_VERSION
 from .load import is_image_name, load_photo
 from .ocr import DEFAULT_LANG, OcrEngine, TesseractEngine
 from .orient import upright_and_read
@@ -26,7 +28,6 @@ from .straighten import straighten_all, whole_photo
 from .understand.doubts import doubtful_fields, reading_doubts
 from .understand.extract import extract_contact, guess_region, lines_from_ocr
 from .understand.normalise import normalise_contact
-from .vcard import DEFAULT_VERSION, StoredCard
 from .workers import WorkerPool
 
 

@@ -46,6 +46,7 @@ from .contacts.run_journal import Run
 from .core.errors import BadArgumentsError, CardscanError, ExitCode, NothingFoundError, OutputError
 from .core.models import Meeting
 from .core.safetext import printable
+from .core.vcard import DEFAULT_VERSION, VCARD_VERSIONS
 from .deliver.carddav import JOURNAL_NAME as PUSH_JOURNAL_NAME
 from .deliver.carddav import (
     BackgroundPusher,
@@ -64,7 +65,6 @@ from .meeting import capture_date, run_date
 from .ocr import DEFAULT_LANG, check_tesseract
 from .report import describe, describe_merge, json_line, outcome_to_json, summary_line
 from .understand.lexicons import fold
-from .vcard import DEFAULT_VERSION, VCARD_VERSIONS
 from .watch import DEFAULT_STABILITY, UNFILED, Watcher, WatchOptions
 
 log = logging.getLogger("cardscan")

@@ -14,9 +14,9 @@ from typing import Any
 
 import cv2
 import numpy as np
-import vobject
 
 from .core.models import Address, Contact, Found, PersonName, Phone, PhoneKind
+from .core.vcard import VCard
 
 QR_CONFIDENCE = 0.99
 _EVIDENCE = ("QR code",)
@@ -82,40 +82,32 @@ def _found(value: Any) -> Found[Any]:
     return Found(value, QR_CONFIDENCE, _EVIDENCE)
 
 
+def _phone(kind: PhoneKind, shown: str) -> Phone:
+    """'+33142685300 ext. 240' as a Phone, which keeps the number and its extension apart."""
+    number, _, extension = shown.partition(" ext. ")
+    return Phone(number, kind, extension)
+
+
 def _from_vcard(text: str) -> Contact | None:
-    try:
-        card = vobject.readOne(text.replace("\r\n", "\n").replace("\n", "\r\n"))
-    except Exception:  # a damaged payload is ignored; OCR still reads the card
+    card = VCard.read(text.replace("\r\n", "\n").replace("\n", "\r\n"))
+    if card is None:  # a damaged payload is ignored; OCR still reads the card
         return None
-    contents = card.contents
     name = None
-    if "fn" in contents:
-        full = str(contents["fn"][0].value)
-        n = contents.get("n", [None])[0]
-        given = str(getattr(n.value, "given", "")) if n is not None else ""
-        family = str(getattr(n.value, "family", "")) if n is not None else ""
-        name = _found(PersonName(full=full, given=given, family=family))
-    org = contents.get("org", [None])[0]
-    org_parts = org.value if org is not None and isinstance(org.value, list) else [org.value] if org else []
-    phones = []
-    for tel in contents.get("tel", []):
-        types = {t.lower() for v in tel.params.get("TYPE", []) for t in v.split(",")}
-        kind: PhoneKind = "cell" if "cell" in types else "fax" if "fax" in types else "work"
-        phones.append(_found(Phone(str(tel.value), kind)))
-    addresses = []
-    for adr in contents.get("adr", []):
-        v = adr.value
-        addresses.append(_found(Address(street=str(v.street), postcode=str(v.code), city=str(v.city),
-                                        region=str(v.region), country=str(v.country))))
+    if card.has("FN"):
+        n = card.name
+        name = _found(PersonName(full=card.full_name, given=n.given, family=n.family))
+    org = card.organisations[0] if card.organisations else None
+    titles = card.titles
     return Contact(
         name=name,
-        title=_found(str(contents["title"][0].value)) if "title" in contents else None,
-        organisation=_found(str(org_parts[0])) if org_parts and org_parts[0] else None,
-        department=_found(str(org_parts[1])) if len(org_parts) > 1 and org_parts[1] else None,
-        phones=tuple(phones),
-        emails=tuple(_found(str(e.value)) for e in contents.get("email", [])),
-        websites=tuple(_found(str(u.value)) for u in contents.get("url", [])),
-        addresses=tuple(addresses),
+        title=_found(titles[0].value) if titles else None,
+        organisation=_found(org.name) if org and org.name else None,
+        department=_found(org.department) if org and org.department else None,
+        phones=tuple(_found(_phone(kind, shown)) for kind, shown in card.phones_read()),
+        emails=tuple(_found(e.value) for e in card.emails),
+        websites=tuple(_found(u.value) for u in card.websites),
+        addresses=tuple(_found(Address(street=a.street, postcode=a.postcode, city=a.city, region=a.region,
+                                       country=a.country)) for a in card.addresses),
     )
 
 

@@ -27,9 +27,9 @@ from pipeline.core.models import (
     PersonName,
     Phone,
 )
+from pipeline.core.vcard_lines import parse_lines
 from pipeline.deliver.review.server import ReviewScope, ReviewSession, make_server, page_url
 from pipeline.photo import review_image
-from pipeline.vcard_edit import parse_lines
 
 from .conftest import ROOT, SAMPLES
 

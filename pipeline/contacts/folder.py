@@ -13,7 +13,6 @@ and from the event slug.
 
 from __future__ import annotations
 
-import difflib
 import fcntl
 import json
 import logging
@@ -26,17 +25,17 @@ import unicodedata
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.contact_json import contact_to_json, ocr_lines_to_json
 from ..core.errors import BadArgumentsError, OutputError
-from ..core.models import CardReading, Contact, Meeting
+from ..core.models import CardReading, Meeting
 from ..core.safetext import storable
+from ..core.vcard import DEFAULT_VERSION, PhotoSource, build_vcard
 from ..understand.doubts import reading_doubts
-from ..understand.lexicons import fold
-from ..understand.normalise import normalise_phone
-from ..vcard import DEFAULT_VERSION, PhotoSource, StoredCard, build_vcard, merge_vcard, read_stored
+from .merging import Index, merge_vcard
+from .records import StoredCard, read_stored
 
 log = logging.getLogger("cardscan.store")
 
@@ -244,7 +243,7 @@ class ContactsFolder:
         self._state_lock = threading.RLock()  # _files and the index, for the threads of this process
         self._files: dict[str, _KnownFile] = {}  # people/ file name -> what it held when last read
         self._members: dict[Path, set[str]] = {}  # event file -> the people/ file names of those met there
-        self._cached_index: _Index | None = None
+        self._cached_index: Index | None = None
         # (lock counter, people/ inode and mtime) as this process left them at its last write: found again,
         # nothing changed people/ since (but an outside tool in the same clock tick), no need to list it
         self._left_as: tuple[int, int, int] | None = None
@@ -408,7 +407,7 @@ class ContactsFolder:
 
     # ------------------------------------------------------------ what this process knows of people/
 
-    def _up_to_date_index(self) -> _Index:
+    def _up_to_date_index(self) -> Index:
         """Under the lock: people/ as other processes left it, and event files a killed writer left stale."""
         with self._state_lock:
             self._refresh()
@@ -416,7 +415,7 @@ class ContactsFolder:
                 self._event_files_checked = True
                 self._write_event_files(self._stale_event_files())
             if self._cached_index is None:
-                index = _Index()
+                index = Index()
                 for name in sorted(self._files):
                     stored = self._files[name].stored
                     if stored is not None:
@@ -588,83 +587,6 @@ class WriteResult:
     path: Path
     stored: StoredCard
     merged_with: StoredCard | None  # the contact met before that this card updated
-
-
-@dataclass
-class _Index:
-    """Who is already in the address book, by photo, e-mail, phone and name+organisation."""
-
-    by_photo: dict[str, str] = field(default_factory=dict)
-    by_email: dict[str, StoredCard] = field(default_factory=dict)
-    by_phone: dict[str, StoredCard] = field(default_factory=dict)
-    by_name_org: dict[tuple[str, str], StoredCard] = field(default_factory=dict)
-
-    def add(self, stored: StoredCard) -> None:
-        for sha in stored.photos:
-            self.by_photo[sha] = stored.uid
-        for email in stored.emails:
-            self.by_email[email] = stored
-        for phone in stored.phones:
-            if phone.startswith("+"):
-                self.by_phone[phone] = stored
-        key = _name_org_key(stored.full_name, stored.organisation)
-        if key and not stored.is_company:
-            self.by_name_org[key] = stored
-
-    def match(self, contact: Contact) -> StoredCard | None:
-        """The contact on disk that is this person: same e-mail, same phone, or same name and company.
-
-        Colleagues share a switchboard number and a contact@ mailbox, and a company's card is not its
-        employee's: a shared number or mailbox joins two cards only when it is personal (a mobile, a named
-        mailbox) and no two different names are printed, or when both cards name the same person.
-        """
-        name = contact.name.value.full if contact.name else ""
-        for email in contact.emails:
-            stored = self.by_email.get(email.value.lower())
-            if stored is not None and _same_holder(name, stored, personal=not _shared_mailbox(email.value)):
-                return stored
-        for phone in contact.phones:
-            stored = self.by_phone.get(phone.value.number)
-            if stored is not None and _same_holder(name, stored, personal=_is_mobile(phone.value.number)):
-                return stored
-        if contact.name and contact.organisation:
-            key = _name_org_key(contact.name.value.full, contact.organisation.value)
-            if key and key in self.by_name_org:
-                return self.by_name_org[key]
-        return None
-
-
-# Mailboxes a whole office reads: they say nothing of whose card it is.
-_SHARED_MAILBOXES = frozenset("""
-contact contacts info infos information hello hi bonjour accueil office bureau sales ventes vente vendas
-comercial commercial admin administration secretariat secretaria reception recepcao atendimento support
-service services mail team equipe compta contabilidade rh hr jobs recrutement booking reservation reservas
-""".split())
-
-
-def _shared_mailbox(email: str) -> bool:
-    return fold(email.split("@")[0]) in _SHARED_MAILBOXES
-
-
-def _is_mobile(number: str) -> bool:
-    normalised = normalise_phone(number, "ZZ")  # an E.164 number carries its country
-    return normalised is not None and normalised[1] == "cell"
-
-
-def _same_holder(name: str, stored: StoredCard, personal: bool) -> bool:
-    """Whether a card printing ``name`` and the stored contact sharing a number or mailbox are one holder."""
-    stored_name = "" if stored.is_company else stored.full_name
-    if name and stored_name:  # "José Carlos" read once as "Fose Carlos" is still him
-        return difflib.SequenceMatcher(None, fold(name), fold(stored_name)).ratio() >= 0.8
-    if not name and not stored_name:
-        return True  # two cards of the same company
-    return personal  # a mobile or a named mailbox belongs to the person whose name the other card prints
-
-
-def _name_org_key(name: str, organisation: str) -> tuple[str, str] | None:
-    if not name.strip() or not organisation.strip():
-        return None  # a name alone is shared by too many people
-    return (" ".join(sorted(fold(name).split())), " ".join(fold(organisation).split()))
 
 
 MAX_CONTACT_BYTES = 1 << 20  # a contact with its 512 px photo is ~150 KB; a file past 1 MB is no business card

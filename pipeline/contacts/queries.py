@@ -15,8 +15,8 @@ import phonenumbers
 
 from ..core.models import Meeting
 from ..understand.lexicons import fold
-from ..vcard import StoredCard
 from .folder import ContactsFolder, event_slug
+from .records import StoredCard
 
 
 @dataclass(frozen=True)

@@ -20,17 +20,14 @@ from pathlib import Path
 from typing import Any
 
 import phonenumbers
-import vobject
 from PIL import Image
 
 from ..contacts.folder import ContactsFolder, event_slug, read_vcf
 from ..contacts.queries import people_met_at
+from ..core.vcard import VCard, card_fields
+from ..understand.doubts import LOW_CONFIDENCE
 from ..understand.lexicons import fold
-from ..vcard import card_fields
 
-# Until the shared doubts module lands: a field read with less confidence than this is "to check"
-# (the same threshold as the scan summary and the review page).
-DOUBT_THRESHOLD = 0.6
 THUMBNAIL_SIZE = (360, 230)  # pixels; a card is 85 x 55 mm, and the page shows it at about 180 px wide
 THUMBNAIL_QUALITY = 70  # a thumbnail of 10 to 20 KB: the whole page of 50 people stays under 1 MB
 _SHA = re.compile(r"^[0-9a-f]{64}(?:-\d{1,3})?$")
@@ -81,10 +78,10 @@ def collect_sheet(folder: ContactsFolder, event: str, date: dt.date | None = Non
 
 
 def _sheet_person(folder: ContactsFolder, text: str) -> SheetPerson:
-    card = vobject.readOne(text)
+    card = VCard(text)
     f = card_fields(card)
-    shas = [str(p.value) for p in card.contents.get("x-cardscan-photo", [])]
-    reviewed = "x-cardscan-reviewed" in card.contents
+    shas = card.values("X-CARDSCAN-PHOTO")
+    reviewed = card.has("X-CARDSCAN-REVIEWED")
     sidecar, sha = _sidecar(folder, shas)
     phones = tuple((kind, number) for kind, number in f.phones)
     doubtful = frozenset() if reviewed else _doubtful(sidecar, f.full_name, f.title, f.company, phones, f.emails)
@@ -116,7 +113,7 @@ def _doubtful(sidecar: dict[str, Any] | None, name: str, title: str, company: st
     doubts: set[str] = set()
 
     def unsure(found: Any) -> bool:
-        return isinstance(found, dict) and float(found.get("confidence", 1.0)) < DOUBT_THRESHOLD
+        return isinstance(found, dict) and float(found.get("confidence", 1.0)) < LOW_CONFIDENCE
 
     if unsure(read.get("name")) and read["name"].get("full") == name:
         doubts.add("name")

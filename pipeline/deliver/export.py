@@ -9,13 +9,10 @@ import csv
 import io
 import re
 from collections.abc import Iterable
-from typing import Any
-
-import vobject
 
 from ..contacts.folder import read_vcf
 from ..contacts.queries import Person
-from ..vcard import CardFields, card_fields, card_meetings, meeting_label
+from ..core.vcard import CardFields, VCard, card_fields, meeting_label
 
 EXPORT_FORMATS = ("vcf", "google-csv", "outlook-csv")
 
@@ -25,7 +22,7 @@ def export_people(people: Iterable[Person], fmt: str) -> bytes:
     cards = [read_vcf(p.path) for p in people]
     if fmt == "vcf":
         return "".join(cards).encode("utf-8")
-    parsed = [vobject.readOne(text) for text in cards]
+    parsed = [VCard(text) for text in cards]
     if fmt == "google-csv":
         return _csv(GOOGLE_HEADER, [_google_row(c) for c in parsed]).encode("utf-8")
     if fmt == "outlook-csv":
@@ -77,7 +74,7 @@ def _exported_phones(f: CardFields) -> list[tuple[str, str]]:
     return [(kind if kind != "other" else "work", number.replace(" ext. ", ",")) for kind, number in f.phones]
 
 
-def _google_row(card: Any) -> dict[str, str]:
+def _google_row(card: VCard) -> dict[str, str]:
     f = card_fields(card)
     row = {
         "First Name": f.given, "Middle Name": f.additional, "Last Name": f.family, "Name Prefix": f.prefix,
@@ -99,14 +96,14 @@ def _google_row(card: Any) -> dict[str, str]:
     sites = [("Work", site) for site in f.websites] + [("Profile", profile) for profile in f.social]
     if sites:  # one column: the website, else the social profile
         row["Website 1 - Label"], row["Website 1 - Value"] = sites[0]
-    english = any(str(label.value).startswith("Met at ") for label in card.contents.get("x-ablabel", []))
-    for i, meeting in enumerate(card_meetings(card)[-GOOGLE_EVENTS:], start=1):  # the latest ones
+    english = any(label.startswith("Met at ") for label in card.values("X-ABLABEL"))
+    for i, meeting in enumerate(card.meetings[-GOOGLE_EVENTS:], start=1):  # the latest ones
         row[f"Event {i} - Label"] = meeting_label(meeting, "en" if english else "fr")
         row[f"Event {i} - Value"] = meeting.date.isoformat()
     return row
 
 
-def _outlook_row(card: Any) -> dict[str, str]:
+def _outlook_row(card: VCard) -> dict[str, str]:
     f = card_fields(card)
     row = {
         "Title": f.prefix, "First Name": f.given, "Middle Name": f.additional, "Last Name": f.family,

@@ -14,19 +14,19 @@ import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import segno
-import vobject
 
 from ..contacts.folder import atomic_write, file_slug, read_vcf
 from ..contacts.queries import Person
-from ..vcard import compact_vcard
+from ..core.vcard import VCard
 
 QR_FORMATS = ("png", "svg", "html")
 ERROR_CORRECTION = "m"  # 15% of the code may be damaged or glared and it still reads
 # what goes first when a contact does not fit, least needed to reach the person first
-SHRINK_ORDER = ("note", "categories", "x-socialprofile", "adr", "url", "title", "org", "email", "tel")
+SHRINK_ORDER = ("NOTE", "CATEGORIES", "X-SOCIALPROFILE", "ADR", "URL", "TITLE", "ORG", "EMAIL", "TEL")
+# what a phone does not need to add the contact: its photo and cardscan's bookkeeping
+NOT_FOR_THE_PHONE = ("PHOTO", "REV", "X-ABDATE", "X-ABLABEL")
 
 
 # the most a QR code holds (version 40, error correction M, byte mode): a longer payload is not even tried
@@ -54,28 +54,33 @@ class NoQrCode(ValueError):
 def qr_payload(vcard_text: str) -> QrContact:
     """The compact vCard for one contact, without as few whole properties as it takes to fit in a QR code.
 
-    Properties go in SHRINK_ORDER (within one, the last first). Whether the card fits without the first k
-    of them only grows with k, so the smallest k is found by bisection: a few tries, whatever the contact's
-    size (a contact with 3,000 e-mails once took one full rewrite and QR attempt per e-mail).
+    Compact: no photo, no cardscan bookkeeping. Properties go in SHRINK_ORDER (within one, the last first).
+    Whether the card fits without the first k of them only grows with k, so the smallest k is found by
+    bisection: a few tries, whatever the contact's size (a contact with 3,000 e-mails once took one full
+    rewrite and QR attempt per e-mail).
     """
-    try:
-        if not any(str(fn.value).strip() for fn in vobject.readOne(vcard_text).contents.get("fn", [])):
-            raise NoQrCode("no name (FN)")
-        card = vobject.readOne(compact_vcard(vcard_text))
-    except NoQrCode:
-        raise
-    except Exception as exc:  # any parse failure of a file someone edited
-        raise NoQrCode("not a vCard cardscan can read") from exc
-    removable = [(key, prop) for key in SHRINK_ORDER for prop in reversed(card.contents.get(key, []))]
+    card = VCard.read(vcard_text)  # any parse failure of a file someone edited
+    if card is None:
+        raise NoQrCode("not a vCard cardscan can read")
+    if not any(name.strip() for name in card.values("FN")):
+        raise NoQrCode("no name (FN)")
+    for name in {line.name for _, line in card.read_lines()}:
+        if name in NOT_FOR_THE_PHONE or name.startswith("X-CARDSCAN"):
+            card.remove_all(name)
+    card.tidy_extensions()  # a 3.0 TEL written with its extension by an earlier cardscan holds the number alone
+    removable = [(name, line) for name in SHRINK_ORDER for line in reversed(card.lines(name))]
     # each property's own length, to decide most tries without writing the whole card out
-    sizes = [len(prop.serialize().encode("utf-8")) for _, prop in removable]
-    kept_size = len(_without(card, removable).encode("utf-8"))
+    sizes = [len(line.raw.encode("utf-8")) for _, line in removable]
+    kept_size = len(card.text(leave_out=[line for _, line in removable]).encode("utf-8"))
     remaining = [kept_size + sum(sizes[k:]) for k in range(len(removable) + 1)]
+
+    def without(k: int) -> str:
+        return card.text(leave_out=[line for _, line in removable[:k]])
 
     def fits(k: int) -> bool:
         if remaining[k] > MAX_QR_BYTES * 1.1:
             return False
-        return _fits(_without(card, removable[:k]))
+        return _fits(without(k))
 
     low, high = 0, len(removable)
     if not fits(high):
@@ -86,25 +91,8 @@ def qr_payload(vcard_text: str) -> QrContact:
             high = middle
         else:
             low = middle + 1
-    left_out = list(dict.fromkeys(key.upper() for key, _ in removable[:low]))
-    return QrContact(uid=str(card.uid.value) if "uid" in card.contents else "", name=str(card.fn.value),
-                     payload=_without(card, removable[:low]), left_out=tuple(left_out))
-
-
-def _without(card: Any, removed: list[tuple[str, Any]]) -> str:
-    """The card's text without the ``removed`` properties (the card itself is left as it was)."""
-    saved = {key: card.contents[key] for key, _ in removed}
-    gone = {id(prop) for _, prop in removed}
-    try:
-        for key in saved:
-            kept = [prop for prop in saved[key] if id(prop) not in gone]
-            if kept:
-                card.contents[key] = kept
-            else:
-                del card.contents[key]
-        return str(card.serialize())
-    finally:
-        card.contents.update(saved)
+    left_out = list(dict.fromkeys(name for name, _ in removable[:low]))
+    return QrContact(uid=card.uid, name=card.full_name, payload=without(low), left_out=tuple(left_out))
 
 
 def make_qr(payload: str) -> segno.QRCode:

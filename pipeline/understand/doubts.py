@@ -29,7 +29,7 @@ from .lexicons import WEBMAIL_PROVIDERS, fold
 # ../shared/cards (hybrid engine) is given beside each so a change can be weighed.
 #
 # A value read with less confidence than this is doubtful: the threshold the scan's summary has always
-# counted "to review" (24 fields there).
+# counted "to review" (24 fields there), and the one the event sheet marks.
 LOW_CONFIDENCE = 0.6
 # A printed line is "large" when it is this close to the tallest line and this much above the median height:
 # a logo or a name, not body text (on a card printed in one size, no line stands out and none is flagged).

@@ -52,14 +52,20 @@ _FIXED_TYPES = {phonenumbers.PhoneNumberType.FIXED_LINE, phonenumbers.PhoneNumbe
                 phonenumbers.PhoneNumberType.UAN}
 
 
-def normalise_phone(printed: str, region: str) -> tuple[str, PhoneKind | None] | None:
-    """E.164 form of a printed number and the kind its number range implies, or None."""
+def parse_phone(printed: str, region: str) -> phonenumbers.PhoneNumber | None:
+    """A printed (or typed) number as phonenumbers reads it, numbers without '+' in ``region``; None if none."""
     text = re.sub(r"\(\s*0\s*\)", "", printed)  # "+44 (0) 20..." prints the trunk prefix for locals
     try:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:
         return None
-    if not number.national_number:
+    return number if number.national_number else None
+
+
+def normalise_phone(printed: str, region: str) -> tuple[str, PhoneKind | None] | None:
+    """E.164 form of a printed number and the kind its number range implies, or None."""
+    number = parse_phone(printed, region)
+    if number is None:
         return None
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     number_type = phonenumbers.number_type(number)
@@ -71,8 +77,19 @@ def normalise_phone(printed: str, region: str) -> tuple[str, PhoneKind | None] |
     return e164, kind
 
 
+def normalise_typed_phone(typed: str, region: str) -> str | None:
+    """A number a person typed (the review page) in E.164 with its extension, '+33472001234 ext. 240', or
+    None when it cannot be a phone number (phonenumbers: not even a possible length)."""
+    number = parse_phone(typed, region)
+    if number is None or not phonenumbers.is_possible_number(number):
+        return None
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return e164 + (f" ext. {number.extension}" if number.extension else "")
+
+
 # A number phonenumbers says is not valid is written (it may be right: a new range, a short number) but never
-# as a trustworthy one: under the review threshold (0.6), so the summary counts it and review shows it.
+# as a trustworthy one: under the review threshold (doubts.LOW_CONFIDENCE), so the summary counts it and review
+# shows it.
 INVALID_PHONE_CONFIDENCE = 0.45
 
 

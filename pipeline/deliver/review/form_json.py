@@ -1,4 +1,4 @@
-"""The review form as JSON: shown from a contact's lines, and checked when it comes back.
+"""The review form as JSON: shown to the page, and checked when it comes back.
 
 What the page sends is untrusted: every key is checked for its type first (one clear error for the
 whole request, HTTP 400), then each changed value is checked for what it says (an error next to its
@@ -19,19 +19,11 @@ import phonenumbers
 
 from ...contacts.folder import check_event_name
 from ...core.errors import BadArgumentsError
+from ...core.vcard import AddressItem, MeetingItem, NameParts, OrgItem, PhoneItem, SocialItem, TextItem
 from ...understand.doubts import phone_problem
 from ...understand.lexicons import TLD_REGIONS
-from ...understand.normalise import normalise_email
-from ...vcard_edit import (
-    AddressItem,
-    CardForm,
-    MeetingItem,
-    NameForm,
-    OrgItem,
-    PhoneItem,
-    SocialItem,
-    TextItem,
-)
+from ...understand.normalise import normalise_email, normalise_typed_phone, parse_phone
+from .form import CardForm
 
 KINDS = ("cell", "work", "fax", "other")
 MAX_TEXT = 500
@@ -97,7 +89,7 @@ def form_to_json(form: CardForm, region: str) -> dict[str, Any]:
 
 def _phone_json(phone: PhoneItem, region: str) -> dict[str, Any]:
     """The number as typed in the field (international format when it has one), and both formats to read."""
-    parsed = _parse(phone.number, region)
+    parsed = parse_phone(phone.number, region)
     if parsed is None:
         return {"ref": phone.ref, "number": phone.number, "kind": phone.kind, "international": "", "national": ""}
     international = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
@@ -112,7 +104,7 @@ def phone_region(form: CardForm, default: str) -> str:
     address, else the review's region."""
     countries: Counter[str] = Counter()
     for phone in form.phones:
-        parsed = _parse(phone.number, "ZZ") if phone.number.startswith("+") else None
+        parsed = parse_phone(phone.number, "ZZ") if phone.number.startswith("+") else None
         if parsed is not None and phonenumbers.is_valid_number(parsed):
             countries[phonenumbers.region_code_for_number(parsed) or default] += 1
     if countries:
@@ -129,22 +121,6 @@ def region_for(country: str, default: str) -> str:
     if code in phonenumbers.SUPPORTED_REGIONS:
         return code
     return TLD_REGIONS.get(code.lower(), default)
-
-
-def _parse(number: str, region: str) -> phonenumbers.PhoneNumber | None:
-    try:
-        return phonenumbers.parse(re.sub(r"\(\s*0\s*\)", "", number), region)
-    except phonenumbers.NumberParseException:
-        return None
-
-
-def phone_e164(number: str, region: str) -> str | None:
-    """'+33472001234 ext. 240' for what a person typed, or None when it is no phone number at all."""
-    parsed = _parse(number, region)
-    if parsed is None or not phonenumbers.is_possible_number(parsed):
-        return None
-    e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
-    return e164 + (f" ext. {parsed.extension}" if parsed.extension else "")
 
 
 # ---------------------------------------------------------------- JSON -> form
@@ -225,12 +201,13 @@ def check_form(body: dict[str, Any], current: CardForm, region: str, lang: str =
             raise BadRequest(f"{where}.kind: one of {', '.join(KINDS)} expected")
         if not number.strip():
             return None
-        unchanged = old is not None and (same(number, _phone_json(old, phone_at)["number"])
-                                         or phone_e164(number, phone_at) == phone_e164(old.number, phone_at))
+        unchanged = old is not None and (same(number, _phone_json(old, phone_at)["number"]) or
+                                         normalise_typed_phone(number, phone_at)
+                                         == normalise_typed_phone(old.number, phone_at))
         if old is not None and unchanged:
             result = old if kind == old.kind else PhoneItem(ref, old.number, kind)
         else:
-            e164 = phone_e164(number, phone_at)
+            e164 = normalise_typed_phone(number, phone_at)
             if e164 is None:
                 errors[where] = _say("no_phone", lang, region=phone_at)
                 return None
@@ -323,7 +300,7 @@ def check_form(body: dict[str, Any], current: CardForm, region: str, lang: str =
             raise BadRequest("name: an object expected")
         parts = {key: text(name_body, key, "name") for key in ("given", "family", "additional", "prefix", "suffix")}
         if not all(same(parts[k], getattr(current.name, k)) for k in parts):
-            name = NameForm(**{k: _one_line(v).strip() for k, v in parts.items()})
+            name = NameParts(**{k: _one_line(v).strip() for k, v in parts.items()})
     form = CardForm(
         name=name,
         is_company=current.is_company,

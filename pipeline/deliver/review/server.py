@@ -6,7 +6,7 @@ and the Host header must be this loopback address, so other local users and web 
 rebinding) can neither read nor change contacts. Images are served only from the contacts folder's
 review/ folder, by a name that must be a SHA-256, and only as regular files inside it. The server
 bounds what it accepts: bodies by their declared length, connections by a timeout and by a fixed
-number of workers. Saving rewrites only the lines of the vCard a person changed (``vcard_edit``),
+number of workers. Saving rewrites only the lines of the vCard a person changed (``form``),
 under the contacts folder's lock, and files the contact again under its (maybe corrected) events.
 """
 
@@ -34,8 +34,10 @@ from urllib.parse import parse_qs, urlsplit
 
 from ...contacts.folder import ContactsFolder, atomic_write, event_slug
 from ...contacts.queries import Person, people_met_at
+from ...contacts.records import read_stored
 from ...core.errors import BadArgumentsError
 from ...core.models import Meeting
+from ...core.vcard import VCard
 from ...understand.doubts import (
     CardValues,
     Doubt,
@@ -44,18 +46,9 @@ from ...understand.doubts import (
     find_doubts,
     lines_of_sidecar,
 )
-from ...vcard import read_stored
-from ...vcard_edit import (
-    CardForm,
-    FormError,
-    StaleFormError,
-    apply_form,
-    note_language,
-    property_values,
-    read_form,
-    remove_meeting,
-)
-from .form import BadRequest, check_flag, check_form, form_to_json, phone_e164, phone_region
+from ...understand.normalise import normalise_typed_phone
+from .form import CardForm, FormError, StaleFormError, apply_form, form_of, remove_meeting
+from .form_json import BadRequest, check_flag, check_form, form_to_json, phone_region
 
 _SHA = re.compile(r"^[0-9a-f]{64}(?:-\d{1,3})?$")  # a photo's SHA-256, and the card's rank on it
 _UID = re.compile(r"^[0-9a-f-]{36}$")
@@ -110,7 +103,7 @@ class ReviewSession:
         counts: Counter[str] = Counter()
         for uid in self.uids:
             text = self._text(uid)
-            lang = note_language(text) if text else None
+            lang = VCard(text).meeting_language() if text else None
             if lang:
                 counts[lang] += 1
         return counts.most_common(1)[0][0] if counts else "fr"
@@ -133,10 +126,11 @@ class ReviewSession:
         text = self._text(uid)
         if text is None:
             return None
-        form = read_form(text)
+        contact = VCard(text)
+        form = form_of(contact)
         region = phone_region(form, self.scope.region)
-        reviewed = property_values(text, "X-CARDSCAN-REVIEWED")
-        shas = [sha.strip() for sha in property_values(text, "X-CARDSCAN-PHOTO")]
+        reviewed = contact.reviewed
+        shas = [sha.strip() for sha in contact.values("X-CARDSCAN-PHOTO")]
         sidecar, sha = self._sidecar(shas)
         values = values_of_form(form, sidecar.get("fields") if sidecar else None, region)
         lines = lines_of_sidecar(sidecar.get("lines", [])) if sidecar else []
@@ -175,7 +169,7 @@ class ReviewSession:
             if version is not None and version != _version(text):
                 raise Refused(HTTPStatus.CONFLICT, {"error": "this contact changed on disk since the page read it "
                                                              "(a scan added a card to it?): reload it"})
-            current = read_form(text)
+            current = form_of(VCard(text))
             checked = check_form(body, current, self.scope.region, self.lang)
             if checked.errors or (checked.confirm and not confirmed):
                 raise Refused(HTTPStatus.UNPROCESSABLE_ENTITY,
@@ -329,7 +323,7 @@ def values_of_form(form: CardForm, read: dict[str, Any] | None, region: str) -> 
         return isinstance(a, str) and a.strip().casefold() == b.strip().casefold()
 
     def phone_read(number: str) -> Any:
-        e164 = phone_e164(number, region)
+        e164 = normalise_typed_phone(number, region)
         return lambda i: i.get("number") == e164
 
     def text_read(value: str) -> Any:
@@ -393,7 +387,7 @@ def _boxes(form: CardForm, sidecar: dict[str, Any] | None, doubts: list[Doubt]) 
             outline(f"organisations[{index}]", item.get("evidence"))
     region = phone_region(form, "ZZ")
     for index, phone in enumerate(form.phones):
-        item = first("phones", lambda i, p=phone: i.get("number") == phone_e164(p.number, region))
+        item = first("phones", lambda i, p=phone: i.get("number") == normalise_typed_phone(p.number, region))
         if item:
             outline(f"phones[{index}]", item.get("evidence"))
     for key, field, values in (("emails", "emails", form.emails), ("websites", "websites", form.websites)):
