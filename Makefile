@@ -39,7 +39,9 @@ lint: venv
 	$(BIN)/mypy
 	MYPYPATH=tools $(BIN)/mypy tools/make_corpus.py tools/evaluate.py
 
+# the 12 MP phone-photo set is generated (git-ignored, the same from its seed) the first time
 bench: venv
+	test -d bench-phone || $(BIN)/python tools/make_samples.py --phone-set bench-phone
 	$(BIN)/python tools/evaluate.py --shared $(SHARED)
 	$(BIN)/python tools/bench.py --shared $(SHARED)
 

@@ -144,7 +144,7 @@ def reading_options(func: Any) -> Any:
         click.option("--note-lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
                      help="Language of the 'met at' note."),
         click.option("--engine", type=click.Choice(ENGINES), default="auto", show_default=True,
-                     help="OCR engine: auto is hybrid when cardscan[neural] is installed, else tesseract."),
+                     help="OCR engine: auto is neural (PP-OCRv6) when cardscan[neural] is installed, else tesseract."),
         click.option("--vcard-version", type=click.Choice(VCARD_VERSIONS), default=DEFAULT_VERSION,
                      show_default=True, help="vCard version written (3.0 imports everywhere; some refuse 4.0)."),
         click.option("--merge/--no-merge", default=True, show_default=True,

@@ -10,7 +10,7 @@ import warnings
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
 from .core.errors import InputError
 from .core.models import LoadedPhoto
@@ -24,13 +24,18 @@ except ImportError:  # pragma: no cover
 
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff", ".heic", ".heif"})
 
-# 200 MP is more than any phone camera; a file claiming more is a decompression bomb.
+# 200 MP is the largest phone camera; a file claiming more is a decompression bomb, refused unread.
 MAX_PIXELS = 200_000_000
+# JPEG decodes at 1/2, 1/4 or 1/8 of its size for free; the other formats (PNG, WebP, TIFF, HEIC) decode
+# whole, so past what a phone writes in them (48 MP HEIF) they are refused before decoding: a 41 KB PNG
+# of 14000x14000 pixels would otherwise cost ~2 GB and most of a minute.
+MAX_WHOLE_DECODE_PIXELS = 50_000_000
 MAX_FILE_BYTES = 256 * 1024 * 1024
 MIN_SIDE = 100  # below this no business card text can be legible
 
-# JPEG decoding can shrink by 1/2, 1/4, 1/8 for free; a card photo needs no more than this.
-WORKING_LONG_SIDE = 2600
+# The photo is kept at no less than this long side (decoded smaller when the format allows, else reduced
+# right after decoding): a card filling 30% of a 12 MP frame is then ~1200 px long, the size OCR reads it at.
+WORKING_LONG_SIDE = 2000
 
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 
@@ -56,17 +61,23 @@ def load_photo(path: str | os.PathLike[str]) -> LoadedPhoto:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
+            image: Image.Image = Image.open(io.BytesIO(data))
             width, height = image.size
             if width * height > MAX_PIXELS:
                 raise InputError(f"image too large ({width}x{height} pixels): refused as a decompression bomb")
+            if image.format != "JPEG" and width * height > MAX_WHOLE_DECODE_PIXELS:
+                raise InputError(f"image too large ({width}x{height} pixels, {width * height / 1e6:.0f} MP): "
+                                 f"more than a photo holds in {image.format or 'this format'}")
             taken = exif_date(image)
-            if image.format == "JPEG":
-                scale = max(width, height) / WORKING_LONG_SIDE
-                if scale >= 2:
-                    image.draft("RGB", (int(width / scale) + 1, int(height / scale) + 1))
+            factor = working_reduction(width, height)
+            if image.format == "JPEG" and factor > 1:
+                image.draft("RGB", (width // factor, height // factor))  # the decoder skips the finer detail
+            orientation = _orientation(image)  # read before reducing: the reduced copy has no EXIF
             image.load()
-            rgb = ImageOps.exif_transpose(image).convert("RGB")
+            factor = working_reduction(*image.size)
+            if factor > 1:
+                image = (image if image.mode in ("RGB", "L") else image.convert("RGB")).reduce(factor)
+            rgb = _upright(image, orientation).convert("RGB")
     except InputError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
@@ -80,6 +91,11 @@ def load_photo(path: str | os.PathLike[str]) -> LoadedPhoto:
     pixels = np.asarray(rgb)[:, :, ::-1].copy()  # OpenCV works in BGR
     modified = dt.datetime.fromtimestamp(p.stat().st_mtime).date()
     return LoadedPhoto(path=str(path), pixels=pixels, sha256=sha256, taken=taken, modified=modified)
+
+
+def working_reduction(width: int, height: int) -> int:
+    """The largest of 8, 4, 2 (or 1) that keeps the photo's long side at WORKING_LONG_SIDE or more."""
+    return next(f for f in (8, 4, 2, 1) if f == 1 or max(width, height) / f >= WORKING_LONG_SIDE)
 
 
 def _read_bytes(p: Path) -> bytes:
@@ -98,6 +114,25 @@ def _read_bytes(p: Path) -> bytes:
         raise InputError("permission denied") from exc
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror or exc}") from exc
+
+
+_EXIF_ORIENTATION = 0x0112
+# EXIF orientation -> the turn or flip that shows the picture as the camera was held
+_UPRIGHT = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180, 4: Image.Transpose.FLIP_TOP_BOTTOM,
+            5: Image.Transpose.TRANSPOSE, 6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
+            8: Image.Transpose.ROTATE_90}
+
+
+def _orientation(image: Image.Image) -> int:
+    try:
+        return int(image.getexif().get(_EXIF_ORIENTATION, 1))
+    except Exception:  # broken EXIF must not cost the photo: shown as stored
+        return 1
+
+
+def _upright(image: Image.Image, orientation: int) -> Image.Image:
+    method = _UPRIGHT.get(orientation)
+    return image.transpose(method) if method is not None else image
 
 
 def exif_date(image: Image.Image) -> dt.date | None:

@@ -55,6 +55,10 @@ class OcrEngine(Protocol):
         """Return (degrees clockwise to turn the image upright, confidence)."""
         ...
 
+    def text_boxes(self, pixels: np.ndarray) -> list[tuple[float, float, float, float]]:
+        """(left, top, right, bottom) of each line of text on the image."""
+        ...
+
 
 class TesseractEngine:
     """Tesseract, one thread per process: in this process when tesserocr is installed, else its program."""
@@ -110,6 +114,11 @@ class TesseractEngine:
         except pytesseract.TesseractError as exc:
             raise OcrFailedError(f"Tesseract failed: {_first_line(str(exc.message))}") from exc
         return lines_from_tesseract_data(data, width, height)
+
+    def text_boxes(self, pixels: np.ndarray) -> list[tuple[float, float, float, float]]:
+        """(left, top, right, bottom) of each line read."""
+        lines = self._read(pixels, THRESHOLDING_METHOD).lines
+        return [(ln.box.left, ln.box.top, ln.box.right, ln.box.bottom) for ln in lines]
 
     def detect_rotation(self, pixels: np.ndarray) -> tuple[int, float]:
         if self._library is not None:

@@ -1,11 +1,13 @@
-"""A neural OCR engine (PP-OCRv4 through RapidOCR, models inside its wheel, CPU only), and the hybrid.
+"""A neural OCR engine (PP-OCRv6 through RapidOCR 3, models inside its wheel, CPU only), and the hybrid.
 
-Measured on real card photos, PP-OCRv4 finds lines and reads e-mails, phones and websites far better
-than Tesseract, but its recogniser drops French accents (é -> e) and sometimes the space between
-words. The hybrid reads the card with both: PP-OCRv4's lines are kept, Tesseract reads the same lines,
-and the two readings are aligned letter by letter; where they agree, Tesseract's accents, word spaces
-and case of letters drawn alike are taken. Installed with ``pip install cardscan[neural]``; without it
-cardscan uses Tesseract.
+PP-OCRv6 (small detection and recognition models, shipped in the ``rapidocr`` wheel and run by
+onnxruntime) finds the lines of a card and reads them, accents and extended Latin letters included.
+Before reading, the card is turned upright (``quick_turn``): the detector alone on a small copy tells
+whether the lines run across or up the card, and the line classifier on a few of them whether they
+are upside down, so a sideways card is read once, upright. The hybrid also asks Tesseract to read
+the same lines and aligns the two readings letter by letter, taking Tesseract's accents, word spaces
+and case of letters drawn alike where they agree. Installed with ``pip install cardscan[neural]``;
+without it cardscan uses Tesseract.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import unicodedata
 from functools import cache
 from typing import Any
 
+import cv2
 import numpy as np
 
 from .core.models import Box, OcrLine, OcrResult, OcrWord
@@ -26,123 +29,206 @@ MIN_SCORE = 0.5
 
 
 def neural_available() -> bool:
-    """True when RapidOCR and onnxruntime are installed."""
+    """True when RapidOCR 3 and onnxruntime are installed (their models come inside the wheel)."""
     try:
         import onnxruntime  # noqa: F401
-        import rapidocr_onnxruntime  # noqa: F401
+        import rapidocr  # noqa: F401
     except ImportError:
         return False
     return True
 
 
+# The detector scales a card so that its short side is this many pixels (PP-OCR's default, kept from
+# PP-OCRv4 where 640 and 960 were measured no better and no faster).
+DETECTOR_SHORT_SIDE = 736
+# The line classifier turns a line over only when 99% sure (90% by default): measured on real photos it
+# flipped good lines; the card itself is turned upright before reading (quick_turn)
+LINE_FLIP_CONFIDENCE = 0.99
+
+
 @cache
 def _rapidocr() -> Any:
-    from rapidocr_onnxruntime import RapidOCR
-
     # one thread per process: cardscan runs one process per core
     os.environ.setdefault("OMP_NUM_THREADS", "1")
-    # the line-angle classifier turns a line over only when 99% sure (90% by default): measured on real
-    # photos, it flipped good lines; without it an upside-down card reads as nothing (orient.py needs text)
-    engine = RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1, print_verbose=False, cls_thresh=0.99,
-                      rec_batch_num=1)
-    _pad_after_text(engine.text_rec)
+    from rapidocr import RapidOCR
+    from rapidocr.utils.typings import ModelType, OCRVersion
+
+    # each line is recognised alone (rec_batch_num 1), as long as it is: in a batch, lines are padded to the
+    # longest, which ended at the image's edge and lost or gained a last letter. PP-OCRv4 read best with a
+    # line height of blank after each line; PP-OCRv6 does not: with it, ../shared/cards macro F1 0.877 ->
+    # 0.884 without the blank (e-mail 0.875 -> 0.938, a stray last letter gone), the phone photos the same
+    engine = RapidOCR(params={
+        "Global.log_level": "error",
+        "EngineConfig.onnxruntime.intra_op_num_threads": 1,
+        "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+        "Det.ocr_version": OCRVersion("PP-OCRv6"), "Det.model_type": ModelType("small"),
+        "Det.limit_side_len": DETECTOR_SHORT_SIDE, "Det.limit_type": "min",
+        "Rec.ocr_version": OCRVersion("PP-OCRv6"), "Rec.model_type": ModelType("small"), "Rec.rec_batch_num": 1,
+        "Cls.cls_thresh": LINE_FLIP_CONFIDENCE,
+    })
+    # RapidOCR 3 loads its models on first use: load them now, once per process
+    for load in ("_load_det_model", "_load_cls_model", "_load_rec_model"):
+        getattr(engine, load)()
     return engine
 
 
-TEXT_END_PADDING = 1.0  # blank after a line's last letter, in line heights
+# The line classifier looks at this many of the longest lines to decide whether the card is upside down
+ORIENTATION_LINES = 8
+SIDEWAYS_BOX = 1.5  # a line box this many times taller than wide runs up or down the card
 
 
-def _pad_after_text(recogniser: Any) -> None:
-    """Have the recogniser read each line alone, with some blank after its last letter.
+def read_upright(pixels: np.ndarray, turn: int | None = None) -> tuple[int, OcrResult]:
+    """(degrees clockwise that turn the card upright, its reading in the upright card's pixels).
 
-    By default lines are read six at a time, each padded to the longest of its batch, so the longest
-    line of each batch ends at the image's edge, where its last letter was misread ("acme-example.coml").
-    One line at a time with a line height of blank after it was measured on the real photos under seven
-    transformations (turned, dimmed, inverted, JPEG): mean macro F1 0.871 -> 0.877, 14% less time, and
-    the recogniser's memory ~80 MB instead of ~310 MB.
+    The detector runs once, on the card as it lies. Where its lines run tells whether the card lies
+    sideways; the line classifier on the longest of them, turned across, whether it is upside down. Each
+    line is then cut out of the upright card and recognised once, upright: a sideways or upside-down card
+    costs no second reading. A ``turn`` given is taken as it is.
     """
-    resize = getattr(recogniser, "resize_norm_img", None)
-    if resize is None:  # another RapidOCR: its own way
-        return
+    engine = _rapidocr()
+    image = _three_channels(pixels)
+    boxes = engine.text_det(image).boxes
+    if boxes is None or not len(boxes):
+        return 0, OcrResult(lines=(), width=image.shape[1], height=image.shape[0])
+    decide = turn is None
+    turn = (90 if _runs_up(boxes) else 0) if turn is None else turn % 360
+    upright, boxes = _turn_with_boxes(image, boxes, turn)
+    crops = [get_line(upright, box) for box in boxes]
+    verdicts = engine.text_cls(crops).cls_res or []
+    upside_down = [("180" in label, float(score)) for label, score in verdicts]
+    if decide and _mostly_upside_down(crops, upside_down):
+        turn = (turn + 180) % 360
+        upright, boxes = _turn_with_boxes(upright, boxes, 180)
+        crops = [np.ascontiguousarray(crop[::-1, ::-1]) for crop in crops]
+        upside_down = [(not flipped, score) for flipped, score in upside_down]
+    # a line the classifier is sure of reads the other way round from the rest of the card (rare)
+    crops = [np.ascontiguousarray(crop[::-1, ::-1]) if flipped and score >= LINE_FLIP_CONFIDENCE else crop
+             for crop, (flipped, score) in zip(crops, upside_down, strict=True)]
+    texts, scores = _recognise(engine, crops)
+    height, width = upright.shape[:2]
+    lines = []
+    for box, text, score in zip(boxes, texts, scores, strict=True):
+        text = str(text).strip()
+        if not text or score < MIN_SCORE:
+            continue
+        xs, ys = box[:, 0], box[:, 1]
+        left, top = max(0, int(xs.min())), max(0, int(ys.min()))
+        lines.append(OcrLine(words=_words(text, Box(left, top, int(xs.max()) - left, int(ys.max()) - top), score)))
+    lines.sort(key=page_position)
+    return turn, OcrResult(lines=tuple(_reading_order(lines)), width=width, height=height)
 
-    def resize_with_padding(image: np.ndarray, max_wh_ratio: float) -> np.ndarray:
-        height, width = image.shape[:2]
-        return resize(image, max(max_wh_ratio, width / max(height, 1) + TEXT_END_PADDING))
 
-    recogniser.resize_norm_img = resize_with_padding
+def _runs_up(boxes: np.ndarray) -> bool:
+    """Most of the detected lines' length runs up or down the image: the card lies on its side."""
+    across, up = 0.0, 0.0
+    for box in boxes:
+        extent = box.max(axis=0) - box.min(axis=0)
+        if extent[1] > SIDEWAYS_BOX * extent[0]:
+            up += float(extent[1])
+        elif extent[0] > SIDEWAYS_BOX * extent[1]:
+            across += float(extent[0])
+    return up > across
+
+
+def _mostly_upside_down(crops: list[np.ndarray], verdicts: list[tuple[bool, float]]) -> bool:
+    """The classifier's verdicts on the longest lines, weighted by their length, say "upside down"."""
+    longest = sorted(range(len(crops)), key=lambda i: -crops[i].shape[1] / max(crops[i].shape[0], 1))
+    weight = {True: 0.0, False: 0.0}
+    for i in longest[:ORIENTATION_LINES]:
+        flipped, score = verdicts[i]
+        weight[flipped] += score * crops[i].shape[1] / max(crops[i].shape[0], 1)
+    return weight[True] > weight[False]
+
+
+def _recognise(engine: Any, crops: list[np.ndarray]) -> tuple[list[str], list[float]]:
+    from rapidocr.ch_ppocr_rec import TextRecInput
+
+    if not crops:
+        return [], []
+    result = engine.text_rec(TextRecInput(img=crops, return_word_box=False))
+    return list(result.txts or []), [float(score) for score in (result.scores or [])]
+
+
+def _turn_with_boxes(image: np.ndarray, boxes: np.ndarray, turn: int) -> tuple[np.ndarray, np.ndarray]:
+    """The image turned ``turn`` degrees clockwise, and the boxes moved with it (top-left corner first)."""
+    height, width = image.shape[:2]
+    x, y = boxes[:, :, 0], boxes[:, :, 1]
+    if turn == 90:
+        turned, moved = cv2.rotate(image, cv2.ROTATE_90_CLOCKWISE), np.stack([height - 1 - y, x], axis=2)
+    elif turn == 180:
+        turned, moved = cv2.rotate(image, cv2.ROTATE_180), np.stack([width - 1 - x, height - 1 - y], axis=2)
+    elif turn == 270:
+        turned, moved = cv2.rotate(image, cv2.ROTATE_90_COUNTERCLOCKWISE), np.stack([y, width - 1 - x], axis=2)
+    else:
+        return image, boxes
+    # the corner that is now top-left comes first, then clockwise, as the crop expects
+    first = np.argmin(moved.sum(axis=2), axis=1)
+    ordered = np.stack([np.roll(box, -int(k), axis=0) for box, k in zip(moved, first, strict=True)])
+    return turned, ordered.astype(np.float32)
+
+
+def get_line(image: np.ndarray, box: np.ndarray) -> np.ndarray:
+    """The line inside ``box`` (4 corners, top-left first, clockwise) cut out straight, left to right."""
+    width = int(max(np.linalg.norm(box[0] - box[1]), np.linalg.norm(box[2] - box[3])))
+    height = int(max(np.linalg.norm(box[0] - box[3]), np.linalg.norm(box[1] - box[2])))
+    target = np.array([[0, 0], [width, 0], [width, height], [0, height]], np.float32)
+    matrix = cv2.getPerspectiveTransform(box.astype(np.float32), target)
+    line = cv2.warpPerspective(image, matrix, (max(width, 1), max(height, 1)), borderMode=cv2.BORDER_REPLICATE,
+                               flags=cv2.INTER_CUBIC)
+    # a line still running up the upright card (printed along its side): read it across, as RapidOCR does
+    return np.ascontiguousarray(np.rot90(line)) if height >= SIDEWAYS_BOX * width else line
+
+
+def _three_channels(pixels: np.ndarray) -> np.ndarray:
+    return pixels if pixels.ndim == 3 else np.stack([pixels] * 3, axis=2)
 
 
 class NeuralEngine:
-    """PP-OCRv4 text detection and recognition; turns are decided from its boxes (see orient.py)."""
+    """PP-OCRv6 text detection and recognition, each line read once, upright (``read_upright``)."""
 
     name = "neural"
 
     def __init__(self, lang: str) -> None:
-        self._tesseract = TesseractEngine(lang=lang, second_look=False)  # it only confirms PP-OCRv4's lines
+        self.lang = lang
 
     def read(self, pixels: np.ndarray) -> OcrResult:
-        height, width = pixels.shape[:2]
-        image = pixels if pixels.ndim == 3 else np.stack([pixels] * 3, axis=2)
-        results, _ = _rapidocr()(image)
-        lines = []
-        for polygon, text, score in results or []:
-            text = str(text).strip()
-            if not text or float(score) < MIN_SCORE:
-                continue
-            xs = [int(p[0]) for p in polygon]
-            ys = [int(p[1]) for p in polygon]
-            box = Box(min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys))
-            lines.append(OcrLine(words=_words(text, box, float(score))))
-        lines.sort(key=page_position)
-        return OcrResult(lines=tuple(_reading_order(lines)), width=width, height=height)
+        """Read an upright card (the card is not turned: see read_upright)."""
+        _, result = self.read_upright(pixels, turn=0)
+        return result
+
+    def read_upright(self, pixels: np.ndarray, turn: int | None = None) -> tuple[int, OcrResult]:
+        """(the clockwise turn that makes the card upright, its reading once turned)."""
+        return read_upright(pixels, turn)
+
+    def text_boxes(self, pixels: np.ndarray) -> list[tuple[float, float, float, float]]:
+        """(left, top, right, bottom) of each line the detector finds, whichever way it runs."""
+        boxes = _rapidocr().text_det(_three_channels(pixels)).boxes
+        return [] if boxes is None else [(*box.min(axis=0), *box.max(axis=0)) for box in boxes]
 
     def detect_rotation(self, pixels: np.ndarray) -> tuple[int, float]:
-        # No OSD: PP-OCRv4's boxes show sideways text, and Tesseract's reading shows an upside-down card
-        # (see orient.py); measured on real photos, OSD added a third of the time and no accuracy.
+        # No OSD: read_upright decides from the lines found (orient.py); measured on real photos, OSD added
+        # a third of the time and no accuracy
         return 0, 0.0
 
 
 class HybridEngine(NeuralEngine):
-    """PP-OCRv4's lines, with Tesseract's accented spelling where both read the same words."""
+    """PP-OCRv6's lines, with Tesseract's spelling where both read the same letters."""
 
     name = "hybrid"
 
-    def read(self, pixels: np.ndarray) -> OcrResult:
-        neural = super().read(pixels)
-        tesseract = self._tesseract.read(_only_words(pixels, neural.lines))
+    def __init__(self, lang: str) -> None:
+        super().__init__(lang)
+        self._tesseract = TesseractEngine(lang=lang, second_look=False)  # it only confirms PP-OCRv6's lines
+
+    def read_upright(self, pixels: np.ndarray, turn: int | None = None) -> tuple[int, OcrResult]:
+        turn, neural = read_upright(pixels, turn)
+        upright = cv2.rotate(pixels, _ROTATIONS[turn]) if turn else pixels
+        tesseract = self._tesseract.read(_only_words(upright, neural.lines))
         lines = tuple(_with_at_sign(_with_accents(line, tesseract), tesseract) for line in neural.lines)
-        return OcrResult(lines=lines, width=neural.width, height=neural.height,
-                         orientation_score=_confirmed_characters(neural.lines, tesseract))
-
-    def upside_down_score(self, pixels: np.ndarray, reading: OcrResult) -> float:
-        """The characters of ``reading`` Tesseract confirms on the image turned over, shown only those lines.
-
-        Much cheaper than reading the turned image again: only worth a full reading when it wins.
-        """
-        height, width = pixels.shape[:2]
-        turned_lines = tuple(
-            OcrLine(words=(OcrWord(line.text, Box(width - line.box.right, height - line.box.bottom, line.box.width,
-                                                  line.box.height), line.confidence),))
-            for line in reading.lines
-        )
-        turned = np.ascontiguousarray(pixels[::-1, ::-1])
-        return _confirmed_characters(turned_lines, self._tesseract.read(_only_words(turned, turned_lines)))
+        return turn, OcrResult(lines=lines, width=neural.width, height=neural.height)
 
 
-def _confirmed_characters(lines: tuple[OcrLine, ...], tesseract: OcrResult) -> float:
-    """How many letters and digits of PP-OCRv4's ``lines`` Tesseract read the same at the same place.
-
-    PP-OCRv4 turns each line it finds upside down right way up, Tesseract does not: on a card turned
-    over, the two readings disagree. Tesseract's confidence alone did not tell: upside down, "SV", "00"
-    and "869" are still letters and digits it reads with confidence.
-    """
-    confirmed = 0
-    for line in lines:
-        theirs = "".join(w.text for w in _words_over(line.box, tesseract))
-        if theirs:
-            matcher = difflib.SequenceMatcher(None, _plain(line.text), _plain(theirs), autojunk=False)
-            confirmed += sum(block.size for block in matcher.get_matching_blocks())
-    return float(confirmed)
+_ROTATIONS = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}
 
 
 def _only_words(pixels: np.ndarray, lines: tuple[OcrLine, ...]) -> np.ndarray:
@@ -185,7 +271,7 @@ def _plain(text: str) -> str:
 def _with_accents(line: OcrLine, tesseract: OcrResult) -> OcrLine:
     """The line with Tesseract's accents and word spaces wherever both engines read the same letters."""
     if line.text.isascii() and not any(c.isalpha() for c in line.text):
-        return line  # digits and punctuation: PP-OCRv4 reads them better
+        return line  # digits and punctuation: PP-OCRv6 reads them better
     box = line.box
     overlapping = _words_over(box, tesseract)
     spelled = " ".join(w.text for w in overlapping)
@@ -297,7 +383,7 @@ def _aligned_spelling(neural: str, tesseract: list[OcrWord]) -> str:
                 letter = theirs.upper() if letter.isupper() else theirs.lower()
             elif (theirs != letter and theirs.casefold() == letter.casefold() and letter.lower() in _SAME_SHAPE_CASES
                   and same_case_around(k, j)):
-                letter = theirs  # "SAs": PP-OCRv4 guesses the case of letters drawn alike; Tesseract sees the x-height
+                letter = theirs  # "SAs": PP-OCR guesses the case of letters drawn alike; Tesseract sees the x-height
         out.append(letter)
     if n_chars:
         out.append(neural[n_chars[-1] + 1:])

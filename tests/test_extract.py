@@ -494,3 +494,12 @@ def test_a_number_not_valid_in_its_country_is_kept_but_flagged_for_review():
     by_number = {p.value.number: p.confidence for p in contact.phones}
     assert by_number["+33612345678"] >= 0.6
     assert by_number["+33590000000"] < 0.6  # phonenumbers: no such French range (05 90 is Guadeloupe's +590)
+
+
+def test_a_country_s_mobile_carrier_is_a_phone_label_there_only():
+    contact = read("BORRACHARIA DO ZECA\nVIVO 11 98765-4321\nCLARO 11 97654-3210", "BR")
+    assert contact.name is None
+    assert [(p.value.number, p.value.kind) for p in contact.phones] == [
+        ("+5511987654321", "cell"), ("+5511976543210", "cell")]
+    contact = read("LAWN CARE\nTIM 248-555-0137", "US")  # a first name beside its number elsewhere
+    assert contact.name is not None and contact.name.value.full == "Tim"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.understand.extract import extract_contact, guess_region, lines_from_text
+from pipeline.understand.extract import TextLine, extract_contact, guess_region, lines_from_text
 from pipeline.understand.extract.addresses import parse_place
 from pipeline.understand.extract.places import address_format
 from pipeline.understand.normalise import normalise_contact
@@ -144,3 +144,31 @@ def test_a_number_with_a_postcode_in_it_is_no_phone():
 
 def test_a_street_number_is_no_postcode_where_the_postcode_follows_the_city():
     assert parse_place("18020 Mesa Road", ["US"]) is None
+
+
+def test_a_city_read_with_a_period_for_its_comma():
+    contact = read("Nora Quill\nAddress: 4410 Fenwick Road\nMarlow. TX 76999\nCell: 817-555-0142", "US")
+    address = contact.addresses[0].value
+    assert (address.city, address.region, address.postcode) == ("Marlow", "TX", "76999")
+
+
+def test_a_neighbourhood_before_the_postcode_is_no_city_and_the_city_line_under_it_is():
+    contact = read("Lia Torres\nAv. das Palmeiras, 120 - 3º andar - Centro - CEP 04567-010\nCuritiba - PR\n"
+                   "Tel: (41) 3222-0101", "BR")
+    assert len(contact.addresses) == 1
+    address = contact.addresses[0].value
+    assert (address.city, address.region, address.postcode) == ("Curitiba", "PR", "04567-010")
+    assert contact.organisation is None
+
+
+def test_the_street_over_its_postcode_line_in_the_same_column():
+    # a line of the left column ("Informática") is read between the street and its postcode line
+    lines = [TextLine("Ana Prado", height=50, top=40, left=600, width=300),
+             TextLine("Rua das Acácias, 88 - Vila Nova", height=50, top=500, left=360, width=740),
+             TextLine("Informática", height=50, top=515, left=20, width=260),
+             TextLine("CEP 01234-010 - São Paulo - SP", height=42, top=540, left=540, width=560)]
+    contact = extract_contact(lines, "BR")
+    assert len(contact.addresses) == 1
+    address = contact.addresses[0].value
+    assert (address.street, address.postcode, address.city) == ("Rua das Acácias, 88 - Vila Nova", "01234-010",
+                                                                "São Paulo")

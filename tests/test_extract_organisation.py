@@ -93,3 +93,42 @@ def test_a_name_and_its_title_on_one_line(line: str, name: str, title: str):
     contact = read(f"{line}\nTel. +48 16 282 80 58")
     assert contact.name is not None and contact.name.value.full == name
     assert contact.title is not None and contact.title.value == title
+
+
+def test_a_title_under_the_name_is_in_its_column():
+    # a list of services printed on the left, beside the name's block on the right: no title
+    lines = [TextLine("Reparo de Bombas", height=40, top=40, left=40, width=380),
+             TextLine("Caio Montenegro Dias", height=50, top=180, left=620, width=460),
+             TextLine("Solda industrial", height=40, top=215, left=40, width=300),
+             TextLine("Tel: (21) 3456-7890", height=38, top=250, left=640, width=380)]
+    contact = extract_contact(lines, "BR")
+    assert contact.name is not None and contact.name.value.full == "Caio Montenegro Dias"
+    assert contact.title is None
+    # the same line under the name, in its column, is read as the title (a guess: under review's threshold)
+    lines[2] = TextLine("Solda industrial", height=40, top=235, left=640, width=300)
+    contact = extract_contact(lines, "BR")
+    assert contact.title is not None and contact.title.value == "Solda industrial"
+
+
+def test_a_tagline_by_a_first_name_and_its_number_is_no_title():
+    contact = read("GREEN + GARDEN CARE\nMAX 248-555-0137\nLENA 313-555-0188\n4120 Orchard Lane\nAuburn, MI 48326",
+                   "US")
+    assert contact.name is not None and contact.name.value.full == "Max"
+    assert contact.title is None
+
+
+@pytest.mark.parametrize("text", ["novaline\nLuca Bernardi\n+39 02 1234 5678",
+                                  "Luca Bernardi\nnovaline\n+39 02 1234 5678"])
+def test_a_lowercase_brand_beside_the_name_is_no_title(text: str):
+    contact = read(text, "IT")
+    assert contact.title is None
+
+
+def test_at_equal_distance_the_title_under_the_name_wins():
+    contact = read("Sales e Irmãos\nTiago MOREIRA\nSales Engineer\nTel: (21) 3456-7890", "BR")
+    assert contact.title is not None and contact.title.value == "Sales Engineer"
+
+
+def test_an_initial_and_a_surname_under_the_name_is_no_title():
+    contact = read("Lívia Duarte\nM. FONSECA\nTel: (31) 3222-0101", "BR")
+    assert contact.title is None

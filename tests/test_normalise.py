@@ -79,3 +79,13 @@ def test_url_keeps_what_was_printed_and_lowercases_the_host():
 ])
 def test_a_city_one_misread_letter_from_a_big_one_is_corrected(printed: str, country: str, expected: str | None):
     assert known_city(printed, country) == expected
+
+
+@pytest.mark.parametrize(("printed", "city"), [("Marlow.", "Marlow"), ("Washington D.C.", "Washington D.C."),
+                                               ("St. Albans", "St. Albans")])
+def test_a_period_closing_a_city_is_no_part_of_it(printed: str, city: str):
+    from pipeline.core.models import Address, Contact, Found
+    from pipeline.understand.normalise import normalise_contact
+
+    contact = Contact(addresses=(Found(Address(city=printed, region="TX", country="US"), 0.8),))
+    assert normalise_contact(contact, "US").addresses[0].value.city == city

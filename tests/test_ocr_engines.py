@@ -1,12 +1,13 @@
-"""The OCR engines' own logic: accents from Tesseract on PP-OCRv4's lines, sideways text, line joining."""
+"""The OCR engines' own logic: PP-OCRv6 read upright, accents from Tesseract on its lines, line joining."""
 
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from pipeline.core.models import Box, OcrLine, OcrResult, OcrWord
 from pipeline.ocr import lines_from_tesseract_data
-from pipeline.ocr_neural import _pad_after_text, _with_accents, _with_at_sign, _words
+from pipeline.ocr_neural import _with_accents, _with_at_sign, _words
 from pipeline.orient import vertical_share
 
 from .conftest import requires_tesseract
@@ -43,17 +44,6 @@ def test_the_at_sign_tesseract_read_replaces_the_letters_pp_ocr_read_for_it():
     assert _with_at_sign(neural, one_word("xz@q")).text == "joana.reis77idgmail.com"
     kept = line("contact@acme.fr", 100, 50, 600, 40)
     assert _with_at_sign(kept, one_word("contact@acme.fr")) is kept
-
-
-def test_each_line_is_recognised_with_blank_after_its_last_letter():
-    class Recogniser:
-        def resize_norm_img(self, image: np.ndarray, max_wh_ratio: float) -> float:
-            return max_wh_ratio
-
-    recogniser = Recogniser()
-    _pad_after_text(recogniser)
-    assert recogniser.resize_norm_img(np.zeros((48, 480, 3)), 10.0) == 11.0  # a long line: one height more
-    assert recogniser.resize_norm_img(np.zeros((48, 96, 3)), 320 / 48) == 320 / 48  # a short one is padded already
 
 
 def tesseract_words(*words: tuple[str, float], height: int = 36) -> OcrResult:
@@ -156,66 +146,111 @@ def test_tesseract_looks_again_for_the_contact_lines_it_missed(monkeypatch):
     assert [ln.text for ln in engine.read(np.zeros((300, 600), np.uint8)).lines] == ["Camille Martin", "Tél. 04 72 OO"]
 
 
-class FakeHybrid:
-    """Reads much text but confirms little of it, like the hybrid on a card Tesseract reads badly."""
+class TurnsItself:
+    """An engine that says how the card lies as it reads it (as the neural engines do)."""
 
     name = "fake"
 
-    def __init__(self, turned_score: float) -> None:
-        self.turned_score = turned_score
-        self.reads = 0
+    def __init__(self, turn: int, text_when_told: dict[int, str]) -> None:
+        self.turn, self.text_when_told, self.calls = turn, text_when_told, []
 
-    def read(self, pixels):
-        self.reads += 1
-        return OcrResult(lines=(line("Camille Martin Directrice commerciale", 10, 10, 500, 40),),
-                         width=600, height=300, orientation_score=2.0)
+    def read(self, pixels):  # pragma: no cover - never asked: read_upright is
+        raise AssertionError("read_upright should be used")
 
-    def detect_rotation(self, pixels):
-        return 0, 0.0
+    def detect_rotation(self, pixels):  # pragma: no cover
+        raise AssertionError("no orientation detection before reading")
 
-    def upside_down_score(self, pixels, reading):
-        return self.turned_score
+    def read_upright(self, pixels, turn=None):
+        self.calls.append(turn)
+        turn = self.turn if turn is None else turn
+        text = self.text_when_told.get(turn, "Camille Martin Directrice commerciale")
+        return turn, OcrResult(lines=(line(text, 10, 10, 500, 40),), width=600, height=300)
 
 
-def test_a_quick_look_at_the_card_turned_over_spares_a_second_reading():
-    import numpy as np
-
+def test_a_card_that_says_how_it_lies_is_turned_and_read_once():
     from pipeline.core.models import CardImage
     from pipeline.orient import upright_and_read
 
     card = CardImage(pixels=np.full((300, 600, 3), 230, np.uint8), found_card=True, rotation=0)
-    upright = FakeHybrid(turned_score=1.0)
-    assert upright_and_read(card, upright)[0].rotation == 0 and upright.reads == 1
-    over = FakeHybrid(turned_score=30.0)  # the turned card reads far better: read it turned
-    upright_and_read(card, over)
-    assert over.reads == 2
+    engine = TurnsItself(270, {})
+    turned, reading = upright_and_read(card, engine)
+    assert turned.rotation == 270 and turned.pixels.shape == (600, 300, 3)
+    assert engine.calls == [None] and reading.lines[0].text.startswith("Camille")
 
 
-
-class LinesLeftUnturned(FakeHybrid):
-    """A card whose lines PP-OCRv4 could not turn: upside down, it reads almost nothing."""
-
-    def read(self, pixels):
-        self.reads += 1
-        upright = pixels[0, 0, 0] < 100  # the dark corner is top left only when the card is upright
-        text = "Camille Martin Directrice commerciale" if upright else "ɐ"
-        return OcrResult(lines=(line(text, 10, 10, 500, 40),), width=600, height=300, orientation_score=30.0)
-
-
-def test_a_card_read_as_almost_nothing_is_read_turned_over_too():
-    import numpy as np
-
+def test_a_card_read_as_almost_nothing_is_read_the_other_way_over_too():
     from pipeline.core.models import CardImage
     from pipeline.orient import upright_and_read
 
-    pixels = np.full((300, 600, 3), 230, np.uint8)
-    pixels[:20, :20] = 20
-    upside_down = CardImage(pixels=np.ascontiguousarray(pixels[::-1, ::-1]), found_card=True, rotation=0)
-    card, reading = upright_and_read(upside_down, LinesLeftUnturned(turned_score=0.0))
-    assert card.rotation == 180 and reading.lines[0].text.startswith("Camille Martin")
-    engine = LinesLeftUnturned(turned_score=0.0)
-    card, _ = upright_and_read(CardImage(pixels=pixels, found_card=True, rotation=0), engine)
-    assert card.rotation == 0 and engine.reads == 1  # enough text read: no second reading
+    card = CardImage(pixels=np.full((300, 600, 3), 230, np.uint8), found_card=True, rotation=0)
+    engine = TurnsItself(90, {90: "ɐ"})  # the turn it decided was the wrong way over
+    turned, reading = upright_and_read(card, engine)
+    assert engine.calls == [None, 270] and turned.rotation == 270
+    assert reading.lines[0].text.startswith("Camille")
+
+
+def test_line_boxes_turn_with_the_card():
+    from pipeline.ocr_neural import _turn_with_boxes
+
+    image = np.zeros((100, 200, 3), np.uint8)
+    image[10:20, 30:90] = 255  # a line near the top left
+    box = np.array([[[30, 10], [89, 10], [89, 19], [30, 19]]], np.float32)
+    for turn in (90, 180, 270):
+        turned, moved = _turn_with_boxes(image, box, turn)
+        (left, top), (right, bottom) = moved[0].min(axis=0).astype(int), moved[0].max(axis=0).astype(int)
+        assert turned[top:bottom + 1, left:right + 1].min() == 255  # the box still holds the line
+        assert tuple(moved[0][0]) == (left, top)  # top-left corner first, as the line's cut expects
+
+
+def test_the_card_is_upside_down_when_its_longest_lines_read_so():
+    from pipeline.ocr_neural import _mostly_upside_down
+
+    crops = [np.zeros((40, 600, 3), np.uint8), np.zeros((40, 500, 3), np.uint8), np.zeros((40, 80, 3), np.uint8)]
+    assert _mostly_upside_down(crops, [(True, 0.9), (True, 0.8), (False, 1.0)])
+    assert not _mostly_upside_down(crops, [(False, 0.9), (True, 0.6), (True, 1.0)])
+
+
+def neural_engine():
+    import pytest
+
+    from pipeline.ocr_neural import neural_available
+
+    if not neural_available():
+        pytest.skip("the neural engine is not installed (pip install 'cardscan[neural]')")
+    from pipeline.ocr_neural import NeuralEngine
+
+    return NeuralEngine("fra+eng")
+
+
+def test_pp_ocrv6_reads_accents_and_an_e_mail_on_its_own():
+    texts = [ln.text for ln in neural_engine().read(upright_sample()).lines]
+    assert "Atelier Lumière SARL" in texts
+    assert "camille.martin@atelier-lumiere.fr" in texts
+
+
+@pytest.mark.parametrize("turn", [90, 180, 270])
+def test_a_card_lying_sideways_or_upside_down_is_read_once_upright(turn: int, monkeypatch):
+    from pipeline.ocr_neural import _rapidocr
+    from pipeline.straighten import rotate
+
+    engine = neural_engine()
+    detector = _rapidocr().text_det
+    detections = []
+    call = type(detector).__call__
+
+    def counted(self, image):  # type: ignore[no-untyped-def]
+        detections.append(1)
+        return call(self, image)
+
+    monkeypatch.setattr(type(detector), "__call__", counted)
+    lying = rotate(upright_sample(), turn)
+    found, reading = engine.read_upright(lying)
+    assert found == (360 - turn) % 360
+    assert len(detections) == 1  # the lines are found once, on the card as it lies
+    texts = [ln.text for ln in reading.lines]
+    assert texts[0] == "Camille MARTIN" and "Atelier Lumière SARL" in texts
+    assert (reading.width, reading.height) == (upright_sample().shape[1], upright_sample().shape[0])
+
 
 def upright_sample():
     from pipeline.light import prepare_for_ocr
@@ -258,19 +293,13 @@ def test_without_tesserocr_the_tesseract_program_reads(monkeypatch):
         TesseractLibrary.for_languages.cache_clear()
 
 
+@requires_tesseract
+def test_the_hybrid_reads_a_turned_card_upright_and_aligns_tesseract_on_the_upright_lines():
+    from pipeline.ocr_neural import HybridEngine
+    from pipeline.straighten import rotate
 
-def test_tesseract_confirms_an_upright_card_but_not_one_turned_over():
-    from pipeline.ocr_neural import _confirmed_characters
-
-    # PP-OCRv4 puts each upside-down line right way up; Tesseract reads the turned card as it lies,
-    # confidently for letters and digits that look alike both ways ("SV", "00", "81")
-    lines = (line("Jean-François DUPONT", 100, 50, 600, 40), line("T.+33 1 45 00 27 18", 100, 120, 600, 40))
-    upright = OcrResult(lines=(tesseract_words(("Jean-François", 0.9), ("DUPONT", 0.9)).lines[0],
-                               OcrLine(words=(OcrWord("T.+33 1 45 00 27 18", Box(100, 122, 590, 36), 0.9),))),
-                        width=1200, height=400)
-    turned_over = OcrResult(lines=(tesseract_words(("LNOdNnd", 0.3), ("sjoouely-uear", 0.2)).lines[0],
-                                   OcrLine(words=(OcrWord("81 LZ 00 SV I EE+'L", Box(100, 122, 590, 36), 0.9),))),
-                            width=1200, height=400)
-    characters = sum(len(ln.text.replace(" ", "")) for ln in lines)
-    assert _confirmed_characters(lines, upright) == characters
-    assert _confirmed_characters(lines, turned_over) < 0.25 * characters
+    neural_engine()  # skips when the neural engine is not installed
+    turn, reading = HybridEngine("fra+eng").read_upright(rotate(upright_sample(), 90))
+    texts = [ln.text for ln in reading.lines]
+    assert turn == 270
+    assert "Atelier Lumière SARL" in texts and "camille.martin@atelier-lumiere.fr" in texts

@@ -100,3 +100,64 @@ def test_hard_photos_are_still_cut_within_a_few_percent(corners, card, table, sh
     quad = find_card(photo)
     assert quad is not None
     assert np.linalg.norm(quad.corners - corners, axis=1).max() < 0.03 * 1600
+
+
+def test_an_outline_grows_to_the_text_continuing_just_outside_it():
+    from pipeline.straighten import grow_to_text
+
+    photo = np.full((1200, 1600, 3), 220, np.uint8)
+    panel = np.array([[400, 500], [1200, 500], [1200, 850], [400, 850]], np.float32)  # the card's lower part
+
+    def lines_above(image):  # three lines of the card above the panel, and a far-away speck on the table
+        h, w = image.shape[:2]
+        to_image = lambda x, y: ((x - 400) / 800 * w / 2.4 + w * 0.7 / 2.4, (y - 500) / 350 * h / 2.4 + h * 0.7 / 2.4)  # noqa: E731
+        boxes = [(450, 300, 900, 340), (450, 360, 800, 390), (450, 420, 1000, 455), (450, 560, 900, 590),
+                 (1500, 1100, 1560, 1130)]
+        return [(*to_image(x0, y0), *to_image(x1, y1)) for x0, y0, x1, y1 in boxes]
+
+    grown = grow_to_text(photo, panel, lines_above)
+    assert grown is not None
+    top, bottom = grown[:, 1].min(), grown[:, 1].max()
+    assert 250 < top < 300 and 850 <= bottom < 900  # up to the first line above, with a margin; no lower
+    assert grown[:, 0].max() < 1300  # the speck far on the table is not the card's
+
+    assert grow_to_text(photo, panel, lambda image: []) is None
+    inside_only = grow_to_text(photo, panel, lambda image: [(image.shape[1] * 0.45, image.shape[0] * 0.45,
+                                                             image.shape[1] * 0.55, image.shape[0] * 0.5)])
+    assert inside_only is None  # all the text is inside the outline: nothing to grow to
+
+
+def phone_photo(seed: int, table: str, turn: int, layout: str, paper: str):
+    """A phone photo of a fictional card as tools/phone_photos.py makes them (half a 12 MP frame, to be quick)."""
+    import random
+    import sys
+    from pathlib import Path
+
+    tools = Path(__file__).resolve().parent.parent / "tools"
+    if not Path("/usr/share/fonts/truetype/dejavu").is_dir():
+        pytest.skip("needs the DejaVu fonts (fonts-dejavu-core)")
+    sys.path.insert(0, str(tools))
+    try:
+        import phone_photos
+    finally:
+        sys.path.remove(str(tools))
+    rng = random.Random(seed)
+    text = phone_photos.fictional_card(seed, rng)
+    card = phone_photos.render(text, (85, 55), layout, phone_photos.PAPERS[paper], "#1a1a1a", "#1f4e79", False)
+    return phone_photos.photograph(card, turn, table, 0.35, seed % 2 == 0, rng, frame=(2016, 1512))
+
+
+@pytest.mark.parametrize(("seed", "table", "turn", "layout", "paper"), [
+    (1, "white", 90, "left", "white"),       # white on white, sideways
+    (2, "white", 0, "centre", "off-white"),
+    (3, "cream", 270, "right", "cream"),     # cream on cream
+    (4, "light-grey", 180, "left", "light-grey"),
+    (5, "hand", 90, "band", "white"),        # held in a hand, a thumb over its edge
+    (6, "wood", 0, "panel", "off-white"),    # a coloured panel over its lower part
+])
+def test_light_cards_on_light_tables_are_cut_within_a_few_percent(seed, table, turn, layout, paper):
+    photo, truth = phone_photo(seed, table, turn, layout, paper)
+    quad = find_card(photo)
+    assert quad is not None
+    error = min(np.linalg.norm(np.roll(quad.corners, k, axis=0) - truth, axis=1).max() for k in range(4))
+    assert error < 0.03 * max(photo.shape[:2])

@@ -1,32 +1,47 @@
-"""Speed and memory of cardscan on a folder of photos, beside the plain whole-photo Tesseract call.
+"""Speed, memory and accuracy of cardscan on 12 MP phone photos and on ../shared/cards.
 
-    python tools/bench.py [--shared ../shared] [--photos DIR] [--batch-size N] [--no-baseline]
+    python tools/bench.py [--shared ../shared] [--phone-set bench-phone] [--sets phone,shared]
+                          [--batch-size 100] [--jobs 2] [--engines tesseract,neural,hybrid] [--no-baseline]
 
-Prints: batch photos per second (all cores, the real command, the folder's photos
-taken again in turn up to --batch-size photos) and its peak memory (of its largest
-process, and of all its processes together), for the default engine and for
-Tesseract alone; median and p95 seconds per photo (one at a time, default engine),
-the share of time spent inside the OCR engine, and the same photos read by
-``pytesseract.image_to_string`` on the whole photo for comparison.
+For each set of photos (the phone-photo set of tools/make_samples.py --phone-set, made if missing; the
+real photos of ../shared/cards when present):
+- a batch of --batch-size photos (the set's photos again in turn) read by the real command on --jobs
+  processes with the default engine: photos per second, CPU seconds per photo (all its processes), peak
+  memory of all its processes together and of the largest;
+- the plain whole-photo ``pytesseract.image_to_string`` on each photo of the set, one after the other,
+  in the same run: photos per second, and how many times faster the batch was;
+- one photo at a time in this process: median and p95 seconds per photo (wall and CPU), the share of
+  photos whose card was found;
+- per engine: the fields read (F1 against the set's truth), CPU seconds per card and peak memory of
+  all processes, from one run of the command over the set.
+Wall-clock figures need a quiet machine; CPU seconds and peak memory do not depend on other work.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import itertools
+import json
 import os
+import re
+import resource
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tools"))
 
-from pipeline.batch import ScanOptions, _engine, read_photo, resolve_engine  # noqa: E402
+from evaluate import SAMPLE_FIELDS as FIELDS  # noqa: E402
+from evaluate import predicted, truth  # noqa: E402
+
+from pipeline.batch import ScanOptions, read_photo, resolve_engine  # noqa: E402
 from pipeline.core.errors import CardscanError  # noqa: E402
 from pipeline.load import is_image_name  # noqa: E402
 
@@ -64,94 +79,177 @@ def _tree_rss_mb(root: int) -> float | None:
     return total * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
-def timed_batch(batch: list[str], engine: str) -> tuple[float, float, float | None]:
-    """(seconds, peak MB of the largest process, peak MB of all its processes together) of the real command
-    reading ``batch`` with ``engine``; the total is sampled every 50 ms (None where /proc is missing)."""
+@dataclass(frozen=True)
+class Run:
+    """One run of the real command: wall and CPU seconds, peak memory, and what it printed."""
+
+    seconds: float
+    cpu_seconds: float  # of the command and every worker it waited for
+    largest_mb: float
+    total_mb: float | None  # all its processes together, sampled every 50 ms
+    records: list[dict]
+
+
+def run_cardscan(photos: list[str], engine: str, jobs: int, out: Path) -> Run:
+    command = [sys.executable, "-m", "pipeline", *photos, "--event", "bench", "--engine", engine, "--contacts",
+               str(out), "--no-merge", "--json", "-q", "-j", str(jobs)]
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT)
+    printed: list[str] = []
+    reader = threading.Thread(target=lambda: printed.extend(process.stdout or []))
+    reader.start()
+    peak_total: float | None = None
+    while True:
+        # WNOHANG: the command is still running, its processes are sampled once more
+        pid, _, usage = os.wait4(process.pid, os.WNOHANG)
+        if pid:
+            break
+        sample = _tree_rss_mb(process.pid)
+        if sample is not None:
+            peak_total = max(peak_total or 0.0, sample)
+        time.sleep(0.05)
+    process.returncode = 0  # reaped by wait4: Popen must not wait for it again
+    reader.join()
+    seconds = time.perf_counter() - start
+    records = [json.loads(line) for line in printed if line.startswith("{")]
+    # wait4 gives this command's own peak (the largest of its processes) and the CPU time of its workers
+    return Run(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, peak_total, records)
+
+
+def memory(run: Run) -> str:
+    total = f"{run.total_mb:.0f} MB all processes, " if run.total_mb is not None else ""
+    return f"{total}{run.largest_mb:.0f} MB largest"
+
+
+def batch(photos: list[str], size: int, jobs: int) -> Run:
+    engine = resolve_engine("auto")
+    photos_in_turn = list(itertools.islice(itertools.cycle(photos), size))
     with tempfile.TemporaryDirectory() as tmp:
-        start = time.perf_counter()
-        process = subprocess.Popen([sys.executable, "-m", "pipeline", *batch, "--event", "bench", "--engine", engine,
-                                    "--contacts", f"{tmp}/contacts", "-q"], stderr=subprocess.DEVNULL)
-        peak_total: float | None = None
-        while True:
-            # WNOHANG: the command is still running, its processes are sampled once more
-            pid, _, usage = os.wait4(process.pid, os.WNOHANG)
-            if pid:
-                break
-            sample = _tree_rss_mb(process.pid)
-            if sample is not None:
-                peak_total = max(peak_total or 0.0, sample)
-            time.sleep(0.05)
-        process.returncode = 0  # reaped by wait4: Popen must not wait for it again
-        seconds = time.perf_counter() - start
-    # wait4 gives this command's own peak (the largest of its processes), apart from earlier runs
-    return seconds, usage.ru_maxrss / 1024, peak_total
+        run = run_cardscan(photos_in_turn, engine, jobs, Path(tmp) / "contacts")
+    print(f"  batch of {size} photos ({jobs} processes, {engine} engine): {size / run.seconds:.2f} photos/s "
+          f"({run.seconds:.1f} s), {run.cpu_seconds / size:.2f} CPU s per photo; peak memory {memory(run)}")
+    return run
+
+
+def plain_calls(photos: list[str], batch_run: Run, batch_size: int) -> None:
+    """The plain whole-photo call a user could script, one photo after the other, as cardscan's yardstick."""
+    import pytesseract
+    from PIL import Image
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    for photo in photos:
+        with Image.open(photo) as image:
+            pytesseract.image_to_string(image, lang="fra+eng")
+    seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    plain_rate = len(photos) / seconds
+    batch_rate = batch_size / batch_run.seconds
+    cpu_ratio = (cpu / len(photos)) / (batch_run.cpu_seconds / batch_size)
+    print(f"  plain image_to_string on each whole photo: {plain_rate:.2f} photos/s ({seconds / len(photos):.2f} s, "
+          f"{cpu / len(photos):.2f} CPU s per photo): the batch is {batch_rate / plain_rate:.1f}x faster "
+          f"({cpu_ratio:.1f}x less CPU per photo)")
+
+
+def one_at_a_time(photos: list[str]) -> None:
+    options = ScanOptions(event="bench")
+    wall, cpu, found = [], [], 0
+    for photo in photos:
+        start, start_cpu = time.perf_counter(), time.process_time()
+        try:
+            readings = read_photo(photo, options)
+            found += any(r.found_card for r in readings)
+        except CardscanError:
+            pass  # a photo that fails still took its time
+        wall.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
+    print(f"  one at a time: median {statistics.median(wall):.2f} s, p95 {percentile(wall, 0.95):.2f} s per photo "
+          f"(CPU median {statistics.median(cpu):.2f} s, p95 {percentile(cpu, 0.95):.2f} s); card found on "
+          f"{found}/{len(photos)} ({found / len(photos):.0%})")
+
+
+def scores_from_truth(photos: list[str], records: list[dict]) -> dict[str, float]:
+    """Per-field F1 against each photo's JSON truth (samples/ and the phone-photo set)."""
+    by_name: dict[str, list[dict]] = {}
+    for record in records:
+        by_name.setdefault(Path(record["source"]).name, []).append(record)
+    counts = {f: [0, 0, 0] for f in FIELDS}
+    for photo in photos:
+        want = truth(json.loads(Path(photo).with_suffix(".json").read_text(encoding="utf-8")))
+        got: dict[str, list] = {f: [] for f in FIELDS}
+        for record in by_name.get(Path(photo).name, []):
+            for field, values in predicted(record.get("vcard")).items():
+                got[field].extend(values)
+        for field in FIELDS:
+            tp = sum(1 for value in got[field] if value in want[field])
+            counts[field][0] += tp
+            counts[field][1] += len(got[field]) - tp
+            counts[field][2] += len(want[field]) - tp
+    f1 = {}
+    for field, (tp, fp, fn) in counts.items():
+        if tp + fp + fn:
+            f1[field] = 2 * tp / (2 * tp + fp + fn)
+    return f1
+
+
+def scores_from_labels(shared: Path, records: list[dict]) -> dict[str, float]:
+    """Per-field F1 by ../shared/eval/score.py."""
+    with tempfile.TemporaryDirectory() as tmp:
+        predictions = Path(tmp) / "pred.jsonl"
+        predictions.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+        printed = subprocess.run([sys.executable, str(shared / "eval" / "score.py"),
+                                  str(shared / "cards" / "labels.jsonl"), str(predictions)],
+                                 capture_output=True, text=True, check=False).stdout
+    return {field: float(value) for field, value in re.findall(r"^\s+(\w+)\s+P [\d.]+\s+R [\d.]+\s+F1 ([\d.]+)",
+                                                                printed, re.MULTILINE)}
+
+
+def engine_table(photos: list[str], engines: list[str], jobs: int, score) -> None:  # type: ignore[no-untyped-def]
+    header = f"  {'engine':<10} {'macro':>6} " + " ".join(f"{f[:8]:>8}" for f in FIELDS)
+    print(header + "   CPU s/card  peak memory")
+    for engine in engines:
+        with tempfile.TemporaryDirectory() as tmp:
+            run = run_cardscan(photos, engine, jobs, Path(tmp) / "contacts")
+            f1 = score(run.records)
+        macro = statistics.mean(f1.values()) if f1 else 0.0
+        cells = " ".join(f"{f1[f]:>8.3f}" if f in f1 else f"{'-':>8}" for f in FIELDS)
+        print(f"  {engine:<10} {macro:>6.3f} {cells}   {run.cpu_seconds / len(photos):>10.2f}  {memory(run)}")
+
+
+def bench_set(title: str, photos: list[str], args: argparse.Namespace, score) -> None:  # type: ignore[no-untyped-def]
+    print(f"== {title}: {len(photos)} photos")
+    batch_run = batch(photos, args.batch_size, args.jobs)
+    if args.baseline:
+        plain_calls(photos, batch_run, args.batch_size)
+    one_at_a_time(photos)
+    engine_table(photos, args.engines.split(","), args.jobs, score)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
-    parser.add_argument("--photos", type=Path, help="folder of photos (default: ../shared/cards/images, else samples/)")
+    parser.add_argument("--phone-set", type=Path, default=ROOT / "bench-phone")
+    parser.add_argument("--sets", default="phone,shared", help="which sets to measure (default: phone,shared)")
     parser.add_argument("--batch-size", type=int, default=100,
-                        help="photos in the timed batch: the folder's photos again in turn (default: 100)")
+                        help="photos in the timed batch: the set's photos again in turn (default: 100)")
+    parser.add_argument("--jobs", type=int, default=2, help="processes of the timed batch (default: 2)")
+    parser.add_argument("--engines", default="tesseract,neural,hybrid", help="engines of the per-engine table")
     parser.add_argument("--baseline", action=argparse.BooleanOptionalAction, default=True,
                         help="also time plain pytesseract.image_to_string on each whole photo")
     args = parser.parse_args()
-    folder = args.photos or (args.shared / "cards" / "images")
-    if not folder.is_dir():
-        folder = ROOT / "samples"
-    photos = sorted(str(p) for p in folder.iterdir() if is_image_name(p))
-    print(f"bench: {len(photos)} photos from {folder}")
-
-    batch = list(itertools.islice(itertools.cycle(photos), max(args.batch_size, 1)))
-    engine_name = resolve_engine("auto")
-    # the default engine, and Tesseract alone beside it when the default is another one
-    for name in dict.fromkeys((engine_name, "tesseract")):
-        seconds, peak_mb, total_mb = timed_batch(batch, name)
-        total = f", of all its processes together {total_mb:.0f} MB" if total_mb is not None else ""
-        print(f"batch of {len(batch)} photos (all cores, {name} engine): {len(batch) / seconds:.2f} photos/s "
-              f"({seconds:.1f} s); peak memory of its largest process {peak_mb:.0f} MB{total}")
-
-    engine = _engine(ScanOptions(event="bench").lang, engine_name)
-    ocr_time = 0.0
-    for method in ("read", "detect_rotation", "upside_down_score"):
-        original = getattr(engine, method, None)
-        if original is None:
-            continue
-
-        def timed(*a, _original=original, **k):  # type: ignore[no-untyped-def]
-            nonlocal ocr_time
-            t0 = time.perf_counter()
-            try:
-                return _original(*a, **k)
-            finally:
-                ocr_time += time.perf_counter() - t0
-
-        setattr(engine, method, timed)
-    per_photo = []
-    for photo in photos:
-        t0 = time.perf_counter()
-        with contextlib.suppress(CardscanError):  # a photo that fails still took its time
-            read_photo(photo, ScanOptions(event="bench"))
-        per_photo.append(time.perf_counter() - t0)
-    total = sum(per_photo)
-    print(f"one at a time: median {statistics.median(per_photo):.2f} s, p95 {percentile(per_photo, 0.95):.2f} s "
-          f"per photo ({engine_name} engine); inside the OCR engine {ocr_time / total:.0%}, "
-          f"cardscan's own work {1 - ocr_time / total:.0%}")
-
-    if args.baseline:
-        import pytesseract
-        from PIL import Image
-
-        plain = []
-        for photo in photos:
-            t0 = time.perf_counter()
-            with Image.open(photo) as image:
-                pytesseract.image_to_string(image, lang="fra+eng")
-            plain.append(time.perf_counter() - t0)
-        ratio = statistics.median(plain) / statistics.median(per_photo)
-        comparison = f"cardscan is {ratio:.1f}x faster" if ratio >= 1 else f"cardscan takes {1 / ratio:.1f}x as long"
-        print(f"plain image_to_string on the whole photo: median {statistics.median(plain):.2f} s per photo "
-              f"({comparison})")
+    sets = args.sets.split(",")
+    if "phone" in sets:
+        if not args.phone_set.is_dir():
+            subprocess.run([sys.executable, str(ROOT / "tools" / "make_samples.py"), "--phone-set",
+                            str(args.phone_set)], check=True)
+        photos = sorted(str(p) for p in args.phone_set.iterdir() if is_image_name(p))
+        bench_set(f"12 MP phone photos ({args.phone_set.name}/)", photos, args,
+                  lambda records: scores_from_truth(photos, records))
+    cards = args.shared / "cards"
+    if "shared" in sets and (cards / "labels.jsonl").exists():
+        photos = sorted(str(p) for p in (cards / "images").iterdir() if is_image_name(p))
+        bench_set(f"real photos ({cards})", photos, args, lambda records: scores_from_labels(args.shared, records))
     return 0
 
 

@@ -7,11 +7,16 @@ sensor noise, saved as JPEG (one as HEIC, one as PNG, one with an EXIF
 rotation). Each sample gets a JSON file with the fields a perfect reading gives.
 
     python tools/make_samples.py            # rewrites samples/
+    python tools/make_samples.py --phone-set bench-phone [--count 40] [--seed 1]
+
+The second form makes the bench set of 12 MP phone photos (tools/phone_photos.py: light cards on light
+tables, sideways, a hand, EXIF orientation), git-ignored and reproducible from its seed.
 Needs the DejaVu fonts (Debian: fonts-dejavu-core) and segno.
 """
 
 from __future__ import annotations
 
+import argparse
 import io
 import json
 import math
@@ -309,6 +314,17 @@ def save(card: Card, photo: Image.Image) -> Path:
 
 
 def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--phone-set", type=Path, help="make the 12 MP phone-photo bench set in this folder instead")
+    parser.add_argument("--count", type=int, default=40, help="photos in the phone-photo set (default: 40)")
+    parser.add_argument("--seed", type=int, default=1, help="seed of the phone-photo set (default: 1)")
+    args = parser.parse_args()
+    if args.phone_set is not None:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from phone_photos import make_set
+
+        make_set(args.phone_set, args.count, args.seed)
+        return 0
     OUT.mkdir(exist_ok=True)
     for index, card in enumerate(CARDS):
         rendered = render_card(card)

@@ -51,6 +51,12 @@ PHONE_LABELS: dict[str, str] = {
     for table in (data.get("phone_labels", {}), data.get("label_phrases", {}))
     for kind, words in table.items() for word in words
 }
+# Labels that are a country's own, only read as such on a card of that country: Brazil's mobile carriers
+# ("TIM 11 98765-4321"), a first name elsewhere. ISO code -> label -> kind.
+COUNTRY_PHONE_LABELS: dict[str, dict[str, str]] = {
+    code.upper(): {word: kind for kind, words in data.get("phone_labels", {}).items() for word in words}
+    for code, data in COUNTRIES.items() if data.get("phone_labels")
+}
 # Company legal forms of the countries with a data file, matched as whole words (dots removed); the
 # longer forms of many more countries come from cleanco (see legal_form_sequences)
 LEGAL_FORMS = _country_words("legal_forms")

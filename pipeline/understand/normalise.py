@@ -212,7 +212,9 @@ def _tidy(found: Found[str]) -> Found[str]:
 
 
 def _address(address: Address, region: str) -> Address:
-    city = address.city.strip(" ,;|-")
+    # "Justin. TX 76247": a period closing a city's word is the comma before its state, read or printed so; an
+    # abbreviation keeps its own ("Washington D.C.")
+    city = re.sub(r"(?<=[^\W\d_]{3})\.$", "", address.city.strip(" ,;|-"))
     if city and not re.search(r"(?i)\bcedex\b", city):
         city = known_city(city, address.country or region) or city  # "ondon" -> "London"
     return replace(address, street=address.street.strip(" ,;|-"), city=city, country=address.country.upper())

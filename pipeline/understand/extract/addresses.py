@@ -30,7 +30,7 @@ from ..lexicons import (
     countries_named,
     fold,
 )
-from .lines import CONFUSABLE_DIGITS, Card, TextLine, conf
+from .lines import CONFUSABLE_DIGITS, Card, TextLine, conf, next_in_column
 from .organisation import has_legal_form
 from .places import AddressFormat, address_format, prefixed_countries, subdivision
 from .titles import is_title
@@ -104,6 +104,31 @@ def _without_country(city: str) -> str:
 
 
 _LONG_STREET_WORDS = frozenset(w for w in STREET_WORDS if len(w) > 3)
+
+
+def _city_line(text: str, country: str) -> tuple[str, str] | None:
+    """(city, region) of a line that is only a known city of ``country`` and its region ("São Paulo - SP",
+    "Springfield IL"); None for anything else."""
+    parts = [text[a:b].strip(" .") for a, b in _parts(_normalised(text))]
+    if len(parts) == 1:
+        city, region = _split_region(parts[0], country)
+    elif len(parts) == 2:
+        city, region = parts[0], subdivision(country, parts[1]) or ""
+        if not region:
+            return None
+    else:
+        return None
+    if not _city_like(city) or country not in city_countries(city) or _is_neighbourhood(city, country):
+        return None
+    return city, region
+
+
+def _is_neighbourhood(part: str, country: str) -> bool:
+    """A part of a city ("Centro", "Jardim Paulista", "Vila Mariana") by the words the country's file lists, unless
+    GeoNames knows the whole name as a city of the country ("Vila Velha")."""
+    words = re.findall(r"[a-z]+", fold(part))
+    listed = COUNTRIES.get(country.lower(), {}).get("neighbourhood_words", ())
+    return bool(words) and words[0] in listed and (len(words) == 1 or country not in city_countries(part))
 
 
 @cache
@@ -313,7 +338,7 @@ def _assign(parts: list[str], fields: Sequence[str], country: str, region: str,
             code = ""
             if not region:
                 candidate, code = _split_region(candidate, country)
-            if _city_like(candidate):
+            if _city_like(candidate) and not _is_neighbourhood(candidate, country):
                 city, region = _without_country(candidate), region or code
                 if cedex:
                     city = f"{city} CEDEX {cedex.group(1) or ''}".strip()
@@ -499,9 +524,11 @@ def take_addresses(card: Card) -> list[Found[Address]]:
         claimed = [i]
         street_parts = [place.street] if place.street and (_is_street(place.street) or _is_postbox(place.street)
                                                            or _has_house_number(place.street)) else []
-        above = i - 1
+        # the lines over and under it in its column (not a line of another column read in between)
+        unavailable = {k for k in range(len(card.lines)) if k not in texts or k in card.taken_by_address}
+        above = next_in_column(card.lines, i, -1, unavailable)
         # (a postcode line that opens with its street has no city line above it: "Rua X, 193 - CEP 01013-001")
-        if place.city_above and not street_parts and above in texts and above not in card.taken_by_address \
+        if place.city_above and not street_parts and above is not None and above not in unavailable \
                 and not is_title(texts[above]):
             # "Latchmere" over "PO1 2WJ", "Sơn Trà" over "Hau Giang Province 45754": the format's line above
             city, region = (texts[above], "") if address.region else _split_region(texts[above], address.country)
@@ -512,28 +539,37 @@ def take_addresses(card: Card) -> list[Found[Address]]:
                 address = replace(address, city=city, region=address.region or region)
                 evidence.insert(0, card.lines[above].text)
                 claimed.append(above)
-                above -= 1
+                above = next_in_column(card.lines, above, -1, unavailable)
         if not address.city and not address.postcode:
             continue
         if not street_parts:
-            for j in (above, above - 1):
-                if j not in texts or j in card.taken_by_address:
-                    break
+            j, first = above, True
+            while j is not None and j not in unavailable and len(street_parts) < 2:
                 line = texts[j]
-                beside = j == above and (_has_house_number(line) or _has_street_word(line))
+                beside = first and (_has_house_number(line) or _has_street_word(line))
                 if _is_street(line) or _is_postbox(line) or beside:
                     street_parts.insert(0, line)
                     evidence.insert(0, card.lines[j].text)
                     claimed.append(j)
                 else:
                     break
-        below = i + 1
-        if place.region_below and below in texts and subdivision(address.country, texts[below]):
+                j, first = next_in_column(card.lines, j, -1, unavailable), False
+        below = next_in_column(card.lines, i, +1, unavailable)
+        if place.region_below and below is not None and below not in unavailable \
+                and subdivision(address.country, texts[below]):
             address = replace(address, region=subdivision(address.country, texts[below]) or "")
             evidence.append(card.lines[below].text)
             claimed.append(below)
-            below += 1
-        if below in texts and _country_of(texts[below]):
+            below = next_in_column(card.lines, below, +1, unavailable)
+        city_below = _city_line(texts[below], address.country) \
+            if below is not None and below not in unavailable and not address.city else None
+        if below is not None and city_below is not None:
+            # "Rua X, 193 - Centro - CEP 01013-001" over "São Paulo - SP": the city on the line under the postcode's
+            address = replace(address, city=city_below[0], region=address.region or city_below[1])
+            evidence.append(card.lines[below].text)
+            claimed.append(below)
+            below = next_in_column(card.lines, below, +1, unavailable)
+        if below is not None and below not in unavailable and _country_of(texts[below]):
             address = replace(address, country=_country_of(texts[below]) or address.country)
             evidence.append(card.lines[below].text)
             claimed.append(below)

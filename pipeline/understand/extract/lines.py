@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Container
 from dataclasses import dataclass, field
 
 from ...core.models import (
@@ -176,3 +177,37 @@ def _is_noise(text: str, line: OcrLine) -> bool:
 
 def conf(ln: TextLine, rule_certainty: float) -> float:
     return round(max(0.0, min(1.0, rule_certainty * (0.4 + 0.6 * ln.confidence))), 3)
+
+
+def next_in_column(lines: list[TextLine], index: int, step: int, passed: Container[int] = ()) -> int | None:
+    """The line printed right under (``step`` +1) or over (-1) line ``index``, in its column, or None.
+
+    A part of the line's own row comes first ("Ida GRZELEC - Kierownik Zakupów", cut after the name), unless it is
+    among ``passed`` (taken by another field: "Ana Lima  Mobile: ..."). Where the lines' places are known, the
+    nearest line under (over) it that shares some of its width, at most one and a half lines away: a line of
+    another column read in between ("Jato de tinta" on the left of a card, beside the name on the right) is none.
+    Where they are not (text without an image), the next line read.
+    """
+    line = lines[index]
+    k = index + step
+    while 0 <= k < len(lines) and lines[k].top == line.top and lines[k].height == line.height:
+        if k not in passed:
+            return k  # the same row, cut in parts
+        k += step
+    if not 0 <= k < len(lines):
+        return None
+    if not (line.width and lines[k].width):
+        return k
+    best: tuple[float, int] | None = None
+    for j, other in enumerate(lines):
+        if j == index or not other.width or (other.top == line.top and other.height == line.height):
+            continue
+        upper, lower = (line, other) if step > 0 else (other, line)
+        shift = (lower.top + lower.height / 2) - (upper.top + upper.height / 2)
+        gap = lower.top - (upper.top + upper.height)
+        overlap = min(line.left + line.width, other.left + other.width) - max(line.left, other.left)
+        # boxes of close lines overlap a little: under means its middle below, not its top below the bottom
+        if overlap > 0 and shift >= 0.5 * min(upper.height, lower.height) \
+                and gap <= 1.5 * max(upper.height, lower.height) and (best is None or gap < best[0]):
+            best = (gap, j)
+    return None if best is None else best[1]

@@ -11,6 +11,7 @@ from ...core.models import (
 from ..lexicons import (
     AND_WORDS,
     COUNTRY_NAMES,
+    COUNTRY_PHONE_LABELS,
     DEPARTMENT_WORDS,
     LEGAL_FORMS,
     NAME_PARTICLES,
@@ -26,7 +27,7 @@ from ..lexicons import (
     is_city,
     is_first_name,
 )
-from .lines import Card, TextLine, conf
+from .lines import Card, TextLine, conf, next_in_column
 from .organisation import has_legal_form, is_tagline, squash
 from .titles import is_title
 from .weights import NAME_SCORE, PERSON
@@ -123,6 +124,8 @@ def _first_name_beside_a_number(card: Card) -> Found[PersonName] | None:
         folded = fold(words[0])
         if folded in PHONE_LABELS or folded in NOT_NAME_WORDS or folded in STREET_WORDS or folded in COUNTRY_NAMES:
             continue
+        if folded in COUNTRY_PHONE_LABELS.get(card.region, {}):
+            continue  # "TIM 11 98765-4321" in Brazil: the carrier, not Tim
         if is_city(words[0], card.region):
             continue  # "Paris 01 42 00 00 00": a branch's number, not a person's
         # "Rosilda / Ana Paula": a first name the dictionary lacks, beside one it knows
@@ -155,7 +158,8 @@ def take_title(card: Card, name: Found[PersonName] | None) -> Found[str] | None:
         if beside is None:
             return None
         candidates, certainty = [(0.0, *beside)], PERSON["title by its place under the name"]
-    _, position, i, ln = min(candidates, key=lambda c: c[0])
+    # the nearest; at equal distances the one under the name, where cards print the title
+    _, position, i, ln = min(candidates, key=lambda c: (c[0], c[3].top < (name_top or 0.0)))
     text = ln.text
     card.used.add(i)
     evidence = [ln.text]
@@ -171,26 +175,35 @@ def take_title(card: Card, name: Found[PersonName] | None) -> Found[str] | None:
     return Found(text, conf(ln, certainty), tuple(evidence))
 
 
+_INITIAL_AND_SURNAME = re.compile(r"[A-ZÀ-Ý]\.\s?[A-ZÀ-Ý][A-Za-zÀ-ÿ'’-]+")
+
+
 def _line_beside_the_name(card: Card, name: Found[PersonName]) -> tuple[int, int, TextLine] | None:
     """(position among the free lines, index, line) of the short phrase printed right under the person's name (or
     right above it), in any language: where a card puts the job title ("Kierownik Zakupów", "Marknadschef")."""
+    if name.value.full != name.evidence[0]:
+        return None  # "SAM 248.555.0137": a first name beside its number heads no block of its own
     free = card.free()
     index = next((i for i, ln in enumerate(card.lines) if ln.text == name.evidence[0]), None)
     if index is None:
         return None
     name_line = card.lines[index]
-    for neighbour in (index + 1, index - 1):
+    for neighbour in (next_in_column(card.lines, index, +1, card.used),
+                      next_in_column(card.lines, index, -1, card.used)):
         position = next((p for p, (i, _) in enumerate(free) if i == neighbour), None)
-        if position is None:
+        if neighbour is None or position is None:
             continue
         ln = free[position][1]
         words = ln.text.split()
-        if not 1 <= len(words) <= 5 or len(ln.text) > 50 or re.search(r"[\d@:|•·]", ln.text):
+        if not 1 <= len(words) <= 5 or len(ln.text) > 50 or re.search(r"[\d@:|•·+]", ln.text):
             continue
-        if not words[0][:1].isalpha() or ln.height > 1.1 * name_line.height:
-            continue  # a title is printed no bigger than the name; a bigger line is a logo
+        if not words[0][:1].isupper() or ln.height > 1.1 * name_line.height:
+            # a title is printed capitalised and no bigger than the name; "bluewave" is a brand, a bigger line a logo
+            continue
         if has_legal_form(ln.text) or is_tagline(ln.text) or COUNTRY_NAMES.get(fold(ln.text).strip(" .")):
             continue
+        if _INITIAL_AND_SURNAME.fullmatch(ln.text):
+            continue  # "R. OLIVEIRA": a name's shape (a logo's second line), no job
         if city_countries(ln.text) or any(fold(w).strip(".,") in STREET_WORDS for w in words if len(w) > 3):
             continue
         folded = {fold(w).strip(".,&") for w in words}

@@ -13,6 +13,7 @@ from ...core.models import (
     unique_found,
 )
 from ..lexicons import (
+    COUNTRY_PHONE_LABELS,
     PHONE_LABELS,
     fold,
 )
@@ -64,8 +65,9 @@ def _plus_for_four(match: re.Match[str]) -> str:
     return "+" + match.group(1) if known else match.group(0)
 
 
-def _label_kind(prefix: str) -> PhoneKind | None:
-    """The phone kind announced by the label just before a number ('Tél. :', 'Mob', 'F')."""
+def _label_kind(prefix: str, region: str = "") -> PhoneKind | None:
+    """The phone kind announced by the label just before a number ('Tél. :', 'Mob', 'F'; on a card of ``region``,
+    that country's own labels too: 'TIM' in Brazil)."""
     prefix = fold(prefix).strip()
     prefix = re.sub(r"[\s:.()/|-]+$", "", prefix)
     if not prefix:
@@ -77,7 +79,7 @@ def _label_kind(prefix: str) -> PhoneKind | None:
     # "Tél./Fax" announces the first: look at the first word of a trailing label group
     group = re.search(r"([a-z]+)\s*[./]\s*[a-z]+$", prefix)
     for candidate in ([group.group(1)] if group else []) + [last, words[0]]:
-        kind = PHONE_LABELS.get(candidate)
+        kind = PHONE_LABELS.get(candidate) or COUNTRY_PHONE_LABELS.get(region, {}).get(candidate)
         if kind and (len(candidate) > 1 or prefix.endswith(candidate) or len(prefix) <= 3):
             return kind  # type: ignore[return-value]
     return None
@@ -175,7 +177,7 @@ def take_phones(card: Card) -> list[Found[Phone]]:
     for i, ln in card.free():
         text = repair_digits(ln.text)
         spans = list(NUMBER_SPAN.finditer(text))
-        line_label = _label_kind(text) if not spans else None
+        line_label = _label_kind(text, card.region) if not spans else None
         if not spans:
             # a label alone on its line ("Portable") announces the number on the next line
             pending_label = line_label if line_label and len(text) <= 16 else None
@@ -187,7 +189,7 @@ def take_phones(card: Card) -> list[Found[Phone]]:
         for span in spans:
             before = text[cursor:span.start()]
             cursor = span.end()
-            kind = _label_kind(before) or pending_label
+            kind = _label_kind(before, card.region) or pending_label
             ext_match = _EXTENSION.match(text[span.end():].lstrip(" ,;"))
             for candidate, number, valid in split_numbers(span.group(0), card.region):
                 if _looks_like_other_number(candidate, text[: span.start()], card.region):
