@@ -15,17 +15,16 @@ from functools import cache
 from pathlib import Path
 
 from .contacts.folder import ContactsFolder, WriteOptions
-from .contacts.records import StoredCard
 from .core.errors import BadArgumentsError, CardscanError, InputError, NoTextError, UnexpectedError
 from .core.models import CardImage, CardReading, LoadedPhoto, Meeting
 from .core.vcard import DEFAULT_VERSION
+from .filing import PhotoOutcome, file_outcome
 from .load import is_image_name, load_photo
 from .ocr import DEFAULT_LANG, OcrEngine, TesseractEngine
 from .orient import upright_and_read
 from .photo import contact_photo, review_image
 from .qr import blank_out, contact_from_payload, find_qr_codes, merge_qr
 from .straighten import find_card, grow_to_text, straighten_all, warp_card, whole_photo
-from .understand.doubts import doubtful_fields, reading_doubts
 from .understand.extract import extract_contact, guess_region, lines_from_ocr
 from .understand.normalise import normalise_contact
 from .workers import WorkerPool
@@ -44,29 +43,6 @@ class ScanOptions:
     merge: bool = True
     photo: bool = False  # keep the straightened card as the contact's PHOTO
     engine: str = "auto"
-
-
-@dataclass(frozen=True)
-class PhotoOutcome:
-    """What happened to one photo: a contact written, or an error."""
-
-    source: str
-    reading: CardReading | None = None
-    vcard: Path | None = None
-    error: CardscanError | None = None
-    merged_with: StoredCard | None = None  # a contact met before, which this card updated
-    stored: StoredCard | None = None  # the contact as written
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None
-
-    @property
-    def to_review(self) -> int:
-        """Fields to check: read with low confidence, or doubtful for what they say (see ``doubts``)."""
-        if self.reading is None:
-            return 0
-        return doubtful_fields(reading_doubts(self.reading))
 
 
 @dataclass
@@ -304,7 +280,7 @@ def scan(
     # each contact updates its event files as it is written: after Ctrl-C or kill -9 they are current
     for outcome in read_photos(sources, options, jobs):
         if outcome.reading is not None:
-            outcome = file_reading(folder, outcome.source, outcome.reading, write_options)
+            outcome = file_outcome(folder, outcome, write_options)
             if outcome.ok:
                 assert outcome.stored is not None
                 summary.meetings.update(outcome.stored.meetings)
@@ -317,16 +293,3 @@ def scan(
             summary.failures.append(outcome)
         on_outcome(outcome)
     return summary
-
-
-def file_reading(folder: ContactsFolder, source: str, reading: CardReading, options: WriteOptions) -> PhotoOutcome:
-    """Write one card's contact (and, optionally, its review material); any failure is this card's error."""
-    try:
-        written = folder.write_contact(reading, options)
-    except CardscanError as exc:
-        return PhotoOutcome(source=source, reading=reading, error=exc)
-    except Exception as exc:  # a bug on one card is that card's error line
-        return PhotoOutcome(source=source, reading=reading, error=UnexpectedError.from_exception(exc))
-    folder.write_review_material(reading)  # optional: a failure there is a warning, never the card's
-    return PhotoOutcome(source=source, reading=reading, vcard=written.path, merged_with=written.merged_with,
-                        stored=written.stored)

@@ -28,11 +28,12 @@ from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .batch import PhotoOutcome, ScanOptions, file_reading, read_safely
+from .batch import ScanOptions, read_safely
 from .contacts.folder import ContactsFolder, WriteOptions, atomic_write, check_event_name, event_slug
 from .contacts.run_journal import Run
 from .core.errors import BadArgumentsError, CardscanError, InputError, UnexpectedError
 from .core.safetext import printable, storable
+from .filing import PhotoOutcome, file_outcome
 from .load import is_image_name
 from .meeting import Sessions, capture_date
 from .report import describe, describe_merge
@@ -362,8 +363,8 @@ class Watcher:
     def _file(self, path: Path, sha: str, outcomes: list[PhotoOutcome]) -> None:
         """File every card read on the photo, then move the photo once."""
         first_failure = self._first_failures.pop(path, None)
-        readings = [o.reading for o in outcomes if o.reading is not None]
-        if not readings:
+        read = [o for o in outcomes if o.reading is not None]
+        if not read:
             error = next((o.error for o in outcomes if o.error), None) or CardscanError("unknown error")
             if self._may_still_be_arriving(path, error, first_failure):
                 return
@@ -373,8 +374,8 @@ class Watcher:
         failure: CardscanError | None = None
         # one run per photo, journaled: `cardscan undo` takes back the last photo filed
         with Run(self.folder, "watch", f"{path.name} filed by the watcher", extra={"photo_sha256": sha}):
-            for reading in readings:  # each contact updates its event files as it is written
-                outcome = file_reading(self.folder, str(path), reading, self.write_options)
+            for outcome in read:  # each contact updates its event files as it is written
+                outcome = file_outcome(self.folder, replace(outcome, source=str(path)), self.write_options)
                 if outcome.error is not None:
                     failure = outcome.error
                     break
@@ -383,7 +384,8 @@ class Watcher:
             self._fail(path, sha, str(failure))
             return
         self.journal.record(sha, "done", str(path), vcard=", ".join(str(o.vcard) for o in filed))
-        meeting = readings[0].meeting
+        assert read[0].reading is not None
+        meeting = read[0].reading.meeting
         destination = self.options.inbox / PROCESSED / f"{meeting.date.isoformat()}_{event_slug(meeting.event)}"
         moved = move_without_overwrite(path, destination)
         for outcome in filed:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pipeline.batch import PhotoOutcome
 from pipeline.core.models import (
     Address,
     Box,
@@ -18,6 +17,7 @@ from pipeline.core.models import (
     PersonName,
 )
 from pipeline.core.models import Phone as PhoneValue
+from pipeline.filing import PhotoOutcome
 from pipeline.understand.doubts import (
     CardValues,
     PrintedLine,

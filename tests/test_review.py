@@ -14,6 +14,7 @@ import requests
 import vobject
 
 from pipeline.contacts.folder import ContactsFolder, WriteOptions
+from pipeline.contacts.review_sidecar import write_review_material
 from pipeline.core.models import (
     Address,
     Box,
@@ -63,7 +64,7 @@ def add_card(folder: ContactsFolder, sha: str, name: str, email: str, phone: str
                           meeting=VERNISSAGE, ocr_confidence=0.9, found_card=True,
                           review_jpeg=review_image(cv2.resize(card.pixels, (width, height))), ocr=ocr)
     written = folder.write_contact(reading, WriteOptions(note_lang=note_lang))
-    folder.write_review_material(reading)
+    write_review_material(folder, reading)
     folder.rebuild_event_files(written.stored.meetings)
     return written.stored.uid
 

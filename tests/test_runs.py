@@ -22,6 +22,7 @@ from PIL import Image
 
 from pipeline.cli import main
 from pipeline.contacts.folder import ContactsFolder
+from pipeline.contacts.review_sidecar import write_review_material
 from pipeline.contacts.run_journal import CRASH_ENV, KEEP_RUNS, RUNS, read_runs
 from pipeline.core.errors import ExitCode
 from pipeline.core.models import CardReading, Contact, Found, Meeting, OcrResult, PersonName, Phone
@@ -85,7 +86,7 @@ def file_card(folder: ContactsFolder, sha: str, source: str, name: str, meeting:
                           found_card=True, review_jpeg=b"\xff\xd8\xff\xe0",
                           ocr=OcrResult(lines=(), width=10, height=10))
     written = folder.write_contact(reading)
-    folder.write_review_material(reading)
+    write_review_material(folder, reading)
     folder.rebuild_event_files(written.stored.meetings)
 
 
@@ -288,6 +289,7 @@ OPERATIONS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("operation", list(OPERATIONS))
 def test_kill_9_in_the_middle_leaves_the_folder_as_it_was(book, operation: str):
     root = book["root"]

@@ -17,6 +17,7 @@ from PIL import Image
 
 from pipeline.cli import main
 from pipeline.contacts.folder import ContactsFolder
+from pipeline.contacts.review_sidecar import write_review_material
 from pipeline.core.models import (
     Box,
     CardReading,
@@ -61,7 +62,7 @@ def add(folder: ContactsFolder, sha: str, name: str, org: str, email: str, phone
                           review_jpeg=review_image(pixels) if with_image else None,
                           ocr=OcrResult(lines=(line,), width=width, height=height) if with_image else None)
     written = folder.write_contact(reading)
-    folder.write_review_material(reading)
+    write_review_material(folder, reading)
     folder.rebuild_event_files(written.stored.meetings)
 
 

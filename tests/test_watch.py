@@ -15,10 +15,11 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from pipeline.batch import PhotoOutcome, ScanOptions
+from pipeline.batch import ScanOptions
 from pipeline.contacts.folder import ContactsFolder, WriteOptions
 from pipeline.core.errors import CardscanError
 from pipeline.core.models import CardReading, Contact, Found, Meeting, PersonName
+from pipeline.filing import PhotoOutcome
 from pipeline.load import load_photo
 from pipeline.watch import JOURNAL_NAME, Watcher, WatchOptions, event_for, is_ignored, move_without_overwrite
 
@@ -154,6 +155,7 @@ def test_slow_writes_are_taken_only_when_complete(inbox: Path, tmp_path: Path):
     assert running.reader.reads["slow.jpg"] == [len(data)]
 
 
+@pytest.mark.slow
 def test_burst_of_200_photos_each_exactly_once(inbox: Path, tmp_path: Path):
     staging = tmp_path / "staging"
     staging.mkdir()
@@ -227,6 +229,7 @@ def cardscan(*args: str, **kwargs) -> subprocess.Popen[str]:
                             stderr=subprocess.PIPE, text=True, **kwargs)
 
 
+@pytest.mark.slow
 @requires_tesseract
 def test_kill_9_in_the_middle_of_a_burst_loses_nothing_and_files_nothing_twice(inbox: Path, tmp_path: Path):
     contacts = tmp_path / "contacts"

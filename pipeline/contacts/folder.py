@@ -14,7 +14,6 @@ and from the event slug.
 from __future__ import annotations
 
 import fcntl
-import json
 import logging
 import os
 import re
@@ -28,12 +27,10 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..core.contact_json import contact_to_json, ocr_lines_to_json
 from ..core.errors import BadArgumentsError, OutputError
 from ..core.models import CardReading, Meeting
 from ..core.safetext import storable
 from ..core.vcard import DEFAULT_VERSION, PhotoSource, build_vcard
-from ..understand.doubts import reading_doubts
 from .merging import Index, merge_vcard
 from .records import StoredCard, read_stored
 
@@ -249,7 +246,6 @@ class ContactsFolder:
         self._left_as: tuple[int, int, int] | None = None
         self._event_files_checked = False
         self._warned: set[tuple[str, str]] = set()
-        self._review_warned = False
 
     @contextmanager
     def lock(self) -> Iterator[None]:
@@ -353,35 +349,18 @@ class ContactsFolder:
             also = f"; the contact itself was written to {path}" if path in exc.done else ""
             raise OutputError(f"{exc.path}: cannot write ({exc.strerror}){also}") from exc
 
-    def write_review_material(self, reading: CardReading) -> None:
-        """The straightened card and what was read on it, for `cardscan review`: review/<photo sha256>.*
+    @contextmanager
+    def aside(self) -> Iterator[None]:
+        """Write beside the contacts (review material) under the folder's lock, people/ left untouched.
 
-        Optional material: when it cannot be written, one warning says so and the contact stays filed.
+        Like every write of the folder: the run journal (run_journal.py) is kept under the lock. What this
+        process knows of people/ stays true when people/ was as it left it.
         """
-        if reading.review_jpeg is None or reading.ocr is None:
-            return
-        sidecar = {
-            "photo": storable(Path(reading.source).name), "sha256": reading.photo_key,
-            "width": reading.ocr.width, "height": reading.ocr.height,
-            "lines": ocr_lines_to_json(reading.ocr), "fields": contact_to_json(reading.contact),
-            "doubts": [doubt.to_json() for doubt in reading_doubts(reading)],
-            # the meeting this photo brought: `cardscan forget` takes it back with the photo
-            "event": reading.meeting.event, "date": reading.meeting.date.isoformat(),
-        }
-        try:
-            with self.lock():  # like every write of the folder: the run journal (run_journal.py) is kept under it
-                known = self._left_as is not None and self._left_as == self._as_found()
-                self.review.mkdir(exist_ok=True)
-                atomic_write_bytes(self.review / f"{reading.photo_key}.jpg", reading.review_jpeg)
-                atomic_write(self.review / f"{reading.photo_key}.json", json.dumps(sidecar, ensure_ascii=False))
-                if known:
-                    self._note_left_as()  # people/ untouched: what this process knows of it stays true
-        except Exception as exc:  # optional: whatever goes wrong here, the contact is filed
-            if not self._review_warned:
-                self._review_warned = True
-                reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
-                log.warning("warning: %s: cannot write the cards' images there (%s): the contacts are filed, "
-                            "but `cardscan review` will not show these cards", self.review, reason)
+        with self.lock():
+            known = self._left_as is not None and self._left_as == self._as_found()
+            yield
+            if known:
+                self._note_left_as()
 
     def stored_cards(self) -> Iterator[tuple[Path, StoredCard]]:
         """Every contact in people/, with its summary; other files are skipped (and named once)."""

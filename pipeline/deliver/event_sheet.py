@@ -25,7 +25,7 @@ from PIL import Image
 from ..contacts.folder import ContactsFolder, event_slug, read_vcf
 from ..contacts.queries import people_met_at
 from ..core.vcard import VCard, card_fields
-from ..understand.doubts import LOW_CONFIDENCE
+from ..understand.doubts import unsure as is_unsure
 from ..understand.lexicons import fold
 
 THUMBNAIL_SIZE = (360, 230)  # pixels; a card is 85 x 55 mm, and the page shows it at about 180 px wide
@@ -113,7 +113,7 @@ def _doubtful(sidecar: dict[str, Any] | None, name: str, title: str, company: st
     doubts: set[str] = set()
 
     def unsure(found: Any) -> bool:
-        return isinstance(found, dict) and float(found.get("confidence", 1.0)) < LOW_CONFIDENCE
+        return isinstance(found, dict) and is_unsure(float(found.get("confidence", 1.0)))
 
     if unsure(read.get("name")) and read["name"].get("full") == name:
         doubts.add("name")

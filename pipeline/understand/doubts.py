@@ -124,13 +124,19 @@ def _say(key: str, lang: str, **values: object) -> str:
     return (french if lang == "fr" else english).format(**values)
 
 
+def unsure(confidence: float | None) -> bool:
+    """Read with too little confidence to be trusted unseen (LOW_CONFIDENCE); None: typed or confirmed."""
+    return confidence is not None and confidence < LOW_CONFIDENCE
+
+
 def find_doubts(values: CardValues, lines: Sequence[PrintedLine] = (), lang: str = "en") -> list[Doubt]:
     """Every doubt about the card's values, in the order of the form's fields."""
     doubts: list[Doubt] = []
 
     def low(field: str, seen: Seen | SeenAddress | None) -> None:
-        if seen is not None and seen.confidence is not None and seen.confidence < LOW_CONFIDENCE:
-            doubts.append(Doubt(field, _say("low", lang, percent=round(100 * seen.confidence))))
+        confidence = seen.confidence if seen is not None else None
+        if confidence is not None and unsure(confidence):
+            doubts.append(Doubt(field, _say("low", lang, percent=round(100 * confidence))))
 
     if values.name is None or not values.name.text.strip():
         doubts.append(Doubt("name", _say("no_person", lang)))
