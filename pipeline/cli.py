@@ -15,7 +15,7 @@ import re
 import shlex
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -123,6 +123,24 @@ def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -
         raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD") from None
 
 
+def event_option(help: str, **kwargs: Any) -> Callable[[Any], Any]:
+    """--event/-e: the event a command files under or looks at (each command says which, and its default)."""
+    return click.option("--event", "-e", help=help, **kwargs)
+
+
+def date_option(help: str = "Only that day of the event.", name: str = "--date") -> Callable[[Any], Any]:
+    """--date (or --to-date): a day written YYYY-MM-DD, checked before the command runs."""
+    return click.option(name, name.lstrip("-").replace("-", "_"), callback=_parse_date, metavar="YYYY-MM-DD",
+                        help=help)
+
+
+def event_filter(event_help: str, required: bool = False) -> Callable[[Any], Any]:
+    """--event and --date: the meeting whose contacts a command takes (list, export, sheet, push, qr, review)."""
+    def decorate(func: Any) -> Any:
+        return event_option(event_help, required=required, default=None)(date_option()(func))
+    return decorate
+
+
 def _parse_region(ctx: click.Context, param: click.Parameter, value: str) -> str:
     region = value.upper()
     if region not in phonenumbers.SUPPORTED_REGIONS:
@@ -133,9 +151,7 @@ def _parse_region(ctx: click.Context, param: click.Parameter, value: str) -> str
 def reading_options(func: Any) -> Any:
     """How photos are read and contacts written: the options scan and watch share."""
     for option in reversed([
-        click.option("--date", "date", callback=_parse_date, metavar="YYYY-MM-DD",
-                     help="Day of the meeting.  [default: the day most photos were taken (EXIF, else the "
-                          "file's date)]"),
+        date_option("Day of the meeting.  [default: the day most photos were taken (EXIF, else the file's date)]"),
         click.option("--region", default="FR", show_default=True, callback=_parse_region,
                      help="Country of numbers printed without +prefix, when the card does not show one."),
         click.option("--lang", default=DEFAULT_LANG, show_default=True, help="Tesseract languages, e.g. fra+eng+deu."),
@@ -181,8 +197,7 @@ def _start_reading(event: str, contacts: str, reading: dict[str, Any], verbose: 
 
 @main.command("scan")
 @click.argument("photos", nargs=-1, required=True, metavar="PHOTO...")
-@click.option("--event", "-e", default=None,
-              help=f"Where you met: tags every card of this run.  [default: {UNFILED}, with a warning]")
+@event_option(f"Where you met: tags every card of this run.  [default: {UNFILED}, with a warning]", default=None)
 @contacts_option
 @reading_options
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per photo on stdout.")
@@ -334,10 +349,8 @@ def events_command(ctx: click.Context, contacts: str, as_json: bool) -> None:
 @events_command.command("rename")
 @click.argument("old")
 @click.argument("new")
-@click.option("--date", "date", callback=_parse_date, metavar="YYYY-MM-DD",
-              help="Only the meeting of that day (an event over several days; 'unfiled').")
-@click.option("--to-date", "to_date", callback=_parse_date, metavar="YYYY-MM-DD",
-              help="Also move the meeting to that day.")
+@date_option("Only the meeting of that day (an event over several days; 'unfiled').")
+@date_option("Also move the meeting to that day.", name="--to-date")
 @click.option("--contacts", "--out", "contacts", type=click.Path(file_okay=False), default=None,
               help="Folder of the address book.  [default: as for events]")
 @click.pass_context
@@ -457,8 +470,7 @@ def find_command(text: Sequence[str], contacts: str, as_json: bool) -> None:
 
 
 @main.command("list")
-@click.option("--event", "-e", default=None, help="Only the people met at this event.")
-@click.option("--date", "date", callback=_parse_date, metavar="YYYY-MM-DD", help="Only that day of the event.")
+@event_filter("Only the people met at this event.")
 @contacts_option
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per contact on stdout.")
 def list_command(event: str | None, date: dt.date | None, contacts: str, as_json: bool) -> None:
@@ -488,8 +500,7 @@ def _print_people(people: Sequence[Person], as_json: bool) -> None:
 
 
 @main.command("export")
-@click.option("--event", "-e", required=True, help="The event whose contacts to export.")
-@click.option("--date", "date", callback=_parse_date, metavar="YYYY-MM-DD", help="Only that day of the event.")
+@event_filter("The event whose contacts to export.", required=True)
 @contacts_option
 @click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="vcf", show_default=True,
               help="vcf: one file for any phone; google-csv / outlook-csv: for those products' import.")
@@ -514,8 +525,7 @@ def export_command(event: str, date: dt.date | None, contacts: str, fmt: str, ou
 
 
 @main.command("sheet")
-@click.option("--event", "-e", required=True, help="The event whose people to show.")
-@click.option("--date", "date", callback=_parse_date, metavar="YYYY-MM-DD", help="Only that day of the event.")
+@event_filter("The event whose people to show.", required=True)
 @contacts_option
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The page to write (.html).")
 def sheet_command(event: str, date: dt.date | None, contacts: str, output: str) -> None:
@@ -539,8 +549,8 @@ def sheet_command(event: str, date: dt.date | None, contacts: str, output: str) 
 
 @main.command("watch")
 @click.argument("inbox", type=click.Path(file_okay=False))
-@click.option("--event", "-e", default=UNFILED, show_default=True,
-              help="Event of photos at the top of INBOX; a photo in INBOX/<name>/ is filed under <name>.")
+@event_option("Event of photos at the top of INBOX; a photo in INBOX/<name>/ is filed under <name>.", default=UNFILED,
+              show_default=True)
 @contacts_option
 @click.option("--poll", type=click.FloatRange(min=0.1), default=None, metavar="SECONDS",
               help="Poll every SECONDS instead of file-system events (network shares).")
@@ -597,8 +607,7 @@ def watch_command(inbox: str, event: str, contacts: str, poll: float | None, onc
 
 
 @main.command("push")
-@click.option("--event", "-e", default=None, help="Only the contacts met at this event (default: all).")
-@click.option("--date", "date", callback=_parse_date, metavar="YYYY-MM-DD", help="Only that day of the event.")
+@event_filter("Only the contacts met at this event (default: all).")
 @contacts_option
 @click.option("--url", required=True, help="The CardDAV server, or the address book's own URL.")
 @click.option("--user", required=True, help="Account name. The password comes from CARDSCAN_CARDDAV_PASSWORD, "
@@ -648,8 +657,7 @@ def push_command(event: str | None, date: dt.date | None, contacts: str, url: st
 
 @main.command("qr")
 @click.argument("text", nargs=-1)
-@click.option("--event", "-e", default=None, help="Only the contacts met at this event.")
-@click.option("--date", "date", callback=_parse_date, metavar="YYYY-MM-DD", help="Only that day of the event.")
+@event_filter("Only the contacts met at this event.")
 @contacts_option
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False), help="Folder to write into.")
 @click.option("--format", "fmt", type=click.Choice(QR_FORMATS), default="png", show_default=True,
@@ -682,8 +690,7 @@ def qr_command(text: Sequence[str], event: str | None, date: dt.date | None, con
 
 
 @main.command("review")
-@click.option("--event", "-e", default=None, help="Only the contacts met at this event.")
-@click.option("--date", "date", callback=_parse_date, metavar="YYYY-MM-DD", help="Only that day of the event.")
+@event_filter("Only the contacts met at this event.")
 @contacts_option
 @click.option("--only-doubtful", is_flag=True, help="Only cards with doubtful fields not yet reviewed.")
 @click.option("--no-browser", is_flag=True, help="Print the address; do not open a browser.")
