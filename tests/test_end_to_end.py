@@ -12,7 +12,7 @@ import vobject
 
 from pipeline.contacts.folder import LOCK_NAME
 
-from .conftest import SAMPLES, expected_for, requires_tesseract, sample_photos
+from .conftest import SAMPLES, expected_for, neural_installed, requires_neural, requires_tesseract, sample_photos
 
 pytestmark = [pytest.mark.e2e, requires_tesseract]
 
@@ -22,10 +22,8 @@ def cardscan(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def engines() -> list[str]:
-    from pipeline.ocr_neural import neural_available
-
     # the default (PP-OCRv6 when RapidOCR is installed) and Tesseract alone, which must work with nothing extra
-    return ["auto", "tesseract"] if neural_available() else ["tesseract"]
+    return ["auto", "tesseract"] if neural_installed() else ["tesseract"]
 
 
 @pytest.fixture(scope="module", params=engines())
@@ -148,18 +146,6 @@ def test_two_cards_in_one_photo_are_two_contacts(tmp_path: Path):
     again = cardscan(str(photo), "--event", "salon", "--contacts", str(contacts), "-q")
     assert again.returncode == 0
     assert len(list((contacts / "people").glob("*.vcf"))) == 2  # the same photo again: the same two contacts
-
-
-def neural_installed() -> bool:
-    from pipeline.ocr_neural import neural_available
-
-    return neural_available()
-
-
-# Tesseract alone misreads the large name of a whole 1600x1200 photo ("le MARTIN") and the light lines of
-# a dark panel: these tests of what is read need the default engine
-requires_neural = pytest.mark.skipif(not neural_installed(),
-                                     reason="the neural engine is not installed (pip install 'cardscan[neural]')")
 
 
 @requires_neural

@@ -16,12 +16,7 @@ from pipeline.understand.extract import (
 )
 from pipeline.understand.normalise import normalise_contact
 
-
-def read(text: str, region: str = "FR"):
-    lines = lines_from_text(text)
-    region = guess_region(lines, region)
-    return normalise_contact(extract_contact(lines, region), region)
-
+from .conftest import read
 
 FRENCH_CARD = """\
 Camille MARTIN

@@ -210,30 +210,18 @@ def test_the_card_is_upside_down_when_its_longest_lines_read_so():
     assert not _mostly_upside_down(crops, [(False, 0.9), (True, 0.6), (True, 1.0)])
 
 
-def neural_engine():
-    import pytest
-
-    from pipeline.ocr_neural import neural_available
-
-    if not neural_available():
-        pytest.skip("the neural engine is not installed (pip install 'cardscan[neural]')")
-    from pipeline.ocr_neural import NeuralEngine
-
-    return NeuralEngine("fra+eng")
-
-
-def test_pp_ocrv6_reads_accents_and_an_e_mail_on_its_own():
-    texts = [ln.text for ln in neural_engine().read(upright_sample()).lines]
+def test_pp_ocrv6_reads_accents_and_an_e_mail_on_its_own(neural_engine):
+    texts = [ln.text for ln in neural_engine.read(upright_sample()).lines]
     assert "Atelier Lumière SARL" in texts
     assert "camille.martin@atelier-lumiere.fr" in texts
 
 
 @pytest.mark.parametrize("turn", [90, 180, 270])
-def test_a_card_lying_sideways_or_upside_down_is_read_once_upright(turn: int, monkeypatch):
+def test_a_card_lying_sideways_or_upside_down_is_read_once_upright(turn: int, monkeypatch, neural_engine):
     from pipeline.ocr_neural import _rapidocr
     from pipeline.straighten import rotate
 
-    engine = neural_engine()
+    engine = neural_engine
     detector = _rapidocr().text_det
     detections = []
     call = type(detector).__call__
@@ -294,11 +282,10 @@ def test_without_tesserocr_the_tesseract_program_reads(monkeypatch):
 
 
 @requires_tesseract
-def test_the_hybrid_reads_a_turned_card_upright_and_aligns_tesseract_on_the_upright_lines():
+def test_the_hybrid_reads_a_turned_card_upright_and_aligns_tesseract_on_the_upright_lines(neural_engine):
     from pipeline.ocr_neural import HybridEngine
     from pipeline.straighten import rotate
 
-    neural_engine()  # skips when the neural engine is not installed
     turn, reading = HybridEngine("fra+eng").read_upright(rotate(upright_sample(), 90))
     texts = [ln.text for ln in reading.lines]
     assert turn == 270
