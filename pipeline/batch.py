@@ -19,12 +19,12 @@ from .core.errors import BadArgumentsError, CardscanError, InputError, NoTextErr
 from .core.models import CardImage, CardReading, LoadedPhoto, Meeting
 from .core.vcard import DEFAULT_VERSION
 from .filing import PhotoOutcome, file_outcome
-from .load import is_image_name, load_photo
-from .ocr import DEFAULT_LANG, OcrEngine, TesseractEngine
-from .orient import upright_and_read
-from .photo import contact_photo, review_image
-from .qr import blank_out, contact_from_payload, find_qr_codes, merge_qr
-from .straighten import find_card, grow_to_text, straighten_all, warp_card, whole_photo
+from .read.card_images import contact_photo, review_image
+from .read.load import is_image_name, load_photo
+from .read.locate import find_card, grow_to_text, straighten_all, warp_card, whole_photo
+from .read.ocr_tesseract import DEFAULT_LANG, OcrEngine, TesseractEngine
+from .read.orient import upright_and_read
+from .read.qr import blank_out, contact_from_payload, find_qr_codes, merge_qr
 from .understand.extract import extract_contact, guess_region, lines_from_ocr
 from .understand.normalise import normalise_contact
 from .workers import WorkerPool
@@ -86,14 +86,14 @@ def resolve_engine(name: str) -> str:
     """
     if name != "auto":
         return name
-    from .ocr_neural import neural_available
+    from .read.ocr_neural import neural_available
 
     return "neural" if neural_available() else "tesseract"
 
 
 def check_engine(name: str) -> None:
     """Raise BadArgumentsError when the neural engine is asked for but not installed."""
-    from .ocr_neural import neural_available
+    from .read.ocr_neural import neural_available
 
     if name in ("neural", "hybrid") and not neural_available():
         raise BadArgumentsError(f"the {name} engine needs RapidOCR 3 (PP-OCRv6): pip install 'cardscan[neural]'")
@@ -103,7 +103,7 @@ def check_engine(name: str) -> None:
 def _engine(lang: str, name: str = "tesseract") -> OcrEngine:
     if name == "tesseract":
         return TesseractEngine(lang=lang)
-    from .ocr_neural import HybridEngine, NeuralEngine
+    from .read.ocr_neural import HybridEngine, NeuralEngine
 
     return HybridEngine(lang) if name == "hybrid" else NeuralEngine(lang)
 

@@ -60,9 +60,9 @@ from .deliver.carddav import (
 )
 from .deliver.export import EXPORT_FORMATS, export_people
 from .deliver.qr_codes import QR_FORMATS, write_qr_codes
-from .load import is_image_name
 from .meeting import capture_date, run_date
-from .ocr import DEFAULT_LANG, check_tesseract
+from .read.load import is_image_name
+from .read.ocr_tesseract import DEFAULT_LANG, check_tesseract
 from .report import describe, describe_merge, json_line, outcome_to_json, summary_line
 from .understand.lexicons import fold
 from .watch import DEFAULT_STABILITY, UNFILED, Watcher, WatchOptions

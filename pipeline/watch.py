@@ -34,8 +34,8 @@ from .contacts.run_journal import Run
 from .core.errors import BadArgumentsError, CardscanError, InputError, UnexpectedError
 from .core.safetext import printable, storable
 from .filing import PhotoOutcome, file_outcome
-from .load import is_image_name
 from .meeting import Sessions, capture_date
+from .read.load import is_image_name
 from .report import describe, describe_merge
 from .workers import WorkerDiedError, WorkerPool
 

@@ -46,7 +46,7 @@ def tesseract_installed() -> bool:
 
 
 def neural_installed() -> bool:
-    from pipeline.ocr_neural import neural_available
+    from pipeline.read.ocr_neural import neural_available
 
     return neural_available()
 
@@ -64,7 +64,7 @@ def tesseract_engine():
     """The Tesseract engine (skipped where Tesseract is not installed)."""
     if not tesseract_installed():
         pytest.skip("Tesseract is not installed")
-    from pipeline.ocr import TesseractEngine
+    from pipeline.read.ocr_tesseract import TesseractEngine
 
     return TesseractEngine("fra+eng")
 
@@ -74,7 +74,7 @@ def neural_engine():
     """The neural engine, PP-OCRv6 (skipped where cardscan[neural] is not installed)."""
     if not neural_installed():
         pytest.skip("the neural engine is not installed (pip install 'cardscan[neural]')")
-    from pipeline.ocr_neural import NeuralEngine
+    from pipeline.read.ocr_neural import NeuralEngine
 
     return NeuralEngine("fra+eng")
 

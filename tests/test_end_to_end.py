@@ -126,8 +126,8 @@ def test_two_cards_in_one_photo_are_two_contacts(tmp_path: Path):
     import numpy as np
     from PIL import Image
 
-    from pipeline.load import load_photo
-    from pipeline.straighten import straighten
+    from pipeline.read.load import load_photo
+    from pipeline.read.locate import straighten
 
     cards = [straighten(load_photo(SAMPLES / name).pixels).pixels[:, :, ::-1]
              for name in ("fr-atelier-lumiere.jpg", "en-northwind.jpg")]
@@ -218,8 +218,8 @@ def panel_card_photo(path: Path) -> None:
 @requires_neural
 def test_a_card_found_by_its_panel_is_read_whole(tmp_path: Path):
     from pipeline.batch import ScanOptions, read_photo
-    from pipeline.load import load_photo
-    from pipeline.straighten import find_card
+    from pipeline.read.load import load_photo
+    from pipeline.read.locate import find_card
 
     photo = tmp_path / "panel.jpg"
     panel_card_photo(photo)

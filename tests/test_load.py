@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 
 from pipeline.core.errors import InputError
-from pipeline.load import load_photo
+from pipeline.read.load import load_photo
 
 from .conftest import SAMPLES
 

@@ -30,7 +30,7 @@ from pipeline.core.models import (
 )
 from pipeline.core.vcard_lines import parse_lines
 from pipeline.deliver.review.server import ReviewScope, ReviewSession, make_server, page_url
-from pipeline.photo import review_image
+from pipeline.read.card_images import review_image
 
 from .conftest import ROOT, SAMPLES
 
@@ -46,8 +46,8 @@ def add_card(folder: ContactsFolder, sha: str, name: str, email: str, phone: str
              note_lang: str = "fr", addresses: tuple[Address, ...] = ()) -> str:
     import cv2
 
-    from pipeline.load import load_photo
-    from pipeline.straighten import straighten
+    from pipeline.read.load import load_photo
+    from pipeline.read.locate import straighten
 
     card = straighten(load_photo(SAMPLES / "fr-atelier-lumiere.jpg").pixels)
     height, width = card.pixels.shape[:2]

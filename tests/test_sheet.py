@@ -30,7 +30,7 @@ from pipeline.core.models import (
     PersonName,
     Phone,
 )
-from pipeline.photo import review_image
+from pipeline.read.card_images import review_image
 
 from .conftest import ROOT, SAMPLES
 
@@ -39,8 +39,8 @@ HOSTILE_TITLE = "<script>alert(1)</script> & \"Directrice\""
 
 
 def _straightened_card():
-    from pipeline.load import load_photo
-    from pipeline.straighten import straighten
+    from pipeline.read.load import load_photo
+    from pipeline.read.locate import straighten
 
     return straighten(load_photo(SAMPLES / "fr-atelier-lumiere.jpg").pixels).pixels
 

@@ -20,7 +20,7 @@ from pipeline.contacts.folder import ContactsFolder, WriteOptions
 from pipeline.core.errors import CardscanError
 from pipeline.core.models import CardReading, Contact, Found, Meeting, PersonName
 from pipeline.filing import PhotoOutcome
-from pipeline.load import load_photo
+from pipeline.read.load import load_photo
 from pipeline.watch import JOURNAL_NAME, Watcher, WatchOptions, event_for, is_ignored, move_without_overwrite
 
 from .conftest import SAMPLES, requires_tesseract, sample_photos

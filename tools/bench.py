@@ -43,7 +43,7 @@ from evaluate import predicted, truth  # noqa: E402
 
 from pipeline.batch import ScanOptions, read_photo, resolve_engine  # noqa: E402
 from pipeline.core.errors import CardscanError  # noqa: E402
-from pipeline.load import is_image_name  # noqa: E402
+from pipeline.read.load import is_image_name  # noqa: E402
 
 
 def percentile(values: list[float], share: float) -> float:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from .core.models import CardImage
+from ..core.models import CardImage
 
 DETECT_LONG_SIDE = 640
 # Business cards are 85x55 mm (ratio 1.55), 90x50 (1.8), 89x51 (1.75); square and

@@ -15,8 +15,8 @@ from typing import Any
 import cv2
 import numpy as np
 
-from .core.models import Address, Contact, Found, PersonName, Phone, PhoneKind
-from .core.vcard import VCard
+from ..core.models import Address, Contact, Found, PersonName, Phone, PhoneKind
+from ..core.vcard import VCard
 
 QR_CONFIDENCE = 0.99
 _EVIDENCE = ("QR code",)

@@ -22,8 +22,8 @@ from typing import Any
 import cv2
 import numpy as np
 
-from .core.models import Box, OcrLine, OcrResult, OcrWord
-from .ocr import TesseractEngine, _reading_order, page_position
+from ..core.models import Box, OcrLine, OcrResult, OcrWord
+from .ocr_tesseract import TesseractEngine, _reading_order, page_position
 
 MIN_SCORE = 0.5
 

@@ -26,8 +26,8 @@ import cv2
 import numpy as np
 import pytesseract
 
-from .core.errors import OcrFailedError, TesseractMissingError
-from .core.models import Box, OcrLine, OcrResult, OcrWord
+from ..core.errors import OcrFailedError, TesseractMissingError
+from ..core.models import Box, OcrLine, OcrResult, OcrWord
 
 DEFAULT_LANG = "fra+eng"
 # Cards are sparse text in blocks scattered over the surface; "sparse text"

@@ -13,10 +13,10 @@ from dataclasses import replace
 
 import numpy as np
 
-from .core.models import CardImage, OcrResult
+from ..core.models import CardImage, OcrResult
 from .light import prepare_for_ocr
-from .ocr import OcrEngine
-from .straighten import rotate
+from .locate import rotate
+from .ocr_tesseract import OcrEngine
 
 SURE_OSD_CONFIDENCE = 5.0
 UNSURE_OSD_CONFIDENCE = 0.8

@@ -12,8 +12,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
-from .core.errors import InputError
-from .core.models import LoadedPhoto
+from ..core.errors import InputError
+from ..core.models import LoadedPhoto
 
 try:  # phones shoot HEIC; the plugin is a declared dependency but keep JPEG working without it
     import pillow_heif
