@@ -98,12 +98,12 @@ def test_pieces_of_one_printed_line_are_joined_but_columns_are_not():
 
 
 def test_lines_running_up_a_card_on_its_side_are_not_joined():
-    from pipeline.read.ocr_tesseract import _reading_order
+    from pipeline.read.image_ops import reading_order
 
     # a card on its side: each printed line is a tall, narrow box, the next one just beside it
     title = line("Gerente de Negócios", 300, 100, 30, 320)
     name = line("Caio Tavares", 340, 110, 45, 300)
-    assert [ln.text for ln in _reading_order([title, name])] == ["Gerente de Negócios", "Caio Tavares"]
+    assert [ln.text for ln in reading_order([title, name])] == ["Gerente de Negócios", "Caio Tavares"]
 
 def test_the_case_of_letters_drawn_alike_comes_from_tesseract():
     neural = line("Groupe Fontaine SAs", 100, 50, 600, 40)
@@ -218,7 +218,7 @@ def test_pp_ocrv6_reads_accents_and_an_e_mail_on_its_own(neural_engine):
 
 @pytest.mark.parametrize("turn", [90, 180, 270])
 def test_a_card_lying_sideways_or_upside_down_is_read_once_upright(turn: int, monkeypatch, neural_engine):
-    from pipeline.read.locate import rotate
+    from pipeline.read.image_ops import rotate
     from pipeline.read.ocr_neural import _rapidocr
 
     engine = neural_engine
@@ -252,7 +252,7 @@ def upright_sample():
 
 @requires_tesseract
 def test_tesseract_in_this_process_reads_as_the_program_does():
-    from pipeline.read.locate import rotate
+    from pipeline.read.image_ops import rotate
     from pipeline.read.ocr_tesseract import TesseractEngine
 
     card = upright_sample()
@@ -283,7 +283,7 @@ def test_without_tesserocr_the_tesseract_program_reads(monkeypatch):
 
 @requires_tesseract
 def test_the_hybrid_reads_a_turned_card_upright_and_aligns_tesseract_on_the_upright_lines(neural_engine):
-    from pipeline.read.locate import rotate
+    from pipeline.read.image_ops import rotate
     from pipeline.read.ocr_neural import HybridEngine
 
     turn, reading = HybridEngine("fra+eng").read_upright(rotate(upright_sample(), 90))

@@ -6,8 +6,9 @@ import cv2
 import numpy as np
 import pytest
 
+from pipeline.read.image_ops import rotate
 from pipeline.read.light import is_dark, prepare_for_ocr
-from pipeline.read.locate import find_card, rotate, straighten
+from pipeline.read.locate import find_card, straighten
 
 
 def synthetic_photo(corners: np.ndarray, card_colour=(245, 245, 240), table=(60, 90, 120), size=(1600, 1200)):

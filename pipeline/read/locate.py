@@ -369,12 +369,6 @@ def grow_to_text(pixels: np.ndarray, corners: np.ndarray,
     return cv2.perspectiveTransform(grown.reshape(-1, 1, 2), to_photo).reshape(4, 2).astype(np.float32)
 
 
-def rotate(pixels: np.ndarray, degrees_clockwise: int) -> np.ndarray:
-    """Rotate by a multiple of 90 degrees."""
-    turns = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}
-    return pixels if degrees_clockwise % 360 == 0 else cv2.rotate(pixels, turns[degrees_clockwise % 360])
-
-
 def _scale_whole_photo(pixels: np.ndarray) -> np.ndarray:
     height, width = pixels.shape[:2]
     scale = min(WHOLE_PHOTO_LONG_SIDE / max(height, width), MAX_UPSCALE)

@@ -23,7 +23,8 @@ import cv2
 import numpy as np
 
 from ..core.models import Box, OcrLine, OcrResult, OcrWord
-from .ocr_tesseract import TesseractEngine, _reading_order, page_position
+from .image_ops import page_position, reading_order
+from .ocr_tesseract import TesseractEngine
 
 MIN_SCORE = 0.5
 
@@ -115,7 +116,7 @@ def read_upright(pixels: np.ndarray, turn: int | None = None) -> tuple[int, OcrR
         left, top = max(0, int(xs.min())), max(0, int(ys.min()))
         lines.append(OcrLine(words=_words(text, Box(left, top, int(xs.max()) - left, int(ys.max()) - top), score)))
     lines.sort(key=page_position)
-    return turn, OcrResult(lines=tuple(_reading_order(lines)), width=width, height=height)
+    return turn, OcrResult(lines=tuple(reading_order(lines)), width=width, height=height)
 
 
 def _runs_up(boxes: np.ndarray) -> bool:

@@ -28,6 +28,7 @@ import pytesseract
 
 from ..core.errors import OcrFailedError, TesseractMissingError
 from ..core.models import Box, OcrLine, OcrResult, OcrWord
+from .image_ops import page_position, reading_order
 
 DEFAULT_LANG = "fra+eng"
 # Cards are sparse text in blocks scattered over the surface; "sparse text"
@@ -251,11 +252,6 @@ def _has_contact_lines(result: OcrResult) -> bool:
         len(re.findall(r"\d", t)) >= 8 for t in sure)
 
 
-def page_position(line: OcrLine) -> tuple[float, int]:
-    """Where a line stands, for sorting top to bottom (by its middle) and then left to right."""
-    return line.box.top + line.box.height / 2, line.box.left
-
-
 def lines_from_tesseract_data(data: dict[str, list[Any]], width: int, height: int) -> OcrResult:
     """Group Tesseract's word table (image_to_data) into lines, top to bottom."""
     grouped: dict[tuple[int, int, int], list[OcrWord]] = defaultdict(list)
@@ -269,44 +265,7 @@ def lines_from_tesseract_data(data: dict[str, list[Any]], width: int, height: in
         grouped[key].append(OcrWord(text=text, box=box, confidence=max(0.0, min(conf / 100, 1.0))))
     lines = [OcrLine(words=tuple(sorted(words, key=lambda w: w.box.left))) for words in grouped.values()]
     lines.sort(key=page_position)
-    return OcrResult(lines=tuple(_reading_order(lines)), width=width, height=height)
-
-
-def _reading_order(lines: list[OcrLine]) -> list[OcrLine]:
-    """Sort lines top to bottom and left to right, joining pieces of one printed line.
-
-    Sparse-text segmentation cuts a line wherever words are spaced out
-    ("Eletrônica" / "KAWAMURA Ltda."); pieces on the same baseline, of the same
-    size and close together are one line again.
-    """
-    rows: list[list[OcrLine]] = []
-    for line in lines:
-        centre = line.box.top + line.box.height / 2
-        if rows:
-            last = rows[-1][0]
-            last_centre = last.box.top + last.box.height / 2
-            if abs(centre - last_centre) < 0.4 * min(line.height, last.height):
-                rows[-1].append(line)
-                continue
-        rows.append([line])
-    ordered: list[OcrLine] = []
-    for row in rows:
-        pieces = sorted(row, key=lambda ln: ln.box.left)
-        merged = [pieces[0]]
-        for piece in pieces[1:]:
-            previous = merged[-1]
-            gap = piece.box.left - previous.box.right
-            sizes = max(piece.height, previous.height) / max(min(piece.height, previous.height), 1)
-            # low-confidence pieces are logo or QR-code specks, not the rest of the line
-            confident = min(piece.confidence, previous.confidence) >= 0.5
-            # lines running up or down a card on its side stand side by side: they are not one line
-            across = piece.box.width >= piece.box.height and previous.box.width >= previous.box.height
-            if gap < 1.5 * max(piece.height, previous.height) and sizes < 1.4 and confident and across:
-                merged[-1] = OcrLine(words=previous.words + piece.words)
-            else:
-                merged.append(piece)
-        ordered.extend(merged)
-    return ordered
+    return OcrResult(lines=tuple(reading_order(lines)), width=width, height=height)
 
 
 @cache

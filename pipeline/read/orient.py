@@ -14,8 +14,8 @@ from dataclasses import replace
 import numpy as np
 
 from ..core.models import CardImage, OcrResult
+from .image_ops import rotate
 from .light import prepare_for_ocr
-from .locate import rotate
 from .ocr_tesseract import OcrEngine
 
 SURE_OSD_CONFIDENCE = 5.0
