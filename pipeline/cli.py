@@ -23,16 +23,7 @@ import click
 import phonenumbers
 
 from . import __version__
-from .batch import (
-    ENGINES,
-    BatchSummary,
-    PhotoOutcome,
-    ScanOptions,
-    check_engine,
-    default_jobs,
-    expand_inputs,
-    scan,
-)
+from .batch import BatchSummary, ScanOptions, default_jobs, expand_inputs, scan
 from .contacts.folder import ContactsFolder, WriteOptions, atomic_write_bytes, check_event_name, event_slug, read_vcf
 from .contacts.queries import (
     Person,
@@ -60,8 +51,10 @@ from .deliver.carddav import (
 )
 from .deliver.export import EXPORT_FORMATS, export_people
 from .deliver.qr_codes import QR_FORMATS, write_qr_codes
+from .filing import PhotoOutcome
 from .meeting import capture_date, run_date
 from .read.load import is_image_name
+from .read.ocr_engine import ENGINES, check_engine
 from .read.ocr_tesseract import DEFAULT_LANG, check_tesseract
 from .report import describe, describe_merge, json_line, outcome_to_json, summary_line
 from .understand.lexicons import fold

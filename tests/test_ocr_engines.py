@@ -7,8 +7,7 @@ import pytest
 
 from pipeline.core.models import Box, OcrLine, OcrResult, OcrWord
 from pipeline.read.ocr_neural import _with_accents, _with_at_sign, _words
-from pipeline.read.ocr_tesseract import lines_from_tesseract_data
-from pipeline.read.orient import vertical_share
+from pipeline.read.ocr_tesseract import lines_from_tesseract_data, vertical_share
 
 from .conftest import requires_tesseract
 
@@ -150,6 +149,7 @@ class TurnsItself:
     """An engine that says how the card lies as it reads it (as the neural engines do)."""
 
     name = "fake"
+    turn_from_one_look = True
 
     def __init__(self, turn: int, text_when_told: dict[int, str]) -> None:
         self.turn, self.text_when_told, self.calls = turn, text_when_told, []

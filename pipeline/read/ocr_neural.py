@@ -24,6 +24,7 @@ import numpy as np
 
 from ..core.models import Box, OcrLine, OcrResult, OcrWord
 from .image_ops import page_position, reading_order
+from .ocr_engine import OcrEngine
 from .ocr_tesseract import TesseractEngine
 
 MIN_SCORE = 0.5
@@ -184,10 +185,11 @@ def _three_channels(pixels: np.ndarray) -> np.ndarray:
     return pixels if pixels.ndim == 3 else np.stack([pixels] * 3, axis=2)
 
 
-class NeuralEngine:
+class NeuralEngine(OcrEngine):
     """PP-OCRv6 text detection and recognition, each line read once, upright (``read_upright``)."""
 
     name = "neural"
+    turn_from_one_look = True
 
     def __init__(self, lang: str) -> None:
         self.lang = lang
@@ -206,25 +208,33 @@ class NeuralEngine:
         boxes = _rapidocr().text_det(_three_channels(pixels)).boxes
         return [] if boxes is None else [(*box.min(axis=0), *box.max(axis=0)) for box in boxes]
 
-    def detect_rotation(self, pixels: np.ndarray) -> tuple[int, float]:
-        # No OSD: read_upright decides from the lines found (orient.py); measured on real photos, OSD added
-        # a third of the time and no accuracy
-        return 0, 0.0
+    # No OSD: read_upright decides from the lines found; measured on real photos, OSD added a third of the
+    # time and no accuracy
 
 
-class HybridEngine(NeuralEngine):
-    """PP-OCRv6's lines, with Tesseract's spelling where both read the same letters."""
+class HybridEngine(OcrEngine):
+    """PP-OCRv6's lines, with Tesseract's spelling where both read the same letters: it holds both engines."""
 
     name = "hybrid"
+    turn_from_one_look = True  # the turn is PP-OCRv6's
 
     def __init__(self, lang: str) -> None:
-        super().__init__(lang)
-        self._tesseract = TesseractEngine(lang=lang, second_look=False)  # it only confirms PP-OCRv6's lines
+        self.lang = lang
+        self.neural = NeuralEngine(lang)
+        self.tesseract = TesseractEngine(lang=lang, second_look=False)  # it only confirms PP-OCRv6's lines
+
+    def read(self, pixels: np.ndarray) -> OcrResult:
+        """Read an upright card (the card is not turned: see read_upright)."""
+        _, result = self.read_upright(pixels, turn=0)
+        return result
+
+    def text_boxes(self, pixels: np.ndarray) -> list[tuple[float, float, float, float]]:
+        return self.neural.text_boxes(pixels)
 
     def read_upright(self, pixels: np.ndarray, turn: int | None = None) -> tuple[int, OcrResult]:
-        turn, neural = read_upright(pixels, turn)
+        turn, neural = self.neural.read_upright(pixels, turn)
         upright = cv2.rotate(pixels, _ROTATIONS[turn]) if turn else pixels
-        tesseract = self._tesseract.read(_only_words(upright, neural.lines))
+        tesseract = self.tesseract.read(_only_words(upright, neural.lines))
         lines = tuple(_with_at_sign(_with_accents(line, tesseract), tesseract) for line in neural.lines)
         return turn, OcrResult(lines=lines, width=neural.width, height=neural.height)
 

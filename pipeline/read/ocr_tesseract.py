@@ -20,7 +20,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
-from typing import Any, Protocol
+from typing import Any
 
 import cv2
 import numpy as np
@@ -28,7 +28,8 @@ import pytesseract
 
 from ..core.errors import OcrFailedError, TesseractMissingError
 from ..core.models import Box, OcrLine, OcrResult, OcrWord
-from .image_ops import page_position, reading_order
+from .image_ops import page_position, reading_order, rotate
+from .ocr_engine import OcrEngine
 
 DEFAULT_LANG = "fra+eng"
 # Cards are sparse text in blocks scattered over the surface; "sparse text"
@@ -41,27 +42,13 @@ SECOND_THRESHOLDING_METHOD = 2
 _CONTACT_LINE = re.compile(r"@|www|\.(?:com|net|org|[a-z]{2})\b|(?:\d\D?){6,}", re.IGNORECASE)
 TIMEOUT_SECONDS = 60
 OSD_TIMEOUT_SECONDS = 20
+# OSD's orientation confidence: trusted at SURE_OSD_CONFIDENCE; under UNSURE_OSD_CONFIDENCE its turn is ignored;
+# in between the card is read both ways and the turn kept only when it reads 15% more confident text
+SURE_OSD_CONFIDENCE = 5.0
+UNSURE_OSD_CONFIDENCE = 0.8
 
 
-class OcrEngine(Protocol):
-    """What the pipeline needs from an OCR engine."""
-
-    name: str
-
-    def read(self, pixels: np.ndarray) -> OcrResult:
-        """Read the words of an upright card image (BGR or gray)."""
-        ...
-
-    def detect_rotation(self, pixels: np.ndarray) -> tuple[int, float]:
-        """Return (degrees clockwise to turn the image upright, confidence)."""
-        ...
-
-    def text_boxes(self, pixels: np.ndarray) -> list[tuple[float, float, float, float]]:
-        """(left, top, right, bottom) of each line of text on the image."""
-        ...
-
-
-class TesseractEngine:
+class TesseractEngine(OcrEngine):
     """Tesseract, one thread per process: in this process when tesserocr is installed, else its program."""
 
     name = "tesseract"
@@ -121,7 +108,28 @@ class TesseractEngine:
         lines = self._read(pixels, THRESHOLDING_METHOD).lines
         return [(ln.box.left, ln.box.top, ln.box.right, ln.box.bottom) for ln in lines]
 
+    def read_upright(self, pixels: np.ndarray, turn: int | None = None) -> tuple[int, OcrResult]:
+        """OSD's turn when it is sure; when unsure and it proposes a turn, both readings are made and the one
+        with more confidently read text wins, because a wrong turn loses the whole card."""
+        if turn is not None:
+            return turn, self.read(rotate(pixels, turn))
+        turn, confidence = self.detect_rotation(pixels)
+        if turn and confidence >= SURE_OSD_CONFIDENCE:
+            return turn, self.read(rotate(pixels, turn))
+        as_is = self.read(pixels)
+        if vertical_share(as_is) > 0.5:
+            # the text runs sideways: a quarter turn one way or the other, whichever reads better
+            candidates = [(t, self.read(rotate(pixels, t))) for t in ((turn,) if turn in (90, 270) else (90, 270))]
+            return max(candidates, key=lambda c: reading_score(c[1]))
+        if not turn or confidence < UNSURE_OSD_CONFIDENCE:
+            return 0, as_is
+        turned = self.read(rotate(pixels, turn))
+        if reading_score(turned) > reading_score(as_is) * 1.15:
+            return turn, turned
+        return 0, as_is
+
     def detect_rotation(self, pixels: np.ndarray) -> tuple[int, float]:
+        """Tesseract's OSD: (degrees clockwise to turn the image upright, confidence)."""
         if self._library is not None:
             return self._library.rotation(pixels)
         try:
@@ -250,6 +258,18 @@ def _has_contact_lines(result: OcrResult) -> bool:
     sure = [line.text for line in result.lines if line.confidence >= 0.7]
     return any(re.search(r"@|www", t, re.IGNORECASE) for t in sure) and any(
         len(re.findall(r"\d", t)) >= 8 for t in sure)
+
+
+def reading_score(result: OcrResult) -> float:
+    """How much text was read with confidence: characters of words read at 60% or more."""
+    return float(sum(len(w.text) for line in result.lines for w in line.words if w.confidence >= 0.6))
+
+
+def vertical_share(result: OcrResult) -> float:
+    """Share of the text (by characters) in boxes taller than wide: text running up or down the image."""
+    total = sum(len(line.text) for line in result.lines)
+    vertical = sum(len(line.text) for line in result.lines if line.box.height > 1.5 * line.box.width)
+    return vertical / total if total else 0.0
 
 
 def lines_from_tesseract_data(data: dict[str, list[Any]], width: int, height: int) -> OcrResult:
