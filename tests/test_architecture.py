@@ -117,3 +117,14 @@ def test_only_the_vcard_wrapper_imports_vobject(folder: str):
 def test_the_stages_are_the_packages_the_test_knows():
     packages = {p.parent.name for p in PACKAGE.glob("*/__init__.py")}
     assert packages == set(STAGES)
+
+
+@pytest.mark.parametrize("folder", ["pipeline", "tools"])
+def test_no_module_imports_another_ones_private_names(folder: str):
+    private = []
+    for path in sorted((ROOT / folder).rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                private += [f"{path.relative_to(ROOT)}: {node.module}.{a.name}" for a in node.names
+                            if a.name.startswith("_") and not a.name.startswith("__")]
+    assert private == []
