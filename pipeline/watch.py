@@ -25,7 +25,9 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from contextlib import suppress
 from dataclasses import dataclass, replace
+from glob import escape as glob_escape
 from pathlib import Path
 
 from .batch import ScanOptions, read_safely
@@ -147,6 +149,22 @@ def move_without_overwrite(source: Path, folder: Path) -> Path:
             return target
         source.unlink()
         return target
+
+
+def processed_twin(photo: Path, processed: Path) -> Path | None:
+    """The hard link to ``photo`` that a move into ``processed`` made before it was cut short (kill -9 between
+    ``move_without_overwrite``'s link and unlink), or None."""
+    try:
+        status = photo.stat()
+    except OSError:
+        return None
+    if status.st_nlink < 2 or not processed.is_dir():
+        return None
+    for candidate in processed.rglob(f"{glob_escape(photo.stem)}*{glob_escape(photo.suffix)}"):
+        with suppress(OSError):
+            if os.path.samestat(status, candidate.stat()):
+                return candidate
+    return None
 
 
 class Watcher:
@@ -437,6 +455,11 @@ class Watcher:
                       FAILED, exc)
 
     def _already_filed(self, path: Path, vcard: str | None) -> None:
+        twin = processed_twin(path, self.options.inbox / PROCESSED)
+        if twin is not None:  # a watcher killed between the hard link into processed/ and the unlink
+            path.unlink()
+            log.info("%s: already filed (%s); its move to %s finished", path, vcard, twin)
+            return
         moved = move_without_overwrite(path, self.options.inbox / PROCESSED / "already-filed")
         self.summary.already_filed += 1
         log.info("%s: already filed (%s); moved to %s", path, vcard, moved)

@@ -120,6 +120,18 @@ def test_event_comes_from_the_sub_folder(tmp_path: Path):
     assert event_for(tmp_path, tmp_path / "a.jpg", "vernissage") == "vernissage"
 
 
+def test_a_photo_whose_move_was_cut_short_is_in_processed_once(inbox: Path, tmp_path: Path):
+    """kill -9 between the move's hard link into processed/ and its unlink: the photo stands in both."""
+    with Running(inbox, tmp_path / "contacts") as running:
+        small_photo(inbox / "a.png", 5)
+        wait_for(lambda: len(processed(inbox)) == 1)
+    filed = processed(inbox)[0]
+    os.link(filed, inbox / "a.png")  # as the killed watcher left it
+    Running(inbox, tmp_path / "contacts", once=True).watcher.run()
+    assert processed(inbox) == [filed] and not (inbox / "a.png").exists()
+    assert list(running.reader.reads) == ["a.png"]
+
+
 def test_moving_never_overwrites(tmp_path: Path):
     target = tmp_path / "processed"
     first = tmp_path / "a.jpg"
