@@ -11,22 +11,22 @@ import datetime as dt
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from functools import cache
 from pathlib import Path
 
-from .doubts import doubtful_fields, reading_doubts
-from .errors import BadArgumentsError, CardscanError, InputError, NoTextError, UnexpectedError
-from .extract import extract_contact, guess_region, lines_from_ocr
-from .load import is_image_name, load_photo
-from .models import CardImage, CardReading, LoadedPhoto, Meeting
-from .normalise import normalise_contact
-from .ocr import DEFAULT_LANG, OcrEngine, TesseractEngine
-from .orient import upright_and_read
-from .photo import contact_photo, review_image
-from .qr import blank_out, contact_from_payload, find_qr_codes, merge_qr
-from .store import ContactsFolder, WriteOptions
-from .straighten import find_card, grow_to_text, straighten_all, warp_card, whole_photo
-from .vcard import DEFAULT_VERSION, StoredCard
+from .contacts.folder import ContactsFolder, WriteOptions
+from .core.errors import CardscanError, InputError, NoTextError, UnexpectedError
+from .core.models import CardImage, CardReading, LoadedPhoto, Meeting
+from .core.vcard import DEFAULT_VERSION
+from .filing import PhotoOutcome, file_outcome
+from .read.card_images import contact_photo, review_image
+from .read.load import is_image_name, load_photo
+from .read.locate import find_card, grow_to_text, straighten_all, warp_card, whole_photo
+from .read.ocr_engine import engine_for
+from .read.ocr_tesseract import DEFAULT_LANG
+from .read.orient import upright_and_read
+from .read.qr import blank_out, contact_from_payload, find_qr_codes, merge_qr
+from .understand.extract import extract_contact, guess_region, lines_from_ocr
+from .understand.normalise import normalise_contact
 from .workers import WorkerPool
 
 
@@ -43,29 +43,6 @@ class ScanOptions:
     merge: bool = True
     photo: bool = False  # keep the straightened card as the contact's PHOTO
     engine: str = "auto"
-
-
-@dataclass(frozen=True)
-class PhotoOutcome:
-    """What happened to one photo: a contact written, or an error."""
-
-    source: str
-    reading: CardReading | None = None
-    vcard: Path | None = None
-    error: CardscanError | None = None
-    merged_with: StoredCard | None = None  # a contact met before, which this card updated
-    stored: StoredCard | None = None  # the contact as written
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None
-
-    @property
-    def to_review(self) -> int:
-        """Fields to check: read with low confidence, or doubtful for what they say (see ``doubts``)."""
-        if self.reading is None:
-            return 0
-        return doubtful_fields(reading_doubts(self.reading))
 
 
 @dataclass
@@ -96,39 +73,6 @@ def expand_inputs(inputs: Iterable[str]) -> Iterator[tuple[str, CardscanError | 
             yield given, InputError("no such file")
         else:
             yield given, None
-
-
-ENGINES = ("auto", "tesseract", "neural", "hybrid")
-
-
-def resolve_engine(name: str) -> str:
-    """'auto' is the most accurate engine installed: PP-OCRv6 alone when RapidOCR is there, else Tesseract.
-
-    Measured engine against engine (README, Measuring): with PP-OCRv6 the hybrid's alignment with Tesseract
-    read the real photos the same and the phone photos no better, for Tesseract's time and memory.
-    """
-    if name != "auto":
-        return name
-    from .ocr_neural import neural_available
-
-    return "neural" if neural_available() else "tesseract"
-
-
-def check_engine(name: str) -> None:
-    """Raise BadArgumentsError when the neural engine is asked for but not installed."""
-    from .ocr_neural import neural_available
-
-    if name in ("neural", "hybrid") and not neural_available():
-        raise BadArgumentsError(f"the {name} engine needs RapidOCR 3 (PP-OCRv6): pip install 'cardscan[neural]'")
-
-
-@cache
-def _engine(lang: str, name: str = "tesseract") -> OcrEngine:
-    if name == "tesseract":
-        return TesseractEngine(lang=lang)
-    from .ocr_neural import HybridEngine, NeuralEngine
-
-    return HybridEngine(lang) if name == "hybrid" else NeuralEngine(lang)
 
 
 def read_photo(source: str, options: ScanOptions) -> list[CardReading]:
@@ -197,7 +141,7 @@ def _grown_card(photo: LoadedPhoto, options: ScanOptions) -> CardImage | None:
     quad = find_card(photo.pixels)
     if quad is None:
         return None
-    engine = _engine(options.lang, resolve_engine(options.engine))
+    engine = engine_for(options.engine, options.lang)
     grown = grow_to_text(photo.pixels, quad.corners, engine.text_boxes)
     return None if grown is None else CardImage(pixels=warp_card(photo.pixels, grown), found_card=True, rotation=0)
 
@@ -209,7 +153,7 @@ def _detail_count(reading: CardReading) -> int:
 def _read_card(photo: LoadedPhoto, card: CardImage, index: int, options: ScanOptions) -> CardReading:
     codes = find_qr_codes(card.pixels)
     card = replace(card, pixels=blank_out(card.pixels, codes))
-    card, ocr = upright_and_read(card, _engine(options.lang, resolve_engine(options.engine)))
+    card, ocr = upright_and_read(card, engine_for(options.engine, options.lang))
     lines = lines_from_ocr(ocr)
     from_qr = [c for c in (contact_from_payload(code.payload) for code in codes) if c is not None]
     if not from_qr and not any(sum(c.isalpha() for c in ln.text) >= 3 for ln in lines):
@@ -303,7 +247,7 @@ def scan(
     # each contact updates its event files as it is written: after Ctrl-C or kill -9 they are current
     for outcome in read_photos(sources, options, jobs):
         if outcome.reading is not None:
-            outcome = file_reading(folder, outcome.source, outcome.reading, write_options)
+            outcome = file_outcome(folder, outcome, write_options)
             if outcome.ok:
                 assert outcome.stored is not None
                 summary.meetings.update(outcome.stored.meetings)
@@ -316,16 +260,3 @@ def scan(
             summary.failures.append(outcome)
         on_outcome(outcome)
     return summary
-
-
-def file_reading(folder: ContactsFolder, source: str, reading: CardReading, options: WriteOptions) -> PhotoOutcome:
-    """Write one card's contact (and, optionally, its review material); any failure is this card's error."""
-    try:
-        written = folder.write_contact(reading, options)
-    except CardscanError as exc:
-        return PhotoOutcome(source=source, reading=reading, error=exc)
-    except Exception as exc:  # a bug on one card is that card's error line
-        return PhotoOutcome(source=source, reading=reading, error=UnexpectedError.from_exception(exc))
-    folder.write_review_material(reading)  # optional: a failure there is a warning, never the card's
-    return PhotoOutcome(source=source, reading=reading, vcard=written.path, merged_with=written.merged_with,
-                        stored=written.stored)

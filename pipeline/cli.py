@@ -15,7 +15,7 @@ import re
 import shlex
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -23,28 +23,23 @@ import click
 import phonenumbers
 
 from . import __version__
-from .addressbook import (
-    EXPORT_FORMATS,
+from .batch import BatchSummary, ScanOptions, default_jobs, expand_inputs, scan
+from .contacts.folder import ContactsFolder, WriteOptions, atomic_write_bytes, check_event_name, event_slug, read_vcf
+from .contacts.queries import (
     Person,
     describe_person,
-    export_people,
     find_people,
     list_events,
     people_met_at,
     search_people,
 )
-from .batch import (
-    ENGINES,
-    BatchSummary,
-    PhotoOutcome,
-    ScanOptions,
-    check_engine,
-    default_jobs,
-    expand_inputs,
-    scan,
-)
-from .carddav import JOURNAL_NAME as PUSH_JOURNAL_NAME
-from .carddav import (
+from .contacts.run_journal import Run
+from .core.errors import BadArgumentsError, CardscanError, ExitCode, NothingFoundError, OutputError
+from .core.models import Meeting
+from .core.safetext import printable
+from .core.vcard import DEFAULT_VERSION, VCARD_VERSIONS
+from .deliver.carddav import JOURNAL_NAME as PUSH_JOURNAL_NAME
+from .deliver.carddav import (
     BackgroundPusher,
     CardDavClient,
     PushError,
@@ -54,18 +49,15 @@ from .carddav import (
     password_for,
     push_folder,
 )
-from .errors import BadArgumentsError, CardscanError, ExitCode, NothingFoundError, OutputError
-from .lexicons import fold
-from .load import is_image_name
+from .deliver.export import EXPORT_FORMATS, export_people
+from .deliver.qr_codes import QR_FORMATS, write_qr_codes
+from .filing import PhotoOutcome
 from .meeting import capture_date, run_date
-from .models import Meeting
-from .ocr import DEFAULT_LANG, check_tesseract
-from .qrexport import QR_FORMATS, write_qr_codes
+from .read.load import is_image_name
+from .read.ocr_engine import ENGINES, check_engine
+from .read.ocr_tesseract import DEFAULT_LANG, check_tesseract
 from .report import describe, describe_merge, json_line, outcome_to_json, summary_line
-from .runs import Run
-from .safetext import printable
-from .store import ContactsFolder, WriteOptions, atomic_write_bytes, check_event_name, event_slug, read_vcf
-from .vcard import DEFAULT_VERSION, VCARD_VERSIONS
+from .understand.lexicons import fold
 from .watch import DEFAULT_STABILITY, UNFILED, Watcher, WatchOptions
 
 log = logging.getLogger("cardscan")
@@ -124,6 +116,24 @@ def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -
         raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD") from None
 
 
+def event_option(help: str, **kwargs: Any) -> Callable[[Any], Any]:
+    """--event/-e: the event a command files under or looks at (each command says which, and its default)."""
+    return click.option("--event", "-e", help=help, **kwargs)
+
+
+def date_option(help: str = "Only that day of the event.", name: str = "--date") -> Callable[[Any], Any]:
+    """--date (or --to-date): a day written YYYY-MM-DD, checked before the command runs."""
+    return click.option(name, name.lstrip("-").replace("-", "_"), callback=_parse_date, metavar="YYYY-MM-DD",
+                        help=help)
+
+
+def event_filter(event_help: str, required: bool = False) -> Callable[[Any], Any]:
+    """--event and --date: the meeting whose contacts a command takes (list, export, sheet, push, qr, review)."""
+    def decorate(func: Any) -> Any:
+        return event_option(event_help, required=required, default=None)(date_option()(func))
+    return decorate
+
+
 def _parse_region(ctx: click.Context, param: click.Parameter, value: str) -> str:
     region = value.upper()
     if region not in phonenumbers.SUPPORTED_REGIONS:
@@ -134,9 +144,7 @@ def _parse_region(ctx: click.Context, param: click.Parameter, value: str) -> str
 def reading_options(func: Any) -> Any:
     """How photos are read and contacts written: the options scan and watch share."""
     for option in reversed([
-        click.option("--date", "date", callback=_parse_date, metavar="YYYY-MM-DD",
-                     help="Day of the meeting.  [default: the day most photos were taken (EXIF, else the "
-                          "file's date)]"),
+        date_option("Day of the meeting.  [default: the day most photos were taken (EXIF, else the file's date)]"),
         click.option("--region", default="FR", show_default=True, callback=_parse_region,
                      help="Country of numbers printed without +prefix, when the card does not show one."),
         click.option("--lang", default=DEFAULT_LANG, show_default=True, help="Tesseract languages, e.g. fra+eng+deu."),
@@ -182,8 +190,7 @@ def _start_reading(event: str, contacts: str, reading: dict[str, Any], verbose: 
 
 @main.command("scan")
 @click.argument("photos", nargs=-1, required=True, metavar="PHOTO...")
-@click.option("--event", "-e", default=None,
-              help=f"Where you met: tags every card of this run.  [default: {UNFILED}, with a warning]")
+@event_option(f"Where you met: tags every card of this run.  [default: {UNFILED}, with a warning]", default=None)
 @contacts_option
 @reading_options
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per photo on stdout.")
@@ -335,10 +342,8 @@ def events_command(ctx: click.Context, contacts: str, as_json: bool) -> None:
 @events_command.command("rename")
 @click.argument("old")
 @click.argument("new")
-@click.option("--date", "date", callback=_parse_date, metavar="YYYY-MM-DD",
-              help="Only the meeting of that day (an event over several days; 'unfiled').")
-@click.option("--to-date", "to_date", callback=_parse_date, metavar="YYYY-MM-DD",
-              help="Also move the meeting to that day.")
+@date_option("Only the meeting of that day (an event over several days; 'unfiled').")
+@date_option("Also move the meeting to that day.", name="--to-date")
 @click.option("--contacts", "--out", "contacts", type=click.Path(file_okay=False), default=None,
               help="Folder of the address book.  [default: as for events]")
 @click.pass_context
@@ -367,7 +372,7 @@ def events_rename_command(ctx: click.Context, old: str, new: str, date: dt.date 
 @click.option("--list", "show", is_flag=True, help="List the runs journaled, change nothing.")
 def undo_command(contacts: str, force: bool, show: bool) -> None:
     """Take back the last run (a scan, forget, rename, restore): every file it changed goes back as it was."""
-    from .runs import history, undo_last
+    from .contacts.run_journal import history, undo_last
 
     _configure_logging(0, False)
     folder = _open(contacts)
@@ -458,8 +463,7 @@ def find_command(text: Sequence[str], contacts: str, as_json: bool) -> None:
 
 
 @main.command("list")
-@click.option("--event", "-e", default=None, help="Only the people met at this event.")
-@click.option("--date", "date", callback=_parse_date, metavar="YYYY-MM-DD", help="Only that day of the event.")
+@event_filter("Only the people met at this event.")
 @contacts_option
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per contact on stdout.")
 def list_command(event: str | None, date: dt.date | None, contacts: str, as_json: bool) -> None:
@@ -489,8 +493,7 @@ def _print_people(people: Sequence[Person], as_json: bool) -> None:
 
 
 @main.command("export")
-@click.option("--event", "-e", required=True, help="The event whose contacts to export.")
-@click.option("--date", "date", callback=_parse_date, metavar="YYYY-MM-DD", help="Only that day of the event.")
+@event_filter("The event whose contacts to export.", required=True)
 @contacts_option
 @click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="vcf", show_default=True,
               help="vcf: one file for any phone; google-csv / outlook-csv: for those products' import.")
@@ -515,13 +518,12 @@ def export_command(event: str, date: dt.date | None, contacts: str, fmt: str, ou
 
 
 @main.command("sheet")
-@click.option("--event", "-e", required=True, help="The event whose people to show.")
-@click.option("--date", "date", callback=_parse_date, metavar="YYYY-MM-DD", help="Only that day of the event.")
+@event_filter("The event whose people to show.", required=True)
 @contacts_option
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The page to write (.html).")
 def sheet_command(event: str, date: dt.date | None, contacts: str, output: str) -> None:
     """One page to look at: everyone met at an event, their card, how to reach them, what to check."""
-    from .sheet import collect_sheet, render_sheet
+    from .deliver.event_sheet import collect_sheet, render_sheet
 
     _configure_logging(0, False)
     sheet = collect_sheet(_open(contacts), event, date)
@@ -540,8 +542,8 @@ def sheet_command(event: str, date: dt.date | None, contacts: str, output: str) 
 
 @main.command("watch")
 @click.argument("inbox", type=click.Path(file_okay=False))
-@click.option("--event", "-e", default=UNFILED, show_default=True,
-              help="Event of photos at the top of INBOX; a photo in INBOX/<name>/ is filed under <name>.")
+@event_option("Event of photos at the top of INBOX; a photo in INBOX/<name>/ is filed under <name>.", default=UNFILED,
+              show_default=True)
 @contacts_option
 @click.option("--poll", type=click.FloatRange(min=0.1), default=None, metavar="SECONDS",
               help="Poll every SECONDS instead of file-system events (network shares).")
@@ -598,8 +600,7 @@ def watch_command(inbox: str, event: str, contacts: str, poll: float | None, onc
 
 
 @main.command("push")
-@click.option("--event", "-e", default=None, help="Only the contacts met at this event (default: all).")
-@click.option("--date", "date", callback=_parse_date, metavar="YYYY-MM-DD", help="Only that day of the event.")
+@event_filter("Only the contacts met at this event (default: all).")
 @contacts_option
 @click.option("--url", required=True, help="The CardDAV server, or the address book's own URL.")
 @click.option("--user", required=True, help="Account name. The password comes from CARDSCAN_CARDDAV_PASSWORD, "
@@ -649,8 +650,7 @@ def push_command(event: str | None, date: dt.date | None, contacts: str, url: st
 
 @main.command("qr")
 @click.argument("text", nargs=-1)
-@click.option("--event", "-e", default=None, help="Only the contacts met at this event.")
-@click.option("--date", "date", callback=_parse_date, metavar="YYYY-MM-DD", help="Only that day of the event.")
+@event_filter("Only the contacts met at this event.")
 @contacts_option
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False), help="Folder to write into.")
 @click.option("--format", "fmt", type=click.Choice(QR_FORMATS), default="png", show_default=True,
@@ -683,8 +683,7 @@ def qr_command(text: Sequence[str], event: str | None, date: dt.date | None, con
 
 
 @main.command("review")
-@click.option("--event", "-e", default=None, help="Only the contacts met at this event.")
-@click.option("--date", "date", callback=_parse_date, metavar="YYYY-MM-DD", help="Only that day of the event.")
+@event_filter("Only the contacts met at this event.")
 @contacts_option
 @click.option("--only-doubtful", is_flag=True, help="Only cards with doubtful fields not yet reviewed.")
 @click.option("--no-browser", is_flag=True, help="Print the address; do not open a browser.")
@@ -694,7 +693,7 @@ def qr_command(text: Sequence[str], event: str | None, date: dt.date | None, con
 def review_command(event: str | None, date: dt.date | None, contacts: str, only_doubtful: bool, no_browser: bool,
                    port: int, region: str) -> None:
     """Check and correct each card on a local page before it reaches the phone."""
-    from .review import ReviewScope, ReviewSession, check_scope, make_server, page_url
+    from .deliver.review.server import ReviewScope, ReviewSession, check_scope, make_server, page_url
 
     session = ReviewSession(_open(contacts), ReviewScope(event, date, only_doubtful, region))
     try:
@@ -765,7 +764,7 @@ def _command_line(*args: str, contacts: str = "contacts") -> str:
 
 def _open(contacts: str) -> ContactsFolder:
     """The contacts folder, with what a killed command left finished first (see runs.recover)."""
-    from .runs import recover
+    from .contacts.run_journal import recover
 
     folder = ContactsFolder(contacts)
     try:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
-from .load import exif_date  # the one reading of EXIF dates, shared with load_photo
+from .read.load import exif_date  # the one reading of EXIF dates, shared with load_photo
 
 # photos of one event arriving in the watched folder within this many seconds of each other are one meeting
 SESSION_GAP_SECONDS = 3600.0

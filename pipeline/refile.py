@@ -1,8 +1,8 @@
 """Re-filing: forget a photo, rename (or re-date) an event, restore a contact from trash/.
 
 Each operation changes several files (contacts, event files, review material, trash/); it runs under the
-folder's lock and inside one journaled run (runs.py): cut short by a crash, it is rolled back at the next
-command; finished, `cardscan undo` takes it back.
+folder's lock and inside one journaled run (contacts/run_journal.py): cut short by a crash, it is rolled
+back at the next command; finished, `cardscan undo` takes it back.
 """
 
 from __future__ import annotations
@@ -15,12 +15,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import NothingFoundError, OutputError
-from .lexicons import fold
-from .models import Meeting
-from .runs import Run
-from .store import ContactsFolder, atomic_write, check_event_name, event_slug, read_vcf, remove_file
-from .vcard import StoredCard, drop_photo, merge_vcard, note_language, photo_sources, read_stored, rename_meeting
+from .contacts.folder import ContactsFolder, atomic_write, check_event_name, event_slug, read_vcf, remove_file
+from .contacts.merging import drop_photo, merge_vcard
+from .contacts.records import StoredCard, read_stored
+from .contacts.run_journal import Run
+from .core.errors import NothingFoundError, OutputError
+from .core.models import Meeting
+from .core.vcard import VCard, rename_meeting
+from .understand.lexicons import fold
 
 _SHA = re.compile(r"^[0-9a-f]{64}$")
 _TRASHED = re.compile(r"^(?P<uid>[0-9a-f-]{36})-(?P<stamp>\d{8}T\d{6}Z)(?:-\d+)?\.vcf$")
@@ -70,7 +72,7 @@ def forget_photo(folder: ContactsFolder, photo: str) -> ForgetResult:
         hits = []
         for person, stored in folder.stored_cards():
             text = read_vcf(person)
-            sources = photo_sources(text)
+            sources = VCard(text).sources
             if any(from_it(s.sha256, s.name) for s in sources):
                 hits.append((person, stored, text, sources))
         if not hits:
@@ -176,7 +178,7 @@ def rename_event(folder: ContactsFolder, old: str, new: str, date: dt.date | Non
                 renamed[meeting] = Meeting(new, to_date or meeting.date)
                 text = rename_meeting(text, meeting, renamed[meeting])
             _write(person, text)
-            for source in photo_sources(text):  # what each photo brought, for `forget`
+            for source in VCard(text).sources:  # what each photo brought, for `forget`
                 _rename_in_sidecar(folder, source.sha256, renamed)
             after = read_stored(text)
             assert after is not None
@@ -252,9 +254,7 @@ def restore(folder: ContactsFolder, query: str = "") -> list[StoredCard]:
             target = folder.contact_path(item.uid)
             before = read_stored(read_vcf(target)) if target.is_file() else None
             if before is not None:
-                import vobject
-
-                text = merge_vcard(read_vcf(target), text, note_lang=note_language(vobject.readOne(text)))
+                text = merge_vcard(read_vcf(target), text, note_lang=VCard(text).meeting_language() or "fr")
             _write(target, text)
             remove_file(item.path)
             after = read_stored(text)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .batch import BatchSummary, PhotoOutcome
-from .doubts import reading_doubts
-from .safetext import printable, storable
-from .serialise import contact_to_json
+from .batch import BatchSummary
+from .core.contact_json import contact_to_json
+from .core.safetext import printable, storable
+from .filing import PhotoOutcome
 
 
 def outcome_to_json(outcome: PhotoOutcome) -> str:
@@ -30,7 +30,7 @@ def outcome_to_json(outcome: PhotoOutcome) -> str:
         record["date"] = reading.meeting.date.isoformat()
         record["ocr_confidence"] = reading.ocr_confidence
         record["found_card"] = reading.found_card
-        record["doubts"] = [doubt.to_json() for doubt in reading_doubts(reading)]
+        record["doubts"] = [doubt.to_json() for doubt in outcome.doubts or ()]
     return json_line(record)
 
 

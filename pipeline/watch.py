@@ -25,17 +25,20 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from contextlib import suppress
 from dataclasses import dataclass, replace
+from glob import escape as glob_escape
 from pathlib import Path
 
-from .batch import PhotoOutcome, ScanOptions, file_reading, read_safely
-from .errors import BadArgumentsError, CardscanError, InputError, UnexpectedError
-from .load import is_image_name
+from .batch import ScanOptions, read_safely
+from .contacts.folder import ContactsFolder, WriteOptions, atomic_write, check_event_name, event_slug
+from .contacts.run_journal import Run
+from .core.errors import BadArgumentsError, CardscanError, InputError, UnexpectedError
+from .core.safetext import printable, storable
+from .filing import PhotoOutcome, file_outcome
 from .meeting import Sessions, capture_date
+from .read.load import is_image_name
 from .report import describe, describe_merge
-from .runs import Run
-from .safetext import printable, storable
-from .store import ContactsFolder, WriteOptions, atomic_write, check_event_name, event_slug
 from .workers import WorkerDiedError, WorkerPool
 
 log = logging.getLogger("cardscan.watch")
@@ -146,6 +149,22 @@ def move_without_overwrite(source: Path, folder: Path) -> Path:
             return target
         source.unlink()
         return target
+
+
+def processed_twin(photo: Path, processed: Path) -> Path | None:
+    """The hard link to ``photo`` that a move into ``processed`` made before it was cut short (kill -9 between
+    ``move_without_overwrite``'s link and unlink), or None."""
+    try:
+        status = photo.stat()
+    except OSError:
+        return None
+    if status.st_nlink < 2 or not processed.is_dir():
+        return None
+    for candidate in processed.rglob(f"{glob_escape(photo.stem)}*{glob_escape(photo.suffix)}"):
+        with suppress(OSError):
+            if os.path.samestat(status, candidate.stat()):
+                return candidate
+    return None
 
 
 class Watcher:
@@ -362,8 +381,8 @@ class Watcher:
     def _file(self, path: Path, sha: str, outcomes: list[PhotoOutcome]) -> None:
         """File every card read on the photo, then move the photo once."""
         first_failure = self._first_failures.pop(path, None)
-        readings = [o.reading for o in outcomes if o.reading is not None]
-        if not readings:
+        read = [o for o in outcomes if o.reading is not None]
+        if not read:
             error = next((o.error for o in outcomes if o.error), None) or CardscanError("unknown error")
             if self._may_still_be_arriving(path, error, first_failure):
                 return
@@ -373,8 +392,8 @@ class Watcher:
         failure: CardscanError | None = None
         # one run per photo, journaled: `cardscan undo` takes back the last photo filed
         with Run(self.folder, "watch", f"{path.name} filed by the watcher", extra={"photo_sha256": sha}):
-            for reading in readings:  # each contact updates its event files as it is written
-                outcome = file_reading(self.folder, str(path), reading, self.write_options)
+            for outcome in read:  # each contact updates its event files as it is written
+                outcome = file_outcome(self.folder, replace(outcome, source=str(path)), self.write_options)
                 if outcome.error is not None:
                     failure = outcome.error
                     break
@@ -383,7 +402,8 @@ class Watcher:
             self._fail(path, sha, str(failure))
             return
         self.journal.record(sha, "done", str(path), vcard=", ".join(str(o.vcard) for o in filed))
-        meeting = readings[0].meeting
+        assert read[0].reading is not None
+        meeting = read[0].reading.meeting
         destination = self.options.inbox / PROCESSED / f"{meeting.date.isoformat()}_{event_slug(meeting.event)}"
         moved = move_without_overwrite(path, destination)
         for outcome in filed:
@@ -435,6 +455,11 @@ class Watcher:
                       FAILED, exc)
 
     def _already_filed(self, path: Path, vcard: str | None) -> None:
+        twin = processed_twin(path, self.options.inbox / PROCESSED)
+        if twin is not None:  # a watcher killed between the hard link into processed/ and the unlink
+            path.unlink()
+            log.info("%s: already filed (%s); its move to %s finished", path, vcard, twin)
+            return
         moved = move_without_overwrite(path, self.options.inbox / PROCESSED / "already-filed")
         self.summary.already_filed += 1
         log.info("%s: already filed (%s); moved to %s", path, vcard, moved)

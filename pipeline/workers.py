@@ -28,7 +28,7 @@ from multiprocessing import get_context
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
-from .errors import UnexpectedError
+from .core.errors import UnexpectedError
 
 _PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 WATCHDOG_SECONDS = 1.0  # how often a worker checks that its parent still lives

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from pipeline import batch
 from pipeline.cli import main
-from pipeline.load import load_photo
-from pipeline.models import CardReading, Contact, Found, Meeting, PersonName
+from pipeline.core.models import CardReading, Contact, Found, Meeting, PersonName
+from pipeline.read.load import load_photo
 
 
 def fake_reading(source: str, options: batch.ScanOptions) -> list[CardReading]:

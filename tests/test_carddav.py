@@ -18,9 +18,9 @@ import vobject
 from click.testing import CliRunner
 
 from pipeline.cli import main
-from pipeline.errors import ExitCode
-from pipeline.models import CardReading, Contact, Found, Meeting, PersonName, Phone
-from pipeline.store import ContactsFolder
+from pipeline.contacts.folder import ContactsFolder
+from pipeline.core.errors import ExitCode
+from pipeline.core.models import CardReading, Contact, Found, Meeting, PersonName, Phone
 
 pytest.importorskip("radicale")
 
@@ -76,7 +76,7 @@ class Radicale:
         return url
 
     def cards(self, user: str, address_book: str) -> dict[str, str]:
-        from pipeline.carddav import CardDavClient
+        from pipeline.deliver.carddav import CardDavClient
 
         return CardDavClient(user, USERS[user]).list_cards(address_book)
 
@@ -194,7 +194,7 @@ def test_not_an_address_book(server: Radicale, contacts: Path):
 
 
 def propfind_books(server: Radicale, user: str) -> dict[str, str]:
-    from pipeline.carddav import CardDavClient
+    from pipeline.deliver.carddav import CardDavClient
 
     return dict(CardDavClient(user, USERS[user])._address_books(f"{server.url}/{user}/"))
 
@@ -235,7 +235,7 @@ def test_server_stopped_mid_run(server: Radicale, contacts: Path, monkeypatch):
     book = server.make_address_book("alice")
     push(contacts, book)
     server.stop()
-    monkeypatch.setattr("pipeline.carddav.BACKOFF_SECONDS", 0.05)
+    monkeypatch.setattr("pipeline.deliver.carddav.BACKOFF_SECONDS", 0.05)
     ContactsFolder(contacts).write_contact(reading("2", "Jean Dupont", "jean@dupont.fr", "salon", 27))
     code, _, err = push(contacts, book)
     assert code == ExitCode.SERVER_UNREACHABLE
@@ -252,7 +252,7 @@ def test_the_password_never_goes_in_the_url(contacts: Path):
 
 
 def test_password_from_netrc(tmp_path: Path, monkeypatch):
-    from pipeline.carddav import password_for
+    from pipeline.deliver.carddav import password_for
 
     (tmp_path / ".netrc").write_text("machine dav.example.org login alice password from-netrc\n", encoding="utf-8")
     os.chmod(tmp_path / ".netrc", 0o600)

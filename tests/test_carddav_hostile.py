@@ -17,9 +17,9 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
-from pipeline.errors import ExitCode
-from pipeline.models import CardReading, Contact, Found, Meeting, PersonName
-from pipeline.store import ContactsFolder
+from pipeline.contacts.folder import ContactsFolder
+from pipeline.core.errors import ExitCode
+from pipeline.core.models import CardReading, Contact, Found, Meeting, PersonName
 
 PASSWORD = "alice-secret"
 ADDRESS_BOOK = ('<?xml version="1.0"?><d:multistatus xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:carddav">'
@@ -229,7 +229,7 @@ def in_thread(work: Callable[[], object]) -> tuple[threading.Thread, list[object
 
 
 def test_a_server_that_drips_its_answer_is_cut_at_the_deadline():
-    from pipeline.carddav import CardDavClient, ServerUnreachableError
+    from pipeline.deliver.carddav import CardDavClient, ServerUnreachableError
 
     with Server(drip) as server:
         client = CardDavClient("alice", PASSWORD, timeout=1.5, retries=1, backoff=0.1)
@@ -242,7 +242,7 @@ def test_a_server_that_drips_its_answer_is_cut_at_the_deadline():
 
 
 def test_a_huge_answer_is_not_read_past_the_cap():
-    from pipeline.carddav import CardDavClient, PushError
+    from pipeline.deliver.carddav import CardDavClient, PushError
 
     def flood(handler: Handler) -> None:
         handler.send_response(207)
@@ -269,8 +269,8 @@ def test_a_huge_answer_is_not_read_past_the_cap():
 
 
 def test_one_push_has_a_deadline_over_all_its_retries(monkeypatch):
-    import pipeline.carddav as carddav
-    from pipeline.carddav import CardDavClient, PushError, PushJournal, push_card
+    import pipeline.deliver.carddav as carddav
+    from pipeline.deliver.carddav import CardDavClient, PushError, PushJournal, push_card
 
     def busy(handler: Handler) -> None:
         time.sleep(0.8)
@@ -300,7 +300,7 @@ def test_one_push_has_a_deadline_over_all_its_retries(monkeypatch):
 
 
 def test_watch_push_files_photos_while_the_server_hangs(tmp_path: Path, monkeypatch):
-    import pipeline.carddav as carddav
+    import pipeline.deliver.carddav as carddav
     from pipeline.cli import _pusher
 
     from .test_watch import FakeReader, Running, processed, small_photo

@@ -11,8 +11,8 @@ from click.testing import CliRunner
 
 import pipeline.batch as batch
 from pipeline.cli import main
-from pipeline.errors import ExitCode, NoTextError
-from pipeline.models import CardReading, Contact, Found, Meeting, PersonName
+from pipeline.core.errors import ExitCode, NoTextError
+from pipeline.core.models import CardReading, Contact, Found, Meeting, PersonName
 
 from .conftest import SAMPLES
 
@@ -21,7 +21,7 @@ def fake_reading(source: str, options: batch.ScanOptions) -> list[CardReading]:
     """Stands in for stages 1-5 so these tests check the CLI alone."""
     if "notext" in source:
         raise NoTextError("no text found on the photo")
-    from pipeline.load import load_photo
+    from pipeline.read.load import load_photo
 
     photo = load_photo(source)  # the real loader, so bad files fail as they really do
     contact = Contact(name=Found(PersonName("Camille Martin", "Camille", "Martin"), 0.9),
@@ -165,7 +165,7 @@ def test_contacts_folder_from_the_environment(fake_pipeline, tmp_path: Path, mon
 def test_tesseract_missing(tmp_path: Path, contacts: Path, monkeypatch):
     import pytesseract
 
-    from pipeline.ocr import check_tesseract
+    from pipeline.read.ocr_tesseract import check_tesseract
 
     check_tesseract.cache_clear()
     monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd", str(tmp_path / "no-tesseract"))
@@ -240,7 +240,7 @@ def test_export(fake_pipeline, tmp_path: Path, contacts: Path, fmt: str, start: 
 def test_photo_option_keeps_a_small_jpeg(tmp_path: Path, contacts: Path):
     import numpy as np
 
-    from pipeline.photo import MAX_BYTES, MAX_SIDE, contact_photo
+    from pipeline.read.card_images import MAX_BYTES, MAX_SIDE, contact_photo
 
     noisy = np.random.default_rng(0).integers(0, 255, (1200, 1800, 3), dtype=np.uint8)
     jpeg = contact_photo(noisy)
@@ -279,8 +279,8 @@ def address_book(tmp_path: Path) -> Path:
     """Three people on disk, written the way a scan writes them."""
     import datetime as dt
 
-    from pipeline.models import Phone
-    from pipeline.store import ContactsFolder
+    from pipeline.contacts.folder import ContactsFolder
+    from pipeline.core.models import Phone
 
     folder = ContactsFolder(tmp_path / "contacts")
     folder.prepare()

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 import vobject
 
-from pipeline.errors import CardscanError
-from pipeline.models import CardReading, Contact, Found, Meeting, PersonName
-from pipeline.store import ContactsFolder
+from pipeline.contacts.folder import ContactsFolder
+from pipeline.core.errors import CardscanError
+from pipeline.core.models import CardReading, Contact, Found, Meeting, PersonName
 
 from .conftest import ROOT, requires_tesseract, sample_photos
 
@@ -38,7 +38,7 @@ WRITER = """
 import sys, time
 from pathlib import Path
 from tests.test_concurrency import meeting_card
-from pipeline.store import ContactsFolder
+from pipeline.contacts.folder import ContactsFolder
 root, writer, count, go = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), Path(sys.argv[4])
 folder = ContactsFolder(root)
 while not go.exists():
@@ -235,7 +235,7 @@ def reader_killed_on_poison(source: str, options):
 @slow
 def test_a_worker_killed_in_the_watcher_fails_its_photo_only(tmp_path: Path):
     from pipeline.batch import ScanOptions
-    from pipeline.store import WriteOptions
+    from pipeline.contacts.folder import WriteOptions
     from pipeline.watch import Watcher, WatchOptions
 
     from .test_watch import processed, small_photo

@@ -16,9 +16,9 @@ from pathlib import Path
 import phonenumbers
 import pytest
 
-from pipeline.extract import extract_contact, guess_region, lines_from_text
-from pipeline.normalise import normalise_contact
-from pipeline.serialise import contact_summary
+from pipeline.core.contact_json import contact_summary
+
+from .conftest import read
 
 # cards.jsonl is written by hand; generated.jsonl by tools/make_regression_corpus.py (a fixed regression set)
 CORPUS = [json.loads(line) for name in ("cards.jsonl", "generated.jsonl")
@@ -26,16 +26,14 @@ CORPUS = [json.loads(line) for name in ("cards.jsonl", "generated.jsonl")
           if line.strip()]
 
 
-def read(card: dict):
-    lines = lines_from_text(card["text"])
-    region = guess_region(lines, card["region"])
-    return normalise_contact(extract_contact(lines, region), region)
+def read_card(card: dict):
+    return read(card["text"], card["region"])
 
 
 @pytest.mark.parametrize("card", CORPUS, ids=[c["id"] for c in CORPUS])
 def test_card(card: dict):
     want = card["expected"]
-    contact = read(card)
+    contact = read_card(card)
     summary = contact_summary(contact)
     got = {k: summary[k] for k in want}  # the fields this card states (the summary may hold more)
     expected = dict(want)

@@ -4,8 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pipeline.batch import PhotoOutcome
-from pipeline.doubts import (
+from pipeline.core.models import (
+    Address,
+    Box,
+    CardReading,
+    Contact,
+    Found,
+    Meeting,
+    OcrLine,
+    OcrResult,
+    OcrWord,
+    PersonName,
+)
+from pipeline.core.models import Phone as PhoneValue
+from pipeline.filing import PhotoOutcome
+from pipeline.understand.doubts import (
     CardValues,
     PrintedLine,
     Seen,
@@ -16,8 +29,6 @@ from pipeline.doubts import (
     reading_doubts,
     uses_postcodes,
 )
-from pipeline.models import Address, Box, CardReading, Contact, Found, Meeting, OcrLine, OcrResult, OcrWord, PersonName
-from pipeline.models import Phone as PhoneValue
 
 CAMILLE = CardValues(name=Seen("Camille Martin", 0.9), organisations=(Seen("Atelier Lumière SARL", 0.9),),
                      phones=(Seen("+33612345678", 0.9),), emails=(Seen("camille@atelier-lumiere.fr", 0.9),),

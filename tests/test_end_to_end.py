@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 import vobject
 
-from pipeline.store import LOCK_NAME
+from pipeline.contacts.folder import LOCK_NAME
 
-from .conftest import SAMPLES, expected_for, requires_tesseract, sample_photos
+from .conftest import SAMPLES, expected_for, neural_installed, requires_neural, requires_tesseract, sample_photos
 
 pytestmark = [pytest.mark.e2e, requires_tesseract]
 
@@ -22,10 +22,8 @@ def cardscan(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def engines() -> list[str]:
-    from pipeline.ocr_neural import neural_available
-
     # the default (PP-OCRv6 when RapidOCR is installed) and Tesseract alone, which must work with nothing extra
-    return ["auto", "tesseract"] if neural_available() else ["tesseract"]
+    return ["auto", "tesseract"] if neural_installed() else ["tesseract"]
 
 
 @pytest.fixture(scope="module", params=engines())
@@ -128,8 +126,8 @@ def test_two_cards_in_one_photo_are_two_contacts(tmp_path: Path):
     import numpy as np
     from PIL import Image
 
-    from pipeline.load import load_photo
-    from pipeline.straighten import straighten
+    from pipeline.read.load import load_photo
+    from pipeline.read.locate import straighten
 
     cards = [straighten(load_photo(SAMPLES / name).pixels).pixels[:, :, ::-1]
              for name in ("fr-atelier-lumiere.jpg", "en-northwind.jpg")]
@@ -150,24 +148,12 @@ def test_two_cards_in_one_photo_are_two_contacts(tmp_path: Path):
     assert len(list((contacts / "people").glob("*.vcf"))) == 2  # the same photo again: the same two contacts
 
 
-def neural_installed() -> bool:
-    from pipeline.ocr_neural import neural_available
-
-    return neural_available()
-
-
-# Tesseract alone misreads the large name of a whole 1600x1200 photo ("le MARTIN") and the light lines of
-# a dark panel: these tests of what is read need the default engine
-requires_neural = pytest.mark.skipif(not neural_installed(),
-                                     reason="the neural engine is not installed (pip install 'cardscan[neural]')")
-
-
 @requires_neural
 def test_a_wrong_crop_falls_back_to_the_whole_photo(monkeypatch):
     import numpy as np
 
     import pipeline.batch as batch
-    from pipeline.models import CardImage
+    from pipeline.core.models import CardImage
 
     blank_panel = CardImage(pixels=np.full((400, 700, 3), 40, np.uint8), found_card=True, rotation=0)
     monkeypatch.setattr(batch, "straighten_all", lambda pixels: [blank_panel])
@@ -184,7 +170,7 @@ def test_a_photo_is_freed_as_soon_as_it_is_read(monkeypatch):
     import numpy as np
 
     import pipeline.batch as batch
-    from pipeline.models import CardImage
+    from pipeline.core.models import CardImage
 
     blank_panel = CardImage(pixels=np.full((400, 700, 3), 40, np.uint8), found_card=True, rotation=0)
     monkeypatch.setattr(batch, "straighten_all", lambda pixels: [blank_panel])
@@ -232,8 +218,8 @@ def panel_card_photo(path: Path) -> None:
 @requires_neural
 def test_a_card_found_by_its_panel_is_read_whole(tmp_path: Path):
     from pipeline.batch import ScanOptions, read_photo
-    from pipeline.load import load_photo
-    from pipeline.straighten import find_card
+    from pipeline.read.load import load_photo
+    from pipeline.read.locate import find_card
 
     photo = tmp_path / "panel.jpg"
     panel_card_photo(photo)

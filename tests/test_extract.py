@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.extract import (
+from pipeline.understand.extract import (
     TextLine,
     extract_contact,
     guess_region,
@@ -14,14 +14,9 @@ from pipeline.extract import (
     repair_email_text,
     split_at_labels,
 )
-from pipeline.normalise import normalise_contact
+from pipeline.understand.normalise import normalise_contact
 
-
-def read(text: str, region: str = "FR"):
-    lines = lines_from_text(text)
-    region = guess_region(lines, region)
-    return normalise_contact(extract_contact(lines, region), region)
-
+from .conftest import read
 
 FRENCH_CARD = """\
 Camille MARTIN

@@ -8,17 +8,11 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.extract import TextLine, extract_contact, guess_region, lines_from_text
-from pipeline.extract.addresses import parse_place
-from pipeline.extract.places import address_format
-from pipeline.normalise import normalise_contact
+from pipeline.understand.extract import TextLine, extract_contact
+from pipeline.understand.extract.addresses import parse_place
+from pipeline.understand.extract.places import address_format
 
-
-def read(text: str, region: str = "FR"):
-    lines = lines_from_text(text)
-    region = guess_region(lines, region)
-    return normalise_contact(extract_contact(lines, region), region)
-
+from .conftest import read
 
 FORMATS = [  # (line, country, street, postcode, city, region)
     ("1200 Market St, Springfield, IL 62701", "US", "1200 Market St", "62701", "Springfield", "IL"),

@@ -7,16 +7,11 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.extract import TextLine, extract_contact, guess_region, lines_from_text
-from pipeline.extract.organisation import has_legal_form, is_tagline
-from pipeline.extract.titles import is_title
-from pipeline.normalise import normalise_contact
+from pipeline.understand.extract import TextLine, extract_contact
+from pipeline.understand.extract.organisation import has_legal_form, is_tagline
+from pipeline.understand.extract.titles import is_title
 
-
-def read(text: str, region: str = "FR"):
-    lines = lines_from_text(text)
-    region = guess_region(lines, region)
-    return normalise_contact(extract_contact(lines, region), region)
+from .conftest import read
 
 
 @pytest.mark.parametrize("line", [

@@ -7,12 +7,12 @@ from importlib.resources import files
 
 import pytest
 
-from pipeline.lexicons import COUNTRIES, COUNTRY_NAMES, LANGUAGES, countries_named, fold
+from pipeline.understand.lexicons import COUNTRIES, COUNTRY_NAMES, LANGUAGES, countries_named, fold
 
 DATA_FILES = sorted(
     (f"{kind}/{entry.name}", entry)
     for kind in ("lang", "country")
-    for entry in files("pipeline").joinpath("data", kind).iterdir()
+    for entry in files("pipeline.understand").joinpath("data", kind).iterdir()
     if entry.name.endswith(".json")
 )
 

@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from pipeline.errors import InputError
-from pipeline.load import load_photo
+from pipeline.core.errors import InputError
+from pipeline.read.load import load_photo
 
 from .conftest import SAMPLES
 

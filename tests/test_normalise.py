@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.lexicons import known_city
-from pipeline.normalise import natural_case, normalise_email, normalise_phone, normalise_url, split_name
+from pipeline.understand.lexicons import known_city
+from pipeline.understand.normalise import natural_case, normalise_email, normalise_phone, normalise_url, split_name
 
 
 @pytest.mark.parametrize(
@@ -84,8 +84,8 @@ def test_a_city_one_misread_letter_from_a_big_one_is_corrected(printed: str, cou
 @pytest.mark.parametrize(("printed", "city"), [("Marlow.", "Marlow"), ("Washington D.C.", "Washington D.C."),
                                                ("St. Albans", "St. Albans")])
 def test_a_period_closing_a_city_is_no_part_of_it(printed: str, city: str):
-    from pipeline.models import Address, Contact, Found
-    from pipeline.normalise import normalise_contact
+    from pipeline.core.models import Address, Contact, Found
+    from pipeline.understand.normalise import normalise_contact
 
     contact = Contact(addresses=(Found(Address(city=printed, region="TX", country="US"), 0.8),))
     assert normalise_contact(contact, "US").addresses[0].value.city == city

@@ -5,10 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from pipeline.models import Box, OcrLine, OcrResult, OcrWord
-from pipeline.ocr import lines_from_tesseract_data
-from pipeline.ocr_neural import _with_accents, _with_at_sign, _words
-from pipeline.orient import vertical_share
+from pipeline.core.models import Box, OcrLine, OcrResult, OcrWord
+from pipeline.read.ocr_neural import _with_accents, _with_at_sign, _words
+from pipeline.read.ocr_tesseract import lines_from_tesseract_data, vertical_share
 
 from .conftest import requires_tesseract
 
@@ -98,12 +97,12 @@ def test_pieces_of_one_printed_line_are_joined_but_columns_are_not():
 
 
 def test_lines_running_up_a_card_on_its_side_are_not_joined():
-    from pipeline.ocr import _reading_order
+    from pipeline.read.image_ops import reading_order
 
     # a card on its side: each printed line is a tall, narrow box, the next one just beside it
     title = line("Gerente de Negócios", 300, 100, 30, 320)
     name = line("Caio Tavares", 340, 110, 45, 300)
-    assert [ln.text for ln in _reading_order([title, name])] == ["Gerente de Negócios", "Caio Tavares"]
+    assert [ln.text for ln in reading_order([title, name])] == ["Gerente de Negócios", "Caio Tavares"]
 
 def test_the_case_of_letters_drawn_alike_comes_from_tesseract():
     neural = line("Groupe Fontaine SAs", 100, 50, 600, 40)
@@ -116,7 +115,7 @@ def test_the_case_of_letters_drawn_alike_comes_from_tesseract():
 def test_tesseract_is_shown_only_the_lines_with_letters_on_the_card_colour():
     import numpy as np
 
-    from pipeline.ocr_neural import _only_words
+    from pipeline.read.ocr_neural import _only_words
 
     card = np.full((200, 600, 3), 230, np.uint8)
     card[20:60, 50:300] = 10    # a line with letters
@@ -131,7 +130,7 @@ def test_tesseract_is_shown_only_the_lines_with_letters_on_the_card_colour():
 def test_tesseract_looks_again_for_the_contact_lines_it_missed(monkeypatch):
     import numpy as np
 
-    from pipeline.ocr import TesseractEngine
+    from pipeline.read.ocr_tesseract import TesseractEngine
 
     otsu = OcrResult(lines=(line("Camille Martin", 50, 20, 300, 40), line("Tél. 04 72 OO", 50, 80, 300, 40, 0.4)),
                      width=600, height=300)
@@ -150,6 +149,7 @@ class TurnsItself:
     """An engine that says how the card lies as it reads it (as the neural engines do)."""
 
     name = "fake"
+    turn_from_one_look = True
 
     def __init__(self, turn: int, text_when_told: dict[int, str]) -> None:
         self.turn, self.text_when_told, self.calls = turn, text_when_told, []
@@ -168,8 +168,8 @@ class TurnsItself:
 
 
 def test_a_card_that_says_how_it_lies_is_turned_and_read_once():
-    from pipeline.models import CardImage
-    from pipeline.orient import upright_and_read
+    from pipeline.core.models import CardImage
+    from pipeline.read.orient import upright_and_read
 
     card = CardImage(pixels=np.full((300, 600, 3), 230, np.uint8), found_card=True, rotation=0)
     engine = TurnsItself(270, {})
@@ -179,8 +179,8 @@ def test_a_card_that_says_how_it_lies_is_turned_and_read_once():
 
 
 def test_a_card_read_as_almost_nothing_is_read_the_other_way_over_too():
-    from pipeline.models import CardImage
-    from pipeline.orient import upright_and_read
+    from pipeline.core.models import CardImage
+    from pipeline.read.orient import upright_and_read
 
     card = CardImage(pixels=np.full((300, 600, 3), 230, np.uint8), found_card=True, rotation=0)
     engine = TurnsItself(90, {90: "ɐ"})  # the turn it decided was the wrong way over
@@ -190,7 +190,7 @@ def test_a_card_read_as_almost_nothing_is_read_the_other_way_over_too():
 
 
 def test_line_boxes_turn_with_the_card():
-    from pipeline.ocr_neural import _turn_with_boxes
+    from pipeline.read.ocr_neural import _turn_with_boxes
 
     image = np.zeros((100, 200, 3), np.uint8)
     image[10:20, 30:90] = 255  # a line near the top left
@@ -203,37 +203,25 @@ def test_line_boxes_turn_with_the_card():
 
 
 def test_the_card_is_upside_down_when_its_longest_lines_read_so():
-    from pipeline.ocr_neural import _mostly_upside_down
+    from pipeline.read.ocr_neural import _mostly_upside_down
 
     crops = [np.zeros((40, 600, 3), np.uint8), np.zeros((40, 500, 3), np.uint8), np.zeros((40, 80, 3), np.uint8)]
     assert _mostly_upside_down(crops, [(True, 0.9), (True, 0.8), (False, 1.0)])
     assert not _mostly_upside_down(crops, [(False, 0.9), (True, 0.6), (True, 1.0)])
 
 
-def neural_engine():
-    import pytest
-
-    from pipeline.ocr_neural import neural_available
-
-    if not neural_available():
-        pytest.skip("the neural engine is not installed (pip install 'cardscan[neural]')")
-    from pipeline.ocr_neural import NeuralEngine
-
-    return NeuralEngine("fra+eng")
-
-
-def test_pp_ocrv6_reads_accents_and_an_e_mail_on_its_own():
-    texts = [ln.text for ln in neural_engine().read(upright_sample()).lines]
+def test_pp_ocrv6_reads_accents_and_an_e_mail_on_its_own(neural_engine):
+    texts = [ln.text for ln in neural_engine.read(upright_sample()).lines]
     assert "Atelier Lumière SARL" in texts
     assert "camille.martin@atelier-lumiere.fr" in texts
 
 
 @pytest.mark.parametrize("turn", [90, 180, 270])
-def test_a_card_lying_sideways_or_upside_down_is_read_once_upright(turn: int, monkeypatch):
-    from pipeline.ocr_neural import _rapidocr
-    from pipeline.straighten import rotate
+def test_a_card_lying_sideways_or_upside_down_is_read_once_upright(turn: int, monkeypatch, neural_engine):
+    from pipeline.read.image_ops import rotate
+    from pipeline.read.ocr_neural import _rapidocr
 
-    engine = neural_engine()
+    engine = neural_engine
     detector = _rapidocr().text_det
     detections = []
     call = type(detector).__call__
@@ -253,9 +241,9 @@ def test_a_card_lying_sideways_or_upside_down_is_read_once_upright(turn: int, mo
 
 
 def upright_sample():
-    from pipeline.light import prepare_for_ocr
-    from pipeline.load import load_photo
-    from pipeline.straighten import straighten_all
+    from pipeline.read.light import prepare_for_ocr
+    from pipeline.read.load import load_photo
+    from pipeline.read.locate import straighten_all
 
     from .conftest import SAMPLES
 
@@ -264,8 +252,8 @@ def upright_sample():
 
 @requires_tesseract
 def test_tesseract_in_this_process_reads_as_the_program_does():
-    from pipeline.ocr import TesseractEngine
-    from pipeline.straighten import rotate
+    from pipeline.read.image_ops import rotate
+    from pipeline.read.ocr_tesseract import TesseractEngine
 
     card = upright_sample()
     in_process, program = TesseractEngine(in_process=True), TesseractEngine(in_process=False)
@@ -281,7 +269,7 @@ def test_tesseract_in_this_process_reads_as_the_program_does():
 def test_without_tesserocr_the_tesseract_program_reads(monkeypatch):
     import sys
 
-    from pipeline.ocr import TesseractEngine, TesseractLibrary
+    from pipeline.read.ocr_tesseract import TesseractEngine, TesseractLibrary
 
     monkeypatch.setitem(sys.modules, "tesserocr", None)  # as if it were not installed
     TesseractLibrary.for_languages.cache_clear()
@@ -294,11 +282,10 @@ def test_without_tesserocr_the_tesseract_program_reads(monkeypatch):
 
 
 @requires_tesseract
-def test_the_hybrid_reads_a_turned_card_upright_and_aligns_tesseract_on_the_upright_lines():
-    from pipeline.ocr_neural import HybridEngine
-    from pipeline.straighten import rotate
+def test_the_hybrid_reads_a_turned_card_upright_and_aligns_tesseract_on_the_upright_lines(neural_engine):
+    from pipeline.read.image_ops import rotate
+    from pipeline.read.ocr_neural import HybridEngine
 
-    neural_engine()  # skips when the neural engine is not installed
     turn, reading = HybridEngine("fra+eng").read_upright(rotate(upright_sample(), 90))
     texts = [ln.text for ln in reading.lines]
     assert turn == 270

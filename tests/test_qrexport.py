@@ -11,9 +11,9 @@ from click.testing import CliRunner
 from PIL import Image
 
 from pipeline.cli import main
-from pipeline.models import Address, CardReading, Contact, Found, Meeting, PersonName, Phone
-from pipeline.qrexport import qr_payload
-from pipeline.store import ContactsFolder
+from pipeline.contacts.folder import ContactsFolder
+from pipeline.core.models import Address, CardReading, Contact, Found, Meeting, PersonName, Phone
+from pipeline.deliver.qr_codes import qr_payload
 
 zxingcpp = pytest.importorskip("zxingcpp")
 
@@ -112,7 +112,7 @@ def test_file_names_are_unique_slugs_and_never_overwrite(folder: ContactsFolder,
 
 
 def test_namesakes_get_numbered_names(tmp_path: Path):
-    from pipeline.qrexport import write_new_file
+    from pipeline.deliver.qr_codes import write_new_file
 
     first = write_new_file(tmp_path, "jean-martin", ".png", b"1")
     second = write_new_file(tmp_path, "jean-martin", ".png", b"2")

@@ -13,7 +13,9 @@ import pytest
 import requests
 import vobject
 
-from pipeline.models import (
+from pipeline.contacts.folder import ContactsFolder, WriteOptions
+from pipeline.contacts.review_sidecar import write_review_material
+from pipeline.core.models import (
     Address,
     Box,
     CardReading,
@@ -26,10 +28,9 @@ from pipeline.models import (
     PersonName,
     Phone,
 )
-from pipeline.photo import review_image
-from pipeline.review import ReviewScope, ReviewSession, make_server, page_url
-from pipeline.store import ContactsFolder, WriteOptions
-from pipeline.vcard_edit import parse_lines
+from pipeline.core.vcard_lines import parse_lines
+from pipeline.deliver.review.server import ReviewScope, ReviewSession, make_server, page_url
+from pipeline.read.card_images import review_image
 
 from .conftest import ROOT, SAMPLES
 
@@ -45,8 +46,8 @@ def add_card(folder: ContactsFolder, sha: str, name: str, email: str, phone: str
              note_lang: str = "fr", addresses: tuple[Address, ...] = ()) -> str:
     import cv2
 
-    from pipeline.load import load_photo
-    from pipeline.straighten import straighten
+    from pipeline.read.load import load_photo
+    from pipeline.read.locate import straighten
 
     card = straighten(load_photo(SAMPLES / "fr-atelier-lumiere.jpg").pixels)
     height, width = card.pixels.shape[:2]
@@ -63,7 +64,7 @@ def add_card(folder: ContactsFolder, sha: str, name: str, email: str, phone: str
                           meeting=VERNISSAGE, ocr_confidence=0.9, found_card=True,
                           review_jpeg=review_image(cv2.resize(card.pixels, (width, height))), ocr=ocr)
     written = folder.write_contact(reading, WriteOptions(note_lang=note_lang))
-    folder.write_review_material(reading)
+    write_review_material(folder, reading)
     folder.rebuild_event_files(written.stored.meetings)
     return written.stored.uid
 

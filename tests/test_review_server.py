@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from pipeline.review import ReviewScope, ReviewSession, make_server, page_url
-from pipeline.store import ContactsFolder
+from pipeline.contacts.folder import ContactsFolder
+from pipeline.deliver.review.server import ReviewScope, ReviewSession, make_server, page_url
 
 from .test_review import add_card
 

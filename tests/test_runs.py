@@ -21,10 +21,11 @@ from click.testing import CliRunner
 from PIL import Image
 
 from pipeline.cli import main
-from pipeline.errors import ExitCode
-from pipeline.models import CardReading, Contact, Found, Meeting, OcrResult, PersonName, Phone
-from pipeline.runs import CRASH_ENV, KEEP_RUNS, RUNS, read_runs
-from pipeline.store import ContactsFolder
+from pipeline.contacts.folder import ContactsFolder
+from pipeline.contacts.review_sidecar import write_review_material
+from pipeline.contacts.run_journal import CRASH_ENV, KEEP_RUNS, RUNS, read_runs
+from pipeline.core.errors import ExitCode
+from pipeline.core.models import CardReading, Contact, Found, Meeting, OcrResult, PersonName, Phone
 
 from .conftest import ROOT
 
@@ -85,7 +86,7 @@ def file_card(folder: ContactsFolder, sha: str, source: str, name: str, meeting:
                           found_card=True, review_jpeg=b"\xff\xd8\xff\xe0",
                           ocr=OcrResult(lines=(), width=10, height=10))
     written = folder.write_contact(reading)
-    folder.write_review_material(reading)
+    write_review_material(folder, reading)
     folder.rebuild_event_files(written.stored.meetings)
 
 
@@ -288,6 +289,7 @@ OPERATIONS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("operation", list(OPERATIONS))
 def test_kill_9_in_the_middle_leaves_the_folder_as_it_was(book, operation: str):
     root = book["root"]
@@ -320,7 +322,7 @@ def test_kill_9_while_rolling_back_is_rolled_back_again(book):
     # the roll back itself is killed after its second file: the journal is still there, and complete
     record = read_runs(ContactsFolder(root))[-1]
     assert record.done is None and len(record.changes) == 4
-    script = ("import sys, os, signal\nimport pipeline.store as store\ncount = [0]\n"
+    script = ("import sys, os, signal\nimport pipeline.contacts.folder as store\ncount = [0]\n"
               "def hook(path, data):\n    count[0] += 1\n    if count[0] == 2: os.kill(os.getpid(), signal.SIGKILL)\n"
               "store.BEFORE_CHANGE.append(hook)\nfrom pipeline.cli import main\nmain()\n")
     killed = subprocess.run([sys.executable, "-c", script, "events", "--contacts", str(root)], cwd=ROOT,

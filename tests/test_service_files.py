@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.errors import ExitCode
+from pipeline.core.errors import ExitCode
 
 from .conftest import ROOT, requires_tesseract
 

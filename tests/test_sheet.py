@@ -16,9 +16,21 @@ from click.testing import CliRunner
 from PIL import Image
 
 from pipeline.cli import main
-from pipeline.models import Box, CardReading, Contact, Found, Meeting, OcrLine, OcrResult, OcrWord, PersonName, Phone
-from pipeline.photo import review_image
-from pipeline.store import ContactsFolder
+from pipeline.contacts.folder import ContactsFolder
+from pipeline.contacts.review_sidecar import write_review_material
+from pipeline.core.models import (
+    Box,
+    CardReading,
+    Contact,
+    Found,
+    Meeting,
+    OcrLine,
+    OcrResult,
+    OcrWord,
+    PersonName,
+    Phone,
+)
+from pipeline.read.card_images import review_image
 
 from .conftest import ROOT, SAMPLES
 
@@ -27,8 +39,8 @@ HOSTILE_TITLE = "<script>alert(1)</script> & \"Directrice\""
 
 
 def _straightened_card():
-    from pipeline.load import load_photo
-    from pipeline.straighten import straighten
+    from pipeline.read.load import load_photo
+    from pipeline.read.locate import straighten
 
     return straighten(load_photo(SAMPLES / "fr-atelier-lumiere.jpg").pixels).pixels
 
@@ -50,7 +62,7 @@ def add(folder: ContactsFolder, sha: str, name: str, org: str, email: str, phone
                           review_jpeg=review_image(pixels) if with_image else None,
                           ocr=OcrResult(lines=(line,), width=width, height=height) if with_image else None)
     written = folder.write_contact(reading)
-    folder.write_review_material(reading)
+    write_review_material(folder, reading)
     folder.rebuild_event_files(written.stored.meetings)
 
 

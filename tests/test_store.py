@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.errors import BadArgumentsError, OutputError
-from pipeline.models import CardReading, Contact, Found, Meeting, PersonName
-from pipeline.store import ContactsFolder, atomic_write, check_event_name, contact_uid, event_slug
+from pipeline.contacts.folder import ContactsFolder, atomic_write, check_event_name, contact_uid, event_slug
+from pipeline.core.errors import BadArgumentsError, OutputError
+from pipeline.core.models import CardReading, Contact, Found, Meeting, PersonName
 
 
 def reading(sha: str, event: str = "vernissage", name: str = "Camille Martin") -> CardReading:
@@ -100,7 +100,7 @@ def test_atomic_write_failure_keeps_the_old_file(tmp_path: Path, monkeypatch):
     def broken_replace(src, dst):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("pipeline.store.os.replace", broken_replace)
+    monkeypatch.setattr("pipeline.contacts.folder.os.replace", broken_replace)
     with pytest.raises(OSError):
         atomic_write(target, "new")
     assert target.read_text(encoding="utf-8") == "old"
@@ -116,7 +116,7 @@ def test_unwritable_folder_is_reported(tmp_path: Path):
 
 def card(sha: str, event: str, name: str, org: str = "", email: str = "", phone: str = "",
          day: int = 20, phone_kind: str = "cell") -> CardReading:
-    from pipeline.models import Phone
+    from pipeline.core.models import Phone
 
     contact = Contact(
         name=Found(PersonName(name, *name.split(" ", 1)), 0.9),
@@ -163,7 +163,7 @@ def test_namesakes_at_different_companies_stay_two_people(tmp_path: Path):
 
 
 def test_no_merge_keeps_each_card(tmp_path: Path):
-    from pipeline.store import WriteOptions
+    from pipeline.contacts.folder import WriteOptions
 
     folder = ContactsFolder(tmp_path / "contacts")
     folder.prepare()

@@ -6,8 +6,9 @@ import cv2
 import numpy as np
 import pytest
 
-from pipeline.light import is_dark, prepare_for_ocr
-from pipeline.straighten import find_card, rotate, straighten
+from pipeline.read.image_ops import rotate
+from pipeline.read.light import is_dark, prepare_for_ocr
+from pipeline.read.locate import find_card, straighten
 
 
 def synthetic_photo(corners: np.ndarray, card_colour=(245, 245, 240), table=(60, 90, 120), size=(1600, 1200)):
@@ -103,7 +104,7 @@ def test_hard_photos_are_still_cut_within_a_few_percent(corners, card, table, sh
 
 
 def test_an_outline_grows_to_the_text_continuing_just_outside_it():
-    from pipeline.straighten import grow_to_text
+    from pipeline.read.locate import grow_to_text
 
     photo = np.full((1200, 1600, 3), 220, np.uint8)
     panel = np.array([[400, 500], [1200, 500], [1200, 850], [400, 850]], np.float32)  # the card's lower part

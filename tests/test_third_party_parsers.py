@@ -24,9 +24,10 @@ from pathlib import Path
 import pytest
 import vobject
 
-from pipeline.addressbook import GOOGLE_HEADER, OUTLOOK_HEADER, export_people, people_met_at
-from pipeline.models import Address, CardReading, Contact, Found, Meeting, PersonName, Phone, SocialProfile
-from pipeline.store import ContactsFolder, WriteOptions
+from pipeline.contacts.folder import ContactsFolder, WriteOptions
+from pipeline.contacts.queries import people_met_at
+from pipeline.core.models import Address, CardReading, Contact, Found, Meeting, PersonName, Phone, SocialProfile
+from pipeline.deliver.export import GOOGLE_HEADER, OUTLOOK_HEADER, export_people
 
 HOSTILE = "ACME;\\, Inc.\r\nEND:VCARD\r\nBEGIN:VCARD"
 

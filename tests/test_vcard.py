@@ -6,8 +6,10 @@ import datetime as dt
 
 import vobject
 
-from pipeline.models import Address, Contact, Found, Meeting, PersonName, Phone
-from pipeline.vcard import PhotoSource, build_vcard, meeting_sentence, merge_vcard, read_meetings, read_stored
+from pipeline.contacts.merging import merge_vcard
+from pipeline.contacts.records import read_stored
+from pipeline.core.models import Address, Contact, Found, Meeting, PersonName, Phone
+from pipeline.core.vcard import PhotoSource, VCard, build_vcard, meeting_sentence
 
 MEETING = Meeting("vernissage", dt.date(2026, 11, 20))
 
@@ -85,6 +87,11 @@ def test_company_card_without_a_person():
     card = vobject.readOne(build(Contact(organisation=Found("Le Petit Bistrot", 0.8))))
     assert card.fn.value == "Le Petit Bistrot"
     assert card.x_abshowas.value == "COMPANY"
+
+
+def read_meetings(text: str) -> list[Meeting]:
+    stored = read_stored(text)
+    return list(stored.meetings) if stored else []
 
 
 def test_meetings_round_trip():
@@ -173,7 +180,7 @@ def test_merge_keeps_notes_a_person_added():
 
 
 def test_a_social_profile_is_no_website():
-    from pipeline.models import SocialProfile
+    from pipeline.core.models import SocialProfile
 
     contact = Contact(websites=(Found("www.atelier-lumiere.fr", 0.9, ()),),
                       social=(Found(SocialProfile("instagram", "instagram.com/atelierlumiere"), 0.9, ()),))
@@ -201,7 +208,7 @@ def test_import_details_phones_read():
 
 
 def test_a_scheme_printed_is_kept_and_never_doubled():
-    from pipeline.vcard import absolute_url
+    from pipeline.core.vcard import absolute_url
 
     assert absolute_url("http://atelier.fr") == "http://atelier.fr"
     assert absolute_url("HTTPS://atelier.fr/x") == "HTTPS://atelier.fr/x"
@@ -234,14 +241,14 @@ def test_a_comma_in_a_number_or_an_address_survives_reading_and_writing_again():
 def test_an_extension_written_in_tel_before_moves_out_at_the_next_write():
     """3.0 contacts written by earlier versions held 'TEL:+33… ext. 240': rewritten, the TEL
     holds the number alone and cardscan still shows the extension."""
-    from pipeline.vcard import card_fields, rename_meeting
+    from pipeline.core.vcard import card_fields, rename_meeting
 
     for old_form in ("+33472001234 ext. 240",):
         text = build(person()).replace("TEL;TYPE=WORK,VOICE:+33472001234\r\n", f"TEL;TYPE=WORK,VOICE:{old_form}\r\n")
         text = text.replace("X-CARDSCAN-EXTENSION:+33472001234 ext. 240\r\n", "")
-        assert card_fields(vobject.readOne(text)).phones[1] == ("work", "+33472001234 ext. 240")
+        assert card_fields(VCard(text)).phones[1] == ("work", "+33472001234 ext. 240")
         rewritten = rename_meeting(text, MEETING, Meeting("gala", MEETING.date))
         card = vobject.readOne(rewritten)
         assert sorted(t.value for t in card.contents["tel"]) == ["+33472001234", "+33472001235", "+33612345678"]
         assert card.x_cardscan_extension.value == "+33472001234 ext. 240"
-        assert card_fields(card).phones[1] == ("work", "+33472001234 ext. 240")
+        assert card_fields(VCard(rewritten)).phones[1] == ("work", "+33472001234 ext. 240")

@@ -16,23 +16,12 @@ import vobject
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.models import Meeting
-from pipeline.review_form import check_form, form_to_json
-from pipeline.vcard import absolute_url, read_stored
-from pipeline.vcard_edit import (
-    AddressItem,
-    MeetingItem,
-    OrgItem,
-    PhoneItem,
-    SocialItem,
-    StaleFormError,
-    TextItem,
-    apply_form,
-    fold_line,
-    parse_lines,
-    read_form,
-    remove_meeting,
-)
+from pipeline.contacts.records import read_stored
+from pipeline.core.models import Meeting
+from pipeline.core.vcard import AddressItem, MeetingItem, OrgItem, PhoneItem, SocialItem, TextItem, absolute_url
+from pipeline.core.vcard_lines import fold_line, parse_lines
+from pipeline.deliver.review.form import StaleFormError, apply_form, read_form, remove_meeting
+from pipeline.deliver.review.form_json import check_form, form_to_json
 
 from .vcard_strategies import EMAIL, TEXT, URL, VALID_NUMBERS, WORD, vcards
 

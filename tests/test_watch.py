@@ -15,11 +15,12 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from pipeline.batch import PhotoOutcome, ScanOptions
-from pipeline.errors import CardscanError
-from pipeline.load import load_photo
-from pipeline.models import CardReading, Contact, Found, Meeting, PersonName
-from pipeline.store import ContactsFolder, WriteOptions
+from pipeline.batch import ScanOptions
+from pipeline.contacts.folder import ContactsFolder, WriteOptions
+from pipeline.core.errors import CardscanError
+from pipeline.core.models import CardReading, Contact, Found, Meeting, PersonName
+from pipeline.filing import PhotoOutcome
+from pipeline.read.load import load_photo
 from pipeline.watch import JOURNAL_NAME, Watcher, WatchOptions, event_for, is_ignored, move_without_overwrite
 
 from .conftest import SAMPLES, requires_tesseract, sample_photos
@@ -119,6 +120,18 @@ def test_event_comes_from_the_sub_folder(tmp_path: Path):
     assert event_for(tmp_path, tmp_path / "a.jpg", "vernissage") == "vernissage"
 
 
+def test_a_photo_whose_move_was_cut_short_is_in_processed_once(inbox: Path, tmp_path: Path):
+    """kill -9 between the move's hard link into processed/ and its unlink: the photo stands in both."""
+    with Running(inbox, tmp_path / "contacts") as running:
+        small_photo(inbox / "a.png", 5)
+        wait_for(lambda: len(processed(inbox)) == 1)
+    filed = processed(inbox)[0]
+    os.link(filed, inbox / "a.png")  # as the killed watcher left it
+    Running(inbox, tmp_path / "contacts", once=True).watcher.run()
+    assert processed(inbox) == [filed] and not (inbox / "a.png").exists()
+    assert list(running.reader.reads) == ["a.png"]
+
+
 def test_moving_never_overwrites(tmp_path: Path):
     target = tmp_path / "processed"
     first = tmp_path / "a.jpg"
@@ -154,6 +167,7 @@ def test_slow_writes_are_taken_only_when_complete(inbox: Path, tmp_path: Path):
     assert running.reader.reads["slow.jpg"] == [len(data)]
 
 
+@pytest.mark.slow
 def test_burst_of_200_photos_each_exactly_once(inbox: Path, tmp_path: Path):
     staging = tmp_path / "staging"
     staging.mkdir()
@@ -227,6 +241,7 @@ def cardscan(*args: str, **kwargs) -> subprocess.Popen[str]:
                             stderr=subprocess.PIPE, text=True, **kwargs)
 
 
+@pytest.mark.slow
 @requires_tesseract
 def test_kill_9_in_the_middle_of_a_burst_loses_nothing_and_files_nothing_twice(inbox: Path, tmp_path: Path):
     contacts = tmp_path / "contacts"

@@ -10,9 +10,9 @@ import datetime as dt
 import phonenumbers
 from hypothesis import strategies as st
 
-from pipeline.models import Meeting
-from pipeline.vcard import meeting_label, meeting_sentence
-from pipeline.vcard_edit import escape
+from pipeline.core.models import Meeting
+from pipeline.core.vcard import meeting_label, meeting_sentence
+from pipeline.core.vcard_lines import escape
 
 # letters of several scripts, digits, spaces and every character vCard escaping is about
 _ALPHABET = st.characters(codec="utf-8", categories=("L", "N", "Zs", "P", "S"), exclude_characters="\x85\u2028\u2029")

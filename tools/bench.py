@@ -41,9 +41,10 @@ sys.path.insert(0, str(ROOT / "tools"))
 from evaluate import SAMPLE_FIELDS as FIELDS  # noqa: E402
 from evaluate import predicted, truth  # noqa: E402
 
-from pipeline.batch import ScanOptions, read_photo, resolve_engine  # noqa: E402
-from pipeline.errors import CardscanError  # noqa: E402
-from pipeline.load import is_image_name  # noqa: E402
+from pipeline.batch import ScanOptions, read_photo  # noqa: E402
+from pipeline.core.errors import CardscanError  # noqa: E402
+from pipeline.read.load import is_image_name  # noqa: E402
+from pipeline.read.ocr_engine import resolve_engine  # noqa: E402
 
 
 def percentile(values: list[float], share: float) -> float:

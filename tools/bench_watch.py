@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.load import is_image_name  # noqa: E402
+from pipeline.read.load import is_image_name  # noqa: E402
 from pipeline.watch import JOURNAL_NAME  # noqa: E402
 
 

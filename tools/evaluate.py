@@ -35,8 +35,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import vobject
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -158,9 +156,9 @@ def macro_f1(totals: dict[str, list[int]]) -> float:
 # ---------------------------------------------------------------- text corpus and generated corpus
 
 def extraction() -> Callable[[str, str], dict[str, Any]]:
-    from pipeline.extract import extract_contact, guess_region, lines_from_text
-    from pipeline.normalise import normalise_contact
-    from pipeline.serialise import contact_summary
+    from pipeline.core.contact_json import contact_summary
+    from pipeline.understand.extract import extract_contact, guess_region, lines_from_text
+    from pipeline.understand.normalise import normalise_contact
 
     def read(text: str, user_region: str) -> dict[str, Any]:
         lines = lines_from_text(text)
@@ -264,29 +262,28 @@ def run_cardscan(photos: list[str], out: Path, merge: bool = True) -> tuple[list
 
 
 def predicted(vcard_path: str | None) -> dict[str, list]:
+    from pipeline.core.vcard import VCard
+
     got: dict[str, list] = defaultdict(list)
     if not vcard_path:
         return got
-    card = vobject.readOne(Path(vcard_path).read_text(encoding="utf-8"))
-    company = "x-abshowas" in card.contents
-    if not company:
-        got["name"].append(card.fn.value)
-    if "org" in card.contents:
-        got["org"].append(card.org.value[0])
-    got["title"] = [t.value for t in card.contents.get("title", [])]
-    got["email"] = [e.value.lower() for e in card.contents.get("email", [])]
-    for tel in card.contents.get("tel", []):
-        types = {t.upper() for t in tel.params.get("TYPE", [])}
-        kind = "cell" if "CELL" in types else "fax" if "FAX" in types else "work"
-        got["phone"].append(tel.value.split(" ext.")[0])
-        got["phone_type"].append(f"{tel.value.split(' ext.')[0]}:{kind}")
-    urls = [u.value.lower() for u in card.contents.get("url", [])]
-    got["url"] = [u.removeprefix("https://").removeprefix("http://") for u in urls]
-    for adr in card.contents.get("adr", []):
-        if adr.value.code:
-            got["postcode"].append(adr.value.code)
-        if adr.value.city:
-            got["city"].append(adr.value.city.lower())
+    card = VCard(Path(vcard_path).read_text(encoding="utf-8"))
+    if not card.is_company:
+        got["name"].append(card.full_name)
+    if card.has("ORG"):
+        got["org"].append(card.organisation)
+    got["title"] = [t.value for t in card.titles]
+    got["email"] = [e.value.lower() for e in card.emails]
+    for phone in card.phones:
+        number = phone.number.split(" ext.")[0]
+        got["phone"].append(number)
+        got["phone_type"].append(f"{number}:{phone.kind}")
+    got["url"] = [u.value.lower().removeprefix("https://").removeprefix("http://") for u in card.websites]
+    for address in card.addresses:
+        if address.postcode:
+            got["postcode"].append(address.postcode)
+        if address.city:
+            got["city"].append(address.city.lower())
     return got
 
 
