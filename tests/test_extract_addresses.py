@@ -256,7 +256,7 @@ def test_a_title_over_a_one_line_address_is_no_street():
 
 
 def test_an_abbreviation_opening_a_city_named_like_its_region_stays_with_it():
-    from pipeline.extract.addresses import _split_region
+    from pipeline.understand.extract.addresses import _split_region
     assert _split_region("TP. Đà Nẵng", "VN") == ("TP. Đà Nẵng", "")
     assert _split_region("St. Gallen", "CH") == ("St. Gallen", "")
     assert _split_region("Springfield IL", "US") == ("Springfield", "IL")

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.extract import clean_line, extract_contact, guess_region, lines_from_text
-from pipeline.normalise import normalise_contact
+from pipeline.understand.extract import clean_line, extract_contact, guess_region, lines_from_text
+from pipeline.understand.normalise import normalise_contact
 
 
 def read(text: str, region: str = "FR"):
@@ -47,8 +47,8 @@ def test_a_dutch_name_with_t():
 
 
 def test_the_next_line_in_a_column_skips_a_line_of_another_column():
-    from pipeline.extract import TextLine
-    from pipeline.extract.lines import next_in_column
+    from pipeline.understand.extract import TextLine
+    from pipeline.understand.extract.lines import next_in_column
     lines = [TextLine("Rua das Acácias, 88", height=50, top=500, left=360, width=740),
              TextLine("Informática", height=50, top=515, left=20, width=260),
              TextLine("CEP 01234-010", height=42, top=560, left=540, width=560),
@@ -61,7 +61,7 @@ def test_the_next_line_in_a_column_skips_a_line_of_another_column():
 
 
 def test_without_places_the_next_line_is_the_next_read():
-    from pipeline.extract.lines import next_in_column
+    from pipeline.understand.extract.lines import next_in_column
     lines = lines_from_text("A\nB\nC")
     assert next_in_column(lines, 0, +1) == 1 and next_in_column(lines, 2, -1) == 1
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.extract import extract_contact, guess_region, lines_from_text
-from pipeline.extract.phones import _label_kind
-from pipeline.normalise import normalise_contact
+from pipeline.understand.extract import extract_contact, guess_region, lines_from_text
+from pipeline.understand.extract.phones import _label_kind
+from pipeline.understand.normalise import normalise_contact
 
 
 def read(text: str, region: str = "FR"):

@@ -63,7 +63,7 @@ def test_legal_forms_of_the_country_files_are_words_without_dots():
 
 
 def test_a_city_misread_by_a_letter_is_corrected_but_another_form_of_its_name_is_kept():
-    from pipeline.lexicons import known_city
+    from pipeline.understand.lexicons import known_city
     assert known_city("ondon", "GB") == "London"
     assert known_city("Sao Pauio", "BR") == "São Paulo"
     assert known_city("TP. Hồ Chí Minh", "VN") == "TP. Hồ Chí Minh"  # "tp ho chi minh" but a dot: as printed
