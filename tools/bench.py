@@ -7,14 +7,16 @@ For each set of photos (the phone-photo set of tools/make_samples.py --phone-set
 real photos of ../shared/cards when present):
 - a batch of --batch-size photos (the set's photos again in turn) read by the real command on --jobs
   processes with the default engine: photos per second, CPU seconds per photo (all its processes), peak
-  memory of all its processes together and of the largest;
+  memory of all its processes together (the sum of their PSS, sampled every 50 ms: a page shared by
+  several processes counts once) and the peak RSS of the largest;
 - the plain whole-photo ``pytesseract.image_to_string`` on each photo of the set, one after the other,
   in the same run: photos per second, and how many times faster the batch was;
 - one photo at a time in this process, once its first photo has loaded the models: median and p95 seconds
   per photo (wall and CPU), the share of photos whose card was found;
 - per engine: the fields read (F1 against the set's truth), CPU seconds per card and peak memory of
   all processes, from one run of the command over the set.
-Wall-clock figures need a quiet machine; CPU seconds and peak memory do not depend on other work.
+Wall-clock figures need a quiet machine (other work on the cores slows them); CPU seconds and memory vary
+less with it.
 """
 
 from __future__ import annotations
