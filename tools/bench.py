@@ -7,19 +7,22 @@ For each set of photos (the phone-photo set of tools/make_samples.py --phone-set
 real photos of ../shared/cards when present):
 - a batch of --batch-size photos (the set's photos again in turn) read by the real command on --jobs
   processes with the default engine: photos per second, CPU seconds per photo (all its processes), peak
-  memory of all its processes together and of the largest;
+  memory of all its processes together (the sum of their PSS, sampled every 50 ms: a page shared by
+  several processes counts once) and the peak RSS of the largest;
 - the plain whole-photo ``pytesseract.image_to_string`` on each photo of the set, one after the other,
   in the same run: photos per second, and how many times faster the batch was;
-- one photo at a time in this process: median and p95 seconds per photo (wall and CPU), the share of
-  photos whose card was found;
+- one photo at a time in this process, once its first photo has loaded the models: median and p95 seconds
+  per photo (wall and CPU), the share of photos whose card was found;
 - per engine: the fields read (F1 against the set's truth), CPU seconds per card and peak memory of
   all processes, from one run of the command over the set.
-Wall-clock figures need a quiet machine; CPU seconds and peak memory do not depend on other work.
+Wall-clock figures need a quiet machine (other work on the cores slows them); CPU seconds and memory vary
+less with it.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import itertools
 import json
 import os
@@ -52,32 +55,43 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def _tree_rss_mb(root: int) -> float | None:
-    """Resident memory of ``root`` and all its descendants now, in MB; None where /proc cannot tell."""
+def _tree_pids(root: int) -> list[int]:
+    """``root`` and all its descendants now; empty when /proc cannot tell."""
     children: dict[int, list[int]] = {}
-    rss_pages: dict[int, int] = {}
     try:
         entries = os.listdir("/proc")
     except OSError:
-        return None
+        return []
     for entry in entries:
         if not entry.isdigit():
             continue
         try:
-            with open(f"/proc/{entry}/stat") as stat, open(f"/proc/{entry}/statm") as statm:
+            with open(f"/proc/{entry}/stat") as stat:
                 parent = int(stat.read().rpartition(")")[2].split()[1])
-                rss_pages[int(entry)] = int(statm.read().split()[1])
         except (OSError, ValueError, IndexError):
             continue  # the process ended while it was looked at
         children.setdefault(parent, []).append(int(entry))
-    if root not in rss_pages:
-        return None
-    total, stack = 0, [root]
+    found, stack = [], [root]
     while stack:
         pid = stack.pop()
-        total += rss_pages.get(pid, 0)
+        found.append(pid)
         stack.extend(children.get(pid, []))
-    return total * os.sysconf("SC_PAGE_SIZE") / 2**20
+    return found
+
+
+def _tree_pss_mb(root: int) -> float | None:
+    """Proportional set size (PSS) of ``root`` and its descendants together now, in MB; None where /proc cannot
+    tell. PSS counts a page shared by n processes as 1/n in each: their sum is the memory they hold together,
+    where a sum of resident sizes (RSS) would count shared libraries and copy-on-write pages once per process."""
+    total_kb, seen = 0, False
+    for pid in _tree_pids(root):
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as rollup:
+                total_kb += next(int(line.split()[1]) for line in rollup if line.startswith("Pss:"))
+                seen = True
+        except (OSError, ValueError, StopIteration):
+            continue  # ended meanwhile, or a kernel without smaps_rollup
+    return total_kb / 1024 if seen else None
 
 
 @dataclass(frozen=True)
@@ -87,7 +101,7 @@ class Run:
     seconds: float
     cpu_seconds: float  # of the command and every worker it waited for
     largest_mb: float
-    total_mb: float | None  # all its processes together, sampled every 50 ms
+    total_mb: float | None  # all its processes together (sum of PSS), sampled every 50 ms
     records: list[dict]
 
 
@@ -105,7 +119,7 @@ def run_cardscan(photos: list[str], engine: str, jobs: int, out: Path) -> Run:
         pid, _, usage = os.wait4(process.pid, os.WNOHANG)
         if pid:
             break
-        sample = _tree_rss_mb(process.pid)
+        sample = _tree_pss_mb(process.pid)
         if sample is not None:
             peak_total = max(peak_total or 0.0, sample)
         time.sleep(0.05)
@@ -118,8 +132,8 @@ def run_cardscan(photos: list[str], engine: str, jobs: int, out: Path) -> Run:
 
 
 def memory(run: Run) -> str:
-    total = f"{run.total_mb:.0f} MB all processes, " if run.total_mb is not None else ""
-    return f"{total}{run.largest_mb:.0f} MB largest"
+    total = f"{run.total_mb:.0f} MB all processes (sum of PSS), " if run.total_mb is not None else ""
+    return f"{total}{run.largest_mb:.0f} MB largest (its peak RSS)"
 
 
 def batch(photos: list[str], size: int, jobs: int) -> Run:
@@ -155,6 +169,12 @@ def plain_calls(photos: list[str], batch_run: Run, batch_size: int) -> None:
 
 def one_at_a_time(photos: list[str]) -> None:
     options = ScanOptions(event="bench")
+    # the first photo of a process also loads the models and the lexicons: timed apart, once
+    start, start_cpu = time.perf_counter(), time.process_time()
+    with contextlib.suppress(CardscanError):  # a photo that fails still took its time
+        read_photo(photos[0], options)
+    print(f"  a process's first photo (models and lexicons loaded): {time.perf_counter() - start:.2f} s "
+          f"({time.process_time() - start_cpu:.2f} CPU s)")
     wall, cpu, found = [], [], 0
     for photo in photos:
         start, start_cpu = time.perf_counter(), time.process_time()

@@ -12,10 +12,12 @@ without it cardscan uses Tesseract.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import os
 import re
 import unicodedata
+from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
@@ -40,12 +42,24 @@ def neural_available() -> bool:
     return True
 
 
-# The detector scales a card so that its short side is this many pixels (PP-OCR's default, kept from
-# PP-OCRv4 where 640 and 960 were measured no better and no faster).
+# The detector scales a card so that its short side is at least this many pixels (PP-OCR's default; a card,
+# 1200 px long, is 650-800 px high, so the smaller ones are scaled up a little). Kept from PP-OCRv4, where 640
+# and 960 were measured no better and no faster, and measured again with PP-OCRv6 (CPU s/card of the detector
+# on 20 phone photos, then fields on the phone set, ../shared/cards and samples/): the long side capped at 960
+# instead took 0.37 s rather than 0.58 and read the phone set better (perfect cards 97.5% -> 100%) and the
+# real photos' companies and e-mails better, but one title and one phone fewer there; capped at 1200 (never
+# scaled up) a company fewer on the phone set and the same title and phone lost; capped at 800 (0.24 s) names,
+# phones and links lost. No size read every field as well: this one stays.
 DETECTOR_SHORT_SIDE = 736
 # The line classifier turns a line over only when 99% sure (90% by default): measured on real photos it
 # flipped good lines; the card itself is turned upright before reading (quick_turn)
 LINE_FLIP_CONFIDENCE = 0.99
+# onnxruntime's memory, per reading process: its arena on (RapidOCR turns it off) and its memory pattern off
+# (on by default). Measured on the detector alone, 3 runs of a 736x1312 card: peak 418 MB with RapidOCR's
+# options, 340 MB with both on, 258 MB arena on and pattern off, 573 MB both off; CPU the same within the noise.
+# The readings are the same numbers: only where the tensors live changes.
+ORT_MEMORY_ARENA = True
+ORT_MEMORY_PATTERN = False
 
 
 @cache
@@ -56,22 +70,47 @@ def _rapidocr() -> Any:
     from rapidocr.utils.typings import ModelType, OCRVersion
 
     # each line is recognised alone (rec_batch_num 1), as long as it is: in a batch, lines are padded to the
-    # longest, which ended at the image's edge and lost or gained a last letter. PP-OCRv4 read best with a
-    # line height of blank after each line; PP-OCRv6 does not: with it, ../shared/cards macro F1 0.877 ->
-    # 0.884 without the blank (e-mail 0.875 -> 0.938, a stray last letter gone), the phone photos the same
+    # longest, which ended at the image's edge and lost or gained a last letter. Batching only lines of
+    # similar width (within 30%) saved no CPU: the recogniser took 0.47 s a card either way (20 phone photos).
+    # PP-OCRv4 read best with a line height of blank after each line; PP-OCRv6 does not: with it,
+    # ../shared/cards macro F1 0.877 -> 0.884 without the blank (e-mail 0.875 -> 0.938, a stray last letter
+    # gone), the phone photos the same
     engine = RapidOCR(params={
         "Global.log_level": "error",
         "EngineConfig.onnxruntime.intra_op_num_threads": 1,
         "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+        "EngineConfig.onnxruntime.enable_cpu_mem_arena": ORT_MEMORY_ARENA,
         "Det.ocr_version": OCRVersion("PP-OCRv6"), "Det.model_type": ModelType("small"),
         "Det.limit_side_len": DETECTOR_SHORT_SIDE, "Det.limit_type": "min",
         "Rec.ocr_version": OCRVersion("PP-OCRv6"), "Rec.model_type": ModelType("small"), "Rec.rec_batch_num": 1,
         "Cls.cls_thresh": LINE_FLIP_CONFIDENCE,
     })
-    # RapidOCR 3 loads its models on first use: load them now, once per process
-    for load in ("_load_det_model", "_load_cls_model", "_load_rec_model"):
-        getattr(engine, load)()
+    # RapidOCR 3 loads its models on first use: load them now, once per process (with onnxruntime's options
+    # that RapidOCR does not pass on)
+    with _session_options(enable_mem_pattern=ORT_MEMORY_PATTERN):
+        for load in ("_load_det_model", "_load_cls_model", "_load_rec_model"):
+            getattr(engine, load)()
     return engine
+
+
+@contextlib.contextmanager
+def _session_options(**options: Any) -> Iterator[None]:
+    """RapidOCR's onnxruntime sessions, while they are made, with ``options`` set on their SessionOptions."""
+    from rapidocr.inference_engine.onnxruntime.main import OrtInferSession
+
+    made_by_rapidocr = OrtInferSession._init_sess_opts
+
+    def with_options(cfg: Any) -> Any:
+        session_options = made_by_rapidocr(cfg)
+        for name, value in options.items():
+            setattr(session_options, name, value)
+        return session_options
+
+    OrtInferSession._init_sess_opts = staticmethod(with_options)  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        OrtInferSession._init_sess_opts = staticmethod(made_by_rapidocr)  # type: ignore[method-assign]
 
 
 # The line classifier looks at this many of the longest lines to decide whether the card is upside down

@@ -20,7 +20,6 @@ from functools import cache
 from typing import Any
 
 import phonenumbers
-from phonenumbers.geodata.locale import LOCALE_DATA
 
 from ..core.models import CardReading, Contact, OcrResult
 from .lexicons import WEBMAIL_PROVIDERS, fold
@@ -198,6 +197,9 @@ def phone_problem(number: str, region: str, lang: str = "en") -> str | None:
 
 def country_name(region: str, lang: str) -> str:
     """'Brésil' for BR in French: phonenumbers' own table of country names (the code when it has none)."""
+    # imported when first needed: the table costs ~100 MB in each process that imports it (measured)
+    from phonenumbers.geodata.locale import LOCALE_DATA
+
     names = LOCALE_DATA.get(region, {})
     name = names.get(lang) or names.get("en") or region
     while name.startswith("*"):  # '*en': same as that language's
