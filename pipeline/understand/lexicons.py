@@ -1,7 +1,7 @@
 """What cardscan knows of languages and countries, loaded once from data files.
 
-``pipeline/data/lang/<language>.json`` holds the words that tell what a line of a card is in one language
-(phone labels, job titles, street types, department words...); ``pipeline/data/country/<code>.json`` what
+``pipeline/understand/data/lang/<language>.json`` holds the words that tell what a line of a card is in one language
+(phone labels, job titles, street types, department words...); ``pipeline/understand/data/country/<code>.json`` what
 a card of one country shows (words pointing to it, its legal forms, other names of it, postcode prefixes).
 A new language or country is a new file. Every entry is in the form it is compared in: lowercase and
 accent-free (see ``fold``); ``tests/test_lexicons.py`` checks it. Country names in many languages come from
@@ -26,7 +26,7 @@ def fold(text: str) -> str:
 
 
 def _load(kind: str) -> dict[str, dict[str, Any]]:
-    """Every data file of ``pipeline/data/<kind>/``, by its name (a language or an ISO country code)."""
+    """Every data file of ``pipeline/understand/data/<kind>/``, by its name (a language or an ISO country code)."""
     folder = files(__package__).joinpath("data", kind)
     return {entry.name.removesuffix(".json"): json.loads(entry.read_text(encoding="utf-8"))
             for entry in sorted(folder.iterdir(), key=lambda e: e.name) if entry.name.endswith(".json")}
