@@ -377,33 +377,28 @@ def _boxes(form: CardForm, sidecar: dict[str, Any] | None, doubts: list[Doubt]) 
     name = read.get("name")
     if isinstance(name, dict) and form.name.is_person:
         outline("name", name.get("evidence"))
-    for index, title in enumerate(form.titles):
-        item = first("title", lambda i, t=title: i.get("value") == t.value)
-        if item:
-            outline(f"titles[{index}]", item.get("evidence"))
-    for index, org in enumerate(form.organisations):
-        item = first("organisation", lambda i, o=org: i.get("value") == o.name)
-        if item:
-            outline(f"organisations[{index}]", item.get("evidence"))
     region = phone_region(form, "ZZ")
-    for index, phone in enumerate(form.phones):
-        item = first("phones", lambda i, p=phone: i.get("number") == normalise_typed_phone(p.number, region))
-        if item:
-            outline(f"phones[{index}]", item.get("evidence"))
-    for key, field, values in (("emails", "emails", form.emails), ("websites", "websites", form.websites)):
-        for index, entry in enumerate(values):
-            item = first(key, lambda i, e=entry: isinstance(i.get("value"), str)
-                         and i["value"].casefold() == e.value.casefold())
+
+    def same_text(item: dict[str, Any], value: str) -> bool:
+        return isinstance(item.get("value"), str) and item["value"].casefold() == value.casefold()
+
+    # (the sidecar's key, the form's field, what the form shows, the sidecar item each value was read as)
+    by_field: tuple[tuple[str, str, list[Any], Any], ...] = (
+        ("title", "titles", [t.value for t in form.titles], lambda i, v: i.get("value") == v),
+        ("organisation", "organisations", [o.name for o in form.organisations], lambda i, v: i.get("value") == v),
+        ("phones", "phones", [normalise_typed_phone(p.number, region) for p in form.phones],
+         lambda i, v: i.get("number") == v),
+        ("emails", "emails", [e.value for e in form.emails], same_text),
+        ("websites", "websites", [w.value for w in form.websites], same_text),
+        ("addresses", "addresses", [(a.street, a.city) for a in form.addresses],
+         lambda i, v: (i.get("street"), i.get("city")) == v),
+        ("social", "social", [s.url for s in form.social], lambda i, v: i.get("url") == v),
+    )
+    for key, field, values, matches in by_field:
+        for index, value in enumerate(values):
+            item = first(key, lambda i, v=value, m=matches: m(i, v))
             if item:
                 outline(f"{field}[{index}]", item.get("evidence"))
-    for index, address in enumerate(form.addresses):
-        item = first("addresses", lambda i, a=address: i.get("street") == a.street and i.get("city") == a.city)
-        if item:
-            outline(f"addresses[{index}]", item.get("evidence"))
-    for index, profile in enumerate(form.social):
-        item = first("social", lambda i, s=profile: i.get("url") == s.url)
-        if item:
-            outline(f"social[{index}]", item.get("evidence"))
     for doubt in doubts:
         if doubt.line:
             outline(doubt.field, [doubt.line])
